@@ -1,0 +1,51 @@
+# jixiao: `make run` sets up and serves the web app on SQLite with the seed forms; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+SEEDS ?= $(firstword $(wildcard ../shared/seeds) $(wildcard shared/seeds))
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup lint typecheck check bench clean migrate demo
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+setup: $(VENV)/.synced
+
+migrate: setup
+	$(PY) -m jixiao.manage migrate --noinput
+
+demo: migrate
+	$(PY) -m jixiao.manage load_demo $(SEEDS)
+
+run: demo
+	$(PY) -m jixiao.manage collectstatic --noinput >/dev/null
+	$(PY) -m jixiao.manage runserver $(HOST):$(PORT)
+
+lint: setup
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+test: setup
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache

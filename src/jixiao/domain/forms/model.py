@@ -1,0 +1,188 @@
+"""What a performance form says, once read: one ``FormDocument`` per project, with where each value came from.
+
+Readers (text, docx, xlsx, xls, pdf) turn a file into a ``Grid`` of cells with locations; the assembler turns
+a grid into ``FormDocument`` objects. Nothing here touches a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from jixiao.domain.targets.model import TargetValue
+
+
+class FormKind(StrEnum):
+    TARGET = "target"
+    SELF_EVALUATION = "self_evaluation"
+    MONITORING = "monitoring"
+    DEPARTMENT_WIDE = "department_wide"
+
+
+class Horizon(StrEnum):
+    ANNUAL = "annual"
+    MEDIUM_TERM = "medium_term"
+
+
+class Taxonomy(StrEnum):
+    """Indicator trees in use: classic (财预〔2015〕88号) and 2021 (财预〔2021〕101号, 成本 as 一级)."""
+
+    CLASSIC = "classic"
+    T2021 = "2021"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a value was read: file, and inside it sheet/table, row, column, or text line.
+
+    Rows, columns and lines count from 1, as a person counts them in the file.
+    """
+
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: int | None = None
+    line: int | None = None
+    table: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.sheet is not None:
+            parts.append(f"sheet {self.sheet}")
+        if self.table is not None:
+            parts.append(f"table {self.table}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None:
+            cell = _column_letter(self.column) + str(self.row) if self.sheet is not None and self.row else None
+            parts.append(f"cell {cell}" if cell else f"column {self.column}")
+        return ", ".join(parts)
+
+
+def _column_letter(column: int) -> str:
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+@dataclass(frozen=True, slots=True)
+class FormWarning:
+    """Something the reader could not read, or read with a repair, and where."""
+
+    message: str
+    location: Location | None = None
+
+
+@dataclass(slots=True)
+class ProjectInfo:
+    name: str | None = None
+    code: str | None = None
+    unit: str | None = None
+    unit_code: str | None = None
+    department: str | None = None
+    attribute: str | None = None
+    period: str | None = None
+
+
+@dataclass(slots=True)
+class Funds:
+    """Money of one horizon, exact, in 元. ``None`` where the form leaves the cell empty."""
+
+    total: Decimal | None = None
+    fiscal: Decimal | None = None
+    other: Decimal | None = None
+
+    def is_empty(self) -> bool:
+        return self.total is None and self.fiscal is None and self.other is None
+
+
+@dataclass(slots=True)
+class FundUse:
+    item: str
+    amount: Decimal
+    raw: str
+    location: Location | None = None
+
+
+@dataclass(slots=True)
+class SpendingStep:
+    label: str
+    cumulative_percent: Decimal
+    location: Location | None = None
+
+
+@dataclass(slots=True)
+class Indicator:
+    horizon: Horizon
+    level1: str | None
+    level2: str | None
+    name: str | None
+    target: TargetValue
+    actual: str | None = None
+    weight: Decimal | None = None
+    recorded_score: Decimal | None = None
+    deviation_reason: str | None = None
+    description: str | None = None
+    basis: str | None = None
+    raw_level1: str | None = None
+    raw_level2: str | None = None
+    location: Location | None = None
+
+
+@dataclass(slots=True)
+class BudgetExecution:
+    """The funds block of a self-evaluation table: 年初预算数, 全年预算数 A, 全年执行数 B, 分值, 执行率, 得分."""
+
+    initial_budget: Decimal | None = None
+    adjusted_budget: Decimal | None = None
+    executed: Decimal | None = None
+    weight: Decimal | None = None
+    rate: Decimal | None = None
+    recorded_score: Decimal | None = None
+    location: Location | None = None
+
+
+@dataclass(slots=True)
+class DepartmentGoals:
+    """部门整体绩效目标: sub-goals and work measures beside the overall goal."""
+
+    sub_goals: list[str] = field(default_factory=list)
+    measures: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FormDocument:
+    source: str
+    kind: FormKind
+    year: int | None = None
+    project: ProjectInfo = field(default_factory=ProjectInfo)
+    funds_medium_term: Funds = field(default_factory=Funds)
+    funds_annual: Funds = field(default_factory=Funds)
+    goal_medium_term: str | None = None
+    goal_annual: str | None = None
+    fund_uses: list[FundUse] = field(default_factory=list)
+    spending_plan: list[SpendingStep] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    budget_execution: BudgetExecution | None = None
+    department: DepartmentGoals | None = None
+    taxonomy: Taxonomy = Taxonomy.CLASSIC
+    money_unit: str = "元"
+    location: Location | None = None
+    field_locations: dict[str, Location] = field(default_factory=dict)
+    warnings: list[FormWarning] = field(default_factory=list)
+
+    def warn(self, message: str, location: Location | None = None) -> None:
+        self.warnings.append(FormWarning(message, location))
+
+
+class FormReadError(Exception):
+    """A file that cannot be read at all. The message names the file and the place."""
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        self.location = location
+        super().__init__(f"{location}: {message}" if location else message)
