@@ -39,10 +39,16 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
+# Every test on SQLite; when JIXIAO_TEST_POSTGRES_URL is set (CI sets it), the database tests again on
+# PostgreSQL.
 test: setup
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+	@if [ -n "$$JIXIAO_TEST_POSTGRES_URL" ]; then \
+	  echo "== database tests on PostgreSQL"; \
+	  DATABASE_URL="$$JIXIAO_TEST_POSTGRES_URL" $(VENV)/bin/pytest -n 2 --ignore=tests/domain $(PYTEST_ARGS); \
+	fi
 
 bench: setup
 	$(PY) bench/run_all.py

@@ -34,9 +34,10 @@ class Taxonomy(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where a value was read: file, and inside it sheet/table, row, column, or text line.
+    """Where a value was read: file, and inside it page/sheet/table, row, column, paragraph or text line.
 
-    Rows, columns and lines count from 1, as a person counts them in the file.
+    Rows, columns, lines, pages and paragraphs count from 1, as a person counts them in the file. ``paragraph``
+    is the body paragraph of a Word file (tables not counted); ``page`` is the page of a PDF.
     """
 
     file: str
@@ -45,13 +46,19 @@ class Location:
     column: int | None = None
     line: int | None = None
     table: int | None = None
+    paragraph: int | None = None
+    page: int | None = None
 
     def __str__(self) -> str:
         parts = [self.file]
+        if self.page is not None:
+            parts.append(f"page {self.page}")
         if self.sheet is not None:
             parts.append(f"sheet {self.sheet}")
         if self.table is not None:
             parts.append(f"table {self.table}")
+        if self.paragraph is not None:
+            parts.append(f"paragraph {self.paragraph}")
         if self.line is not None:
             parts.append(f"line {self.line}")
         if self.row is not None:

@@ -1,0 +1,208 @@
+"""The ``jixiao`` command line: parse, lint and import performance forms; Django management for the rest.
+
+``parse`` and ``lint`` need no database. Exit status: 0 fine, 1 an error-severity finding (lint), 2 a file
+that could not be read or a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from jixiao.domain.forms import FormDocument, FormReadError, read_forms
+from jixiao.domain.forms.serialize import form_to_dict, location, money, number
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_UNREADABLE = 2
+
+
+def _read_all(paths: Sequence[str]) -> tuple[list[FormDocument], list[dict[str, str]]]:
+    forms: list[FormDocument] = []
+    errors: list[dict[str, str]] = []
+    for name in paths:
+        try:
+            forms.extend(read_forms(Path(name), display_name=name))
+        except FormReadError as exc:
+            errors.append({"file": name, "message": str(exc)})
+    return forms, errors
+
+
+def _print_errors(errors: list[dict[str, str]]) -> None:
+    for error in errors:
+        print(f"jixiao: error: {error['message']}", file=sys.stderr)
+
+
+def _dump(data: dict[str, Any]) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    forms, errors = _read_all(args.files)
+    if args.json:
+        payload: dict[str, Any] = {"forms": [form_to_dict(f) for f in forms]}
+        if errors:
+            payload["errors"] = errors
+        _dump(payload)
+    else:
+        _print_forms(forms)
+    _print_errors(errors)
+    return EXIT_UNREADABLE if errors else EXIT_OK
+
+
+def _print_forms(forms: list[FormDocument]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for form in forms:
+        p = form.project
+        console.rule(f"[bold]{p.name or '(未命名)'}[/bold]  {form.kind.value}  {form.year or ''}")
+        for label, value in (
+            ("项目编码", p.code),
+            ("实施单位", p.unit),
+            ("主管部门", p.department),
+            ("项目属性", p.attribute),
+            ("项目期", p.period),
+            ("来源", str(form.location) if form.location else form.source),
+        ):
+            if value:
+                console.print(f"{label}: {value}")
+        for horizon, funds in (("中期", form.funds_medium_term), ("年度", form.funds_annual)):
+            if not funds.is_empty():
+                console.print(
+                    f"{horizon}资金(元): 总额 {money(funds.total)} 财政拨款 {money(funds.fiscal)} 其他 {money(funds.other)}"
+                )
+        for use in form.fund_uses:
+            console.print(f"资金用途: {use.item} {money(use.amount)} 元 ({use.raw})")
+        if form.spending_plan:
+            console.print(
+                "支出计划: " + ", ".join(f"{s.label} {number(s.cumulative_percent)}%" for s in form.spending_plan)
+            )
+        if form.indicators:
+            table = Table("期", "一级", "二级", "三级指标", "指标值", "解读")
+            for i in form.indicators:
+                t = i.target
+                meaning = t.kind.value
+                if t.value is not None:
+                    meaning = f"{t.operator.value if t.operator else ''} {number(t.value)} {t.unit or ''}".strip()
+                table.add_row(
+                    "中期" if i.horizon.value == "medium_term" else "年度",
+                    i.level1 or "",
+                    i.level2 or "",
+                    i.name or "",
+                    t.raw,
+                    meaning,
+                )
+            console.print(table)
+        for w in form.warnings:
+            console.print(f"[yellow]warning[/yellow]: {location(w.location)}: {w.message}")
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from jixiao.domain.review import Severity, review_all
+
+    forms, errors = _read_all(args.files)
+    findings = review_all(forms)
+    if args.json:
+        payload: dict[str, Any] = {
+            "findings": [
+                {
+                    "rule": f.rule,
+                    "severity": f.severity.value,
+                    "form": f.form,
+                    "project": f.project,
+                    "indicator": f.indicator,
+                    "message": f.message,
+                    "location": location(f.location),
+                }
+                for f in findings
+            ]
+        }
+        if errors:
+            payload["errors"] = errors
+        _dump(payload)
+    else:
+        for f in findings:
+            where = location(f.location) or f.form
+            subject = f" [{f.indicator}]" if f.indicator else ""
+            print(f"{where}: {f.severity.value}: {f.rule}:{subject} {f.message}")
+        counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+        print(", ".join(f"{n} {s.value}" for s, n in counts.items()), file=sys.stderr)
+    _print_errors(errors)
+    if errors:
+        return EXIT_UNREADABLE
+    return EXIT_FINDINGS if any(f.severity is Severity.ERROR for f in findings) else EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.settings")
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from rich.progress import Progress
+
+    from jixiao.performance.actions import do_import_forms
+
+    forms: list[FormDocument] = []
+    errors: list[dict[str, str]] = []
+    with Progress(transient=True, disable=len(args.files) < 5 or not sys.stderr.isatty()) as progress:
+        task = progress.add_task("读取 reading", total=len(args.files))
+        for name in args.files:
+            try:
+                forms.extend(read_forms(Path(name), display_name=name))
+            except FormReadError as exc:
+                errors.append({"file": name, "message": str(exc)})
+            progress.advance(task)
+    if errors:
+        _print_errors(errors)
+        print("jixiao: nothing imported: fix the files above first (imports are all or nothing)", file=sys.stderr)
+        return EXIT_UNREADABLE
+    user = None
+    if args.user:
+        user = get_user_model().objects.get(username=args.user)
+    result = do_import_forms(forms, acting_user=user, reason=args.reason or "command-line import")
+    print(result.summary() if hasattr(result, "summary") else result)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jixiao", description="预算绩效目标: 读取、审核、入库 (performance forms)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("parse", help="read forms and print them (no database)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("lint", help="review targets and print findings; exit 1 on an error finding")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_lint)
+
+    p = sub.add_parser("import", help="store forms in the database (atomic, idempotent)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--user", help="username recorded as the actor")
+    p.add_argument("--reason", help="why, for the audit log")
+    p.set_defaults(func=cmd_import)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

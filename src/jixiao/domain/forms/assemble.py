@@ -1,0 +1,819 @@
+"""Finds the forms in a grid of cells: titles, project fields, funds, goals, fund uses, spending plan, and the
+indicator table, whatever the layout. One ``FormDocument`` per project.
+
+Real forms shift cells when merged cells are flattened, leave level labels out, or put a 二级 label in the 一级
+column. Columns are trusted only where the row agrees with its header; otherwise a row is read by what its
+cells are (level labels, names, target values), and missing levels are inherited from the rows above.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from jixiao.domain.forms.grid import Grid
+from jixiao.domain.forms.labels import (
+    FIELD_LABELS,
+    STOP_WORDS,
+    TITLE,
+    Col,
+    Field,
+    Money,
+    header_horizon_hint,
+    header_role,
+    key_of,
+    money_label,
+    strip_notes,
+)
+from jixiao.domain.forms.model import (
+    BudgetExecution,
+    DepartmentGoals,
+    FormDocument,
+    FormKind,
+    FundUse,
+    Horizon,
+    Indicator,
+    Location,
+    SpendingStep,
+    Taxonomy,
+)
+from jixiao.domain.targets.grammar import compose_target, parse_amount, parse_percent, parse_target
+from jixiao.domain.targets.model import TargetKind, TargetValue
+from jixiao.domain.targets.taxonomy import classify_label, detect_taxonomy, normalise_levels
+from jixiao.domain.text import has_traditional, normalise_cell
+
+
+@dataclass(slots=True)
+class C:
+    """A cell as the assembler sees it: cleaned text, its matching key, and where it was."""
+
+    text: str
+    key: str
+    loc: Location
+
+    @property
+    def empty(self) -> bool:
+        return not self.text
+
+
+Rows = list[list[C]]
+
+_YEAR_ROW = re.compile(r"^[(（]?\s*(\d{4})\s*年度?\s*[)）]?$")
+_YEAR_IN_TITLE = re.compile(r"[(（]\s*(\d{4})\s*年度?\s*[)）]")
+_CODE_NAME = re.compile(r"^\s*([0-9A-Z]{12,})\s*[-—_－]\s*(.+)$")
+_UNIT_CODE = re.compile(r"^\s*[\[【(（]?\s*(\d{3,})\s*[\]】)）]?\s*-?\s*(\D.*)$")
+_UNIT_WORDS = ("办公室", "局", "委员会", "中心", "政府", "院", "所", "社", "部", "本级", "委", "站", "队", "馆")
+_HTML_BREAK = re.compile(r"</p>\s*<p>|<br\s*/?>|</p>|<p>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<[^>]{1,40}>")
+_MONEY_UNIT_HINT = re.compile(r"(?:单位|金额单位)?[(（:：]?\s*(万元|元)\s*[)）]?$")
+_AMOUNT_IN_TEXT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|千元|元)")
+_GENERIC_ITEM = re.compile(r"^(费用|经费|资金|共计|合计|约|计|共|金额|需|预计)*$")
+_DEPT_HEADING = re.compile(r"^[一二三四五六七八九十]+、\s*(总体绩效目标|分项绩效目标|工作保障措施|年度工作任务|主要任务|绩效目标)")
+_PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
+_OPERATOR_TOKEN = re.compile(r"^(≥|≤|>=|<=|>|<|=|＞|＜|＝|大于等于|小于等于|大于|小于|等于|定性|定量)$")
+_DIRECTION_TOKEN = re.compile(r"^(正向|反向)(指标)?$")
+_NOT_APPLICABLE = ("不适用", "无", "/", "-", "—")
+_NUMBER_TOKEN = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?%?$")
+
+
+def assemble(grid: Grid) -> list[FormDocument]:
+    rows: Rows = []
+    for row in grid.rows:
+        cells = [C(t, key_of(t), cell.location) for cell in row.cells for t in (normalise_cell(cell.text, keep_newlines=True),)]
+        rows.append(cells)
+    traditional = any(has_traditional(c.text) for row in rows for c in row)
+    forms = [
+        _FormBuilder(section, grid.source, stream=grid.stream).build() for section in _split_sections(rows)
+    ]
+    forms = [f for f in forms if f.kind is FormKind.DEPARTMENT_WIDE or f.project.name or f.indicators]
+    _share_unit(forms)
+    if traditional:
+        for form in forms:
+            form.warn("繁体字已按简体读取(traditional characters were read as simplified)", form.location)
+    return forms
+
+
+def _share_unit(forms: list[FormDocument]) -> None:
+    """A department-wide part names no unit of its own; it is the unit of the project tables in the same
+    file when they all name one unit. Said in a warning, so nobody mistakes it for a value read."""
+    units = {(f.project.unit, f.project.unit_code) for f in forms if f.project.unit}
+    if len(units) != 1:
+        return
+    unit, code = units.pop()
+    for form in forms:
+        if form.kind is FormKind.DEPARTMENT_WIDE and form.project.unit is None:
+            form.project.unit, form.project.unit_code = unit, code
+            form.warn(f"部门整体目标未写单位，取同一文件项目表的单位“{unit}”(unit taken from the project table)", form.location)
+
+
+# -- splitting a file into forms ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Section:
+    kind: FormKind
+    rows: Rows = field(default_factory=list)
+    title: C | None = None
+
+
+def _title_kind(key: str) -> FormKind:
+    if "自评" in key or "自我评价" in key:
+        return FormKind.SELF_EVALUATION
+    if "监控" in key:
+        return FormKind.MONITORING
+    if "部门整体" in key:
+        return FormKind.DEPARTMENT_WIDE
+    return FormKind.TARGET
+
+
+def _single(row: list[C]) -> C | None:
+    non_empty = [c for c in row if not c.empty]
+    return non_empty[0] if len(non_empty) == 1 else None
+
+
+def _has_content(section: _Section) -> bool:
+    for row in section.rows:
+        for c in row:
+            k = strip_notes(c.key)
+            if k in FIELD_LABELS or header_role(k) is not None or money_label(c.key) is not None:
+                return True
+            if section.kind is FormKind.DEPARTMENT_WIDE and len(c.text) > 30:
+                return True
+    return False
+
+
+def _split_sections(rows: Rows) -> list[_Section]:
+    sections: list[_Section] = []
+    current = _Section(FormKind.TARGET)
+    names_seen = 0
+    for row in rows:
+        single = _single(row)
+        is_title = single is not None and len(single.key) <= 60 and bool(TITLE.search(single.key))
+        if single is not None and not is_title and _PART_HEADING.match(single.key) and _has_content(current):
+            sections.append(current)
+            current = _Section(FormKind.TARGET)
+            names_seen = 0
+            continue
+        if is_title and single is not None:
+            if _has_content(current):
+                sections.append(current)
+            current = _Section(_title_kind(single.key), title=single)
+            names_seen = 0
+            continue
+        if any(strip_notes(c.key) == "项目名称" for c in row):
+            names_seen += 1
+            if names_seen > 1 and _has_content(current):
+                sections.append(current)
+                current = _Section(current.kind, title=current.title)
+                names_seen = 1
+        current.rows.append(row)
+    if _has_content(current):
+        sections.append(current)
+    return sections
+
+
+# -- one form ----------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Table:
+    """An indicator table's header: the role of each column and the horizon of each column group."""
+
+    roles: list[Col | None]
+    horizons: list[Horizon]
+    groups: list[dict[Col, int]]
+    compact: bool
+
+
+class _FormBuilder:
+    def __init__(self, section: _Section, source: str, *, stream: bool) -> None:
+        self.rows = section.rows
+        self.stream = stream
+        first = section.title.loc if section.title else (section.rows[0][0].loc if section.rows[0] else None)
+        self.form = FormDocument(source=source, kind=section.kind, location=first)
+        self.title = section.title
+        self.money_unit: str | None = None
+        self.money: list[tuple[Money, C | None, C]] = []
+        self.levels: dict[Horizon, tuple[str | None, str | None]] = {}
+        self.expect_fund_uses = False
+
+    # entry point ------------------------------------------------------------------------------------------
+
+    def build(self) -> FormDocument:
+        form = self.form
+        labels = [c.key for row in self.rows for c in row if classify_label(c.key) is not None]
+        form.taxonomy = detect_taxonomy(labels)
+        self._read_year()
+        if form.year is None:
+            form.warn("未找到年度(no year found on the form)", form.location)
+        if form.kind is FormKind.DEPARTMENT_WIDE:
+            self._read_department()
+            if not any(header_role(strip_notes(c.key)) is Col.NAME for row in self.rows for c in row):
+                return form
+        r = 0
+        while r < len(self.rows):
+            r = self._read_row(r)
+        self._settle_money()
+        return form
+
+    def _read_year(self) -> None:
+        if self.title is not None:
+            m = _YEAR_IN_TITLE.search(self.title.text)
+            if m:
+                self.form.year = int(m.group(1))
+                self.form.field_locations["year"] = self.title.loc
+                return
+        for row in self.rows[:6]:
+            single = _single(row)
+            if single is not None:
+                m = _YEAR_ROW.match(single.text)
+                if m:
+                    self.form.year = int(m.group(1))
+                    self.form.field_locations["year"] = single.loc
+                    return
+
+    # the walk -----------------------------------------------------------------------------------------------
+
+    def _read_row(self, r: int) -> int:
+        """Read row ``r`` (and in stream mode the cells after it); return the next row to read."""
+        row = self.rows[r]
+        for ci, cell in enumerate(row):
+            if cell.empty:
+                continue
+            k = strip_notes(cell.key)
+            if self._money_unit_hint(cell):
+                continue
+            if k in FIELD_LABELS:
+                self._read_field(FIELD_LABELS[k], r, ci)
+            elif (label := money_label(cell.key)) is not None:
+                value = self._value_after(r, ci, accept=_looks_like_amount)
+                self.money.append((label, value, cell))
+            elif k in ("总体目标", "绩效目标", "年度目标", "项目年度目标", "年度总体目标", "中期目标"):
+                return self._read_goals(r, ci)
+            elif k.startswith("资金支出计划"):
+                return self._read_spending_plan(r, ci)
+            elif "资金用途" in k:
+                self.expect_fund_uses = True
+            elif header_role(k) in (Col.LEVEL1, Col.LEVEL2, Col.NAME) and self._is_indicator_header(r):
+                return self._read_indicators(r)
+            elif self._maybe_unit_line(cell):
+                continue
+            elif self.expect_fund_uses and _AMOUNT_IN_TEXT.search(cell.text):
+                self._read_fund_uses(cell)
+                self.expect_fund_uses = False
+        return r + 1
+
+    # fields -------------------------------------------------------------------------------------------------
+
+    def _value_after(self, r: int, ci: int, *, accept: Callable[[C], bool] | None = None) -> C | None:
+        """The value cell after a label: the next non-empty cell in the row that is not itself a label.
+        Web pages with one cell per line give the next cell (an empty one means the value is empty)."""
+        if self.stream:
+            nxt = r + 1
+            while nxt < len(self.rows) and self.rows[nxt] and self.rows[nxt][0].key in ("及编码", "(盖章)"):
+                nxt += 1
+            if nxt >= len(self.rows) or not self.rows[nxt]:
+                return None
+            cell = self.rows[nxt][0]
+            return None if cell.empty or _is_label(cell) else cell
+        for cell in self.rows[r][ci + 1 :]:
+            if cell.empty:
+                continue
+            if _is_label(cell) or (accept is not None and not accept(cell)):
+                return None
+            return cell
+        return None
+
+    def _read_field(self, which: Field, r: int, ci: int) -> None:
+        cell = self._value_after(r, ci)
+        if cell is None:
+            return
+        project = self.form.project
+        text = cell.text
+        if which is Field.NAME:
+            m = _CODE_NAME.match(text)
+            if m and project.code is None:
+                project.code = m.group(1)
+                self.form.field_locations["code"] = cell.loc
+                text = m.group(2).strip()
+            project.name = text
+        elif which is Field.CODE:
+            project.code = text
+        elif which is Field.UNIT:
+            code, name = _split_unit(text)
+            project.unit = name
+            if code and project.unit_code is None:
+                project.unit_code = code
+                self.form.field_locations["unit_code"] = cell.loc
+        elif which is Field.DEPARTMENT:
+            project.department = _split_unit(text)[1]
+        elif which is Field.ATTRIBUTE:
+            project.attribute = text
+        elif which is Field.PERIOD:
+            project.period = text
+        self.form.field_locations[which.value] = cell.loc
+
+    def _maybe_unit_line(self, cell: C) -> bool:
+        """A line under the title naming the unit with its code: `224001中共顺平县委…办公室（本级）`."""
+        if self.form.project.unit is not None or len(cell.text) > 60:
+            return False
+        code, name = _split_unit(cell.text)
+        if code is None or not any(w in name for w in _UNIT_WORDS):
+            return False
+        self.form.project.unit = name
+        self.form.project.unit_code = code
+        self.form.field_locations["unit"] = cell.loc
+        self.form.field_locations["unit_code"] = cell.loc
+        return True
+
+    def _money_unit_hint(self, cell: C) -> bool:
+        k = cell.key
+        if ("单位" in k and len(k) <= 12 and k.endswith(("元", "万元"))) or k in ("(万元)", "(元)"):
+            self.money_unit = "万元" if k.endswith("万元") else "元"
+            self.form.field_locations["money_unit"] = cell.loc
+            return True
+        if k.endswith(("(万元)", "(元)")) and len(k) <= 16:
+            self.money_unit = "万元" if k.endswith("(万元)") else "元"
+            self.form.field_locations["money_unit"] = cell.loc
+            # The label may also name an amount (`年度预算数(万元)`), so the caller goes on reading it.
+            return money_label(k) is None and strip_notes(k) not in FIELD_LABELS
+        return False
+
+    # money ----------------------------------------------------------------------------------------------------
+
+    def _amount(self, cell: C | None) -> Decimal | None:
+        if cell is None:
+            return None
+        try:
+            return parse_amount(cell.text, self.money_unit or "元")
+        except ValueError as exc:
+            self.form.warn(f"金额无法读取(amount not readable): {cell.text!r}: {exc}", cell.loc)
+            return None
+
+    def _settle_money(self) -> None:
+        form = self.form
+        form.money_unit = self.money_unit or "元"
+        if self.money and self.money_unit is None:
+            form.warn("金额单位未注明，按元读取(no money unit on the form; amounts read as 元)", self.money[0][2].loc)
+        kinds = {m for m, _, _ in self.money}
+        has_medium = Money.MEDIUM_TOTAL in kinds or (Money.TOTAL in kinds and Money.ANNUAL_TOTAL in kinds)
+        has_annual = bool(kinds & {Money.ANNUAL_TOTAL, Money.ANNUAL_FISCAL, Money.ANNUAL_OTHER, Money.TOTAL})
+        seen: dict[str, int] = {}
+        for label, value_cell, label_cell in self.money:
+            amount = self._amount(value_cell)
+            if label in (Money.FISCAL, Money.OTHER):
+                # Plain 财政拨款 / 其他资金 appear once per horizon, medium-term first, in reading order.
+                count = seen.get(label.value, 0)
+                seen[label.value] = count + 1
+                horizon = Horizon.MEDIUM_TERM if has_medium and count == 0 else Horizon.ANNUAL
+                if has_medium and not has_annual:
+                    horizon = Horizon.MEDIUM_TERM
+                part = "fiscal" if label is Money.FISCAL else "other"
+            elif label is Money.TOTAL:
+                horizon = Horizon.MEDIUM_TERM if Money.ANNUAL_TOTAL in kinds else Horizon.ANNUAL
+                part = "total"
+            else:
+                horizon = Horizon.MEDIUM_TERM if label is Money.MEDIUM_TOTAL else Horizon.ANNUAL
+                part = {"medium_total": "total", "annual_total": "total"}.get(label.value) or (
+                    "fiscal" if "fiscal" in label.value else "other"
+                )
+            funds = form.funds_medium_term if horizon is Horizon.MEDIUM_TERM else form.funds_annual
+            if getattr(funds, part) is None and amount is not None:
+                setattr(funds, part, amount)
+                form.field_locations[f"funds.{horizon.value}.{part}"] = (value_cell or label_cell).loc
+
+    # goals ----------------------------------------------------------------------------------------------------
+
+    def _read_goals(self, r: int, ci: int) -> int:
+        """Goal headers (中期目标 / 年度目标) and their texts, in the same row or the rows below."""
+        order: list[Horizon] = []
+        texts: list[C] = []
+
+        def take(cell: C) -> bool:
+            """Take one cell; False when it ends the goals block."""
+            k = strip_notes(cell.key)
+            if k.startswith("中期目标"):
+                order.append(Horizon.MEDIUM_TERM)
+            elif k.startswith(("年度目标", "年度总体目标", "项目年度目标", "当年目标")):
+                order.append(Horizon.ANNUAL)
+            elif cell.empty or k in ("总体目标", "绩效目标"):
+                pass
+            elif _is_label(cell) or header_role(k) is not None or _is_stop(cell):
+                return False
+            else:
+                texts.append(cell)
+            return True
+
+        for cell in self.rows[r][ci:]:
+            if not take(cell):
+                break
+        nxt = r + 1
+        while len(texts) < max(len(order), 1) and nxt < len(self.rows):
+            row = self.rows[nxt]
+            if not self.stream and any(
+                _is_label(c) or header_role(strip_notes(c.key)) is not None for c in row if not c.empty
+            ):
+                break
+            if not all(take(c) for c in row):
+                break
+            nxt += 1
+            if not self.stream and texts:
+                break
+        if not order:
+            order = [Horizon.ANNUAL]
+        for horizon, cell in zip(order, texts, strict=False):
+            text = _clean_goal(cell.text)
+            if horizon is Horizon.MEDIUM_TERM:
+                self.form.goal_medium_term = text
+            else:
+                self.form.goal_annual = text
+            self.form.field_locations[f"goals.{horizon.value}"] = cell.loc
+        if len(texts) > len(order):
+            extra = texts[len(order) :]
+            self.form.warn(f"目标栏多出{len(extra)}段文字未读取(extra text beside the goals)", extra[0].loc)
+        return nxt
+
+    # fund uses and spending plan --------------------------------------------------------------------------------
+
+    def _read_fund_uses(self, cell: C) -> None:
+        clauses = [c.strip() for c in re.split(r"[；;，,。]", cell.text) if c.strip()]
+        previous = ""
+        for clause in clauses:
+            for m in _AMOUNT_IN_TEXT.finditer(clause):
+                before = clause[: m.start()].strip()
+                before = re.sub(r"^(用于|其中|包括|另|及|和)", "", before)
+                before = re.sub(r"[（(][^）)]*[）)]", "", before).strip()
+                item = before
+                if _GENERIC_ITEM.match(before) and previous:
+                    item = previous
+                try:
+                    amount = parse_amount(m.group(0), "元")
+                except ValueError:
+                    continue
+                if amount is None or not item:
+                    continue
+                self.form.fund_uses.append(FundUse(item=item, amount=amount, raw=m.group(0), location=cell.loc))
+            previous = re.sub(r"^(用于|其中|包括|另|及|和)", "", clause)
+            previous = re.sub(r"[（(][^）)]*[）)]", "", previous).strip()
+
+    def _read_spending_plan(self, r: int, ci: int) -> int:
+        labels = [c for c in self.rows[r][ci + 1 :] if not c.empty]
+        values: list[C] = []
+        nxt = r + 1
+        if self.stream:
+            labels = []
+            while nxt < len(self.rows) and self.rows[nxt] and re.search(r"月|季度|年底", self.rows[nxt][0].key):
+                labels.append(self.rows[nxt][0])
+                nxt += 1
+        while nxt < len(self.rows) and len(values) < len(labels):
+            row = [c for c in self.rows[nxt] if not c.empty]
+            if not row:
+                nxt += 1
+                continue
+            if not all(_is_percent(c) for c in row):
+                break
+            values.extend(row)
+            nxt += 1
+        if len(values) != len(labels):
+            self.form.warn(
+                f"资金支出计划有{len(labels)}个时点、{len(values)}个比例，无法对应(spending plan does not pair up)",
+                self.rows[r][ci].loc,
+            )
+        for label, value in zip(labels, values, strict=False):
+            try:
+                percent = parse_percent(value.text)
+            except ValueError:
+                percent = None
+            if percent is None:
+                self.form.warn(f"支出计划比例无法读取: {value.text!r}", value.loc)
+                continue
+            self.form.spending_plan.append(SpendingStep(label.text, percent, value.loc))
+        return nxt
+
+    # department-wide --------------------------------------------------------------------------------------------
+
+    def _read_department(self) -> None:
+        dept = DepartmentGoals()
+        overall: list[str] = []
+        bucket: list[str] | None = None
+        for row in self.rows:
+            single = _single(row)
+            if single is None:
+                continue
+            m = _DEPT_HEADING.match(single.key)
+            if m:
+                heading = m.group(1)
+                bucket = (
+                    overall
+                    if heading in ("总体绩效目标", "绩效目标")
+                    else dept.sub_goals
+                    if heading in ("分项绩效目标", "年度工作任务", "主要任务")
+                    else dept.measures
+                )
+                if bucket is overall:
+                    self.form.field_locations["goals.annual"] = single.loc
+                continue
+            if bucket is not None:
+                bucket.append(single.text)
+        self.form.department = dept
+        self.form.goal_annual = "\n".join(overall) or None
+        self.form.project.name = self.form.project.name or (self.title.text if self.title else None)
+
+    # indicators ---------------------------------------------------------------------------------------------------
+
+    def _is_indicator_header(self, r: int) -> bool:
+        cells = self._header_cells(r)
+        roles = {header_role(strip_notes(c.key)) for c in cells}
+        return Col.NAME in roles and (Col.TARGET in roles or Col.LEVEL2 in roles)
+
+    def _header_cells(self, r: int) -> list[C]:
+        if not self.stream:
+            return self.rows[r]
+        out: list[C] = []
+        nxt = r
+        while nxt < len(self.rows) and self.rows[nxt] and header_role(strip_notes(self.rows[nxt][0].key)):
+            out.append(self.rows[nxt][0])
+            nxt += 1
+        return out
+
+    def _table(self, header: list[C]) -> _Table:
+        roles = [header_role(strip_notes(c.key)) if not c.empty else None for c in header]
+        groups: list[dict[Col, int]] = [{}]
+        horizons: list[Horizon] = []
+        hints: list[str | None] = [None]
+        for i, role in enumerate(roles):
+            if role is None:
+                continue
+            if role in groups[-1] and role in (Col.NAME, Col.TARGET, Col.LEVEL2):
+                groups.append({})
+                hints.append(None)
+            groups[-1][role] = i
+            hint = header_horizon_hint(header[i].key)
+            if hint and role in (Col.NAME, Col.TARGET, Col.LEVEL2):
+                hints[-1] = hint
+        for gi, hint in enumerate(hints):
+            if hint:
+                horizons.append(Horizon(hint))
+            elif len(groups) == 1:
+                horizons.append(Horizon.ANNUAL)
+            else:
+                horizons.append(Horizon.MEDIUM_TERM if gi == 0 else Horizon.ANNUAL)
+        # Later groups share the first group's 一级 column.
+        for group in groups[1:]:
+            if Col.LEVEL1 not in group and Col.LEVEL1 in groups[0]:
+                group[Col.LEVEL1] = groups[0][Col.LEVEL1]
+        core = {Col.LEVEL1, Col.LEVEL2, Col.NAME, Col.TARGET}
+        compact = all(role is None or role in core for role in roles)
+        return _Table(roles, horizons, groups, compact)
+
+    def _read_indicators(self, r: int) -> int:
+        header = self._header_cells(r)
+        table = self._table(header)
+        nxt = r + (len(header) if self.stream else 1)
+        self.levels = {h: (None, None) for h in table.horizons}
+        width = len(header)
+        while nxt < len(self.rows):
+            if self.stream:
+                chunk = [row[0] for row in self.rows[nxt : nxt + width] if row]
+                if not chunk or _is_stop(chunk[0]) or any(_is_stop(c) for c in chunk):
+                    break
+                if len(chunk) < width:
+                    self.form.warn("指标表最后一行不完整(last indicator row is incomplete)", chunk[0].loc)
+                    break
+                self._indicator_row(chunk, table, aligned=True)
+                nxt += width
+                continue
+            row = self.rows[nxt]
+            non_empty = [c for c in row if not c.empty]
+            if not non_empty:
+                nxt += 1
+                continue
+            if _is_stop(non_empty[0]) or (_single(row) is not None and TITLE.search(non_empty[0].key)):
+                break
+            if any(strip_notes(c.key) in FIELD_LABELS for c in non_empty):
+                break
+            self._indicator_row(row, table, aligned=len(row) == width)
+            nxt += 1
+        return nxt
+
+    def _indicator_row(self, row: list[C], table: _Table, *, aligned: bool) -> None:
+        if aligned and self._by_columns(row, table):
+            return
+        if not table.compact:
+            row = _right_align(row, len(table.roles))
+            if row and self._by_columns(row, table):
+                return
+            self._by_tokens([c for c in row if not c.empty], table)
+            return
+        self._by_content([c for c in row if not c.empty], table)
+
+    def _by_columns(self, row: list[C], table: _Table) -> bool:
+        """Read a row by its header's columns, if the row agrees with them: level labels only in level
+        columns, names and targets not labels, nothing in columns without a role."""
+        if len(row) != len(table.roles):
+            return False
+        for i, cell in enumerate(row):
+            if cell.empty:
+                continue
+            role = table.roles[i]
+            is_label = classify_label(cell.key) is not None
+            if role is None:
+                return False
+            if role in (Col.LEVEL1, Col.LEVEL2) and not is_label:
+                return False
+            if role in (Col.NAME, Col.TARGET) and is_label:
+                return False
+        for group, horizon in zip(table.groups, table.horizons, strict=True):
+            cells = {role: row[i] for role, i in group.items()}
+            self._emit(horizon, cells)
+        return True
+
+    def _by_content(self, cells: list[C], table: _Table) -> None:
+        """Read a compact row by what its cells are: split it into one part per horizon, then labels,
+        a name and a target in each part."""
+        halves = _split_halves(cells, len(table.horizons))
+        for horizon, part in zip(table.horizons, halves, strict=False):
+            roles: dict[Col, C] = {}
+            rest: list[C] = []
+            for c in part:
+                match = classify_label(c.key)
+                if match is None:
+                    rest.append(c)
+                elif match.level == 1 and Col.LEVEL1 not in roles and not rest:
+                    roles[Col.LEVEL1] = c
+                else:
+                    roles[Col.LEVEL2] = c
+            if not rest and not roles:
+                continue
+            if len(rest) >= 2:
+                roles[Col.NAME] = rest[0]
+                roles[Col.TARGET] = rest[-1]
+                if len(rest) > 2:
+                    self.form.warn("指标行多出文字，已忽略中间的单元格(extra cells in an indicator row)", rest[1].loc)
+            elif len(rest) == 1:
+                roles[Col.TARGET if _looks_like_target(rest[0]) else Col.NAME] = rest[0]
+            self._emit(horizon, roles)
+
+    def _by_tokens(self, cells: list[C], table: _Table) -> None:
+        """Wide rows whose cells no longer line up (space-separated pages): labels, then the name, then
+        direction / operator / value / unit / weight as they come."""
+        roles: dict[Col, C] = {}
+        i = 0
+        while i < len(cells) and classify_label(cells[i].key) is not None:
+            match = classify_label(cells[i].key)
+            roles[Col.LEVEL1 if match is not None and match.level == 1 and Col.LEVEL1 not in roles else Col.LEVEL2] = (
+                cells[i]
+            )
+            i += 1
+        if i < len(cells):
+            roles[Col.NAME] = cells[i]
+            i += 1
+        for c in cells[i:]:
+            if _DIRECTION_TOKEN.match(c.key):
+                roles.setdefault(Col.DIRECTION, c)
+            elif _OPERATOR_TOKEN.match(c.key) and Col.OPERATOR not in roles:
+                roles[Col.OPERATOR] = c
+            elif _NUMBER_TOKEN.match(c.text.replace(" ", "")) and Col.TARGET not in roles:
+                roles[Col.TARGET] = c
+            elif _NUMBER_TOKEN.match(c.text.replace(" ", "")) and Col.TARGET in roles and Col.WEIGHT not in roles:
+                roles[Col.WEIGHT] = c
+            elif Col.TARGET in roles and Col.UNIT not in roles and Col.WEIGHT not in roles and len(c.text) <= 6:
+                roles[Col.UNIT] = c
+            elif Col.TARGET not in roles:
+                roles[Col.TARGET] = c
+            else:
+                roles.setdefault(Col.NOTE, c)
+        if roles:
+            self._emit(table.horizons[-1], roles)
+
+    def _emit(self, horizon: Horizon, cells: dict[Col, C]) -> None:
+        def text(role: Col) -> str | None:
+            cell = cells.get(role)
+            return cell.text if cell is not None and not cell.empty else None
+
+        l1_raw, l2_raw = self.levels.get(horizon, (None, None))
+        raw1, raw2 = text(Col.LEVEL1), text(Col.LEVEL2)
+        if raw1 is not None:
+            l1_raw, l2_raw = raw1, None
+        if raw2 is not None:
+            l2_raw = raw2
+        self.levels[horizon] = (l1_raw, l2_raw)
+        name, target_text = text(Col.NAME), text(Col.TARGET)
+        if target_text is None and name is not None and key_of(name) in _NOT_APPLICABLE:
+            # A lone 不适用 under a level label is the target of a row with no indicator, not a name.
+            name, target_text = None, name
+            cells = {**cells, Col.TARGET: cells[Col.NAME]}
+            del cells[Col.NAME]
+        if name is None and target_text is None:
+            return  # a row that only carries level labels for the rows below
+        level1, level2 = normalise_levels(l1_raw, l2_raw, self.form.taxonomy)
+        op_text, unit_text = text(Col.OPERATOR), text(Col.UNIT)
+        anchor = cells.get(Col.NAME) or cells.get(Col.TARGET)
+        if op_text is not None or unit_text is not None:
+            target = compose_target(op_text, target_text or "", unit_text, indicator=name)
+        else:
+            target = parse_target(target_text or "", indicator=name, level2=level2)
+        if target_text is None:
+            self.form.warn(f"指标“{name}”没有指标值(no target value)", anchor.loc if anchor else None)
+        self.form.indicators.append(
+            Indicator(
+                horizon=horizon,
+                level1=level1,
+                level2=level2,
+                name=name,
+                target=target,
+                actual=text(Col.ACTUAL),
+                weight=self._decimal(cells.get(Col.WEIGHT)),
+                recorded_score=self._decimal(cells.get(Col.SCORE)),
+                deviation_reason=text(Col.REASON),
+                description=text(Col.DESCRIPTION),
+                basis=text(Col.BASIS),
+                raw_level1=raw1,
+                raw_level2=raw2,
+                location=anchor.loc if anchor else None,
+            )
+        )
+
+    def _decimal(self, cell: C | None) -> Decimal | None:
+        if cell is None or cell.empty or cell.text in ("/", "-", "—"):
+            return None
+        try:
+            return Decimal(cell.text.replace(",", "").rstrip("分"))
+        except InvalidOperation:
+            self.form.warn(f"不是数字(not a number): {cell.text!r}", cell.loc)
+            return None
+
+
+# -- helpers ------------------------------------------------------------------------------------------------
+
+
+def _split_unit(text: str) -> tuple[str | None, str]:
+    m = _UNIT_CODE.match(text)
+    if m:
+        return m.group(1), m.group(2).strip()
+    return None, text.strip()
+
+
+def _is_label(cell: C) -> bool:
+    k = strip_notes(cell.key)
+    return (
+        k in FIELD_LABELS
+        or money_label(cell.key) is not None
+        or k in ("总体目标", "中期目标", "年度目标", "绩效指标", "项目资金", "资金支出计划")
+    )
+
+
+def _is_stop(cell: C) -> bool:
+    return any(cell.key.startswith(w) for w in STOP_WORDS)
+
+
+def _is_percent(cell: C) -> bool:
+    return bool(re.fullmatch(r"\d+(\.\d+)?\s*%", cell.text))
+
+
+def _looks_like_amount(cell: C) -> bool:
+    return bool(re.fullmatch(r"[￥¥]?\s*[-+]?[\d,]+(\.\d+)?\s*(亿元|万元|千元|元|万)?", cell.text))
+
+
+def _looks_like_target(cell: C) -> bool:
+    target: TargetValue = parse_target(cell.text)
+    return target.kind is not TargetKind.QUALITATIVE or target.period is not None or len(cell.text) <= 8
+
+
+def _clean_goal(text: str) -> str:
+    if "<" in text:
+        text = _HTML_BREAK.sub("\n", text)
+        text = _HTML_TAG.sub("", text)
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _right_align(row: list[C], width: int) -> list[C]:
+    cells = list(row)
+    while cells and cells[-1].empty:
+        cells.pop()
+    if len(cells) > width or not cells:
+        return cells
+    pad = [C("", "", cells[0].loc) for _ in range(width - len(cells))]
+    return pad + cells
+
+
+def _split_halves(cells: Sequence[C], parts: int) -> list[list[C]]:
+    """Split a flattened side-by-side row into its horizons. The second horizon starts at a level label
+    that follows a name or value, or at a name repeated from the first; failing both, the names and values
+    are shared out evenly."""
+    if parts <= 1 or len(cells) <= 1:
+        return [list(cells)]
+    seen_plain: list[str] = []
+    for i, cell in enumerate(cells):
+        is_label = classify_label(cell.key) is not None
+        if i > 0 and seen_plain and (is_label or (cell.text in seen_plain and i >= 2)):
+            return [list(cells[:i]), list(cells[i:])]
+        if not is_label:
+            seen_plain.append(cell.text)
+    plain = [i for i, c in enumerate(cells) if classify_label(c.key) is None]
+    if len(plain) >= 2 and len(plain) % 2 == 0:
+        cut = plain[len(plain) // 2]
+        return [list(cells[:cut]), list(cells[cut:])]
+    return [list(cells)]

@@ -1,0 +1,188 @@
+"""Word .docx → ``Grid``: body paragraphs and table rows in document order.
+
+Locations: a body paragraph is ``paragraph N`` (body paragraphs counted from 1, paragraphs inside tables not
+counted); a table cell is ``table T, row R, column C`` where T counts tables in document order (nested tables
+too), R counts the table's rows and C is the cell's first grid column, so cells of differently merged rows
+still line up. A horizontally merged cell is given once; a vertically merged continuation cell is given as
+empty text, so the label appears once and the assembler inherits it downwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jixiao.domain.forms.grid import Cell, Grid, Row
+from jixiao.domain.forms.model import FormReadError, Location
+from jixiao.domain.forms.readers.safety import Budget, Place, cell_text, check_zip, library_errors, short
+
+WHAT = "Word document"
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_P, _TBL, _TR, _TC, _R = _W + "p", _W + "tbl", _W + "tr", _W + "tc", _W + "r"
+# Block and row content can sit inside content controls and custom XML wrappers.
+_WRAPPERS = {_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "smartTag"}
+# Inside a paragraph: properties, deleted or moved-away text, and the fallback copy of alternate content
+# (which repeats the choice) are not what the reader sees.
+_SKIP_IN_PARAGRAPH = {_W + "pPr", _W + "rPr", _W + "del", _W + "moveFrom", _MC + "Fallback", _W + "sdtPr"}
+_RUN_TEXT = {_W + "t": None, _W + "tab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
+# Word allows 63 columns; a larger span is damage, and would only inflate column numbers.
+_MAX_SPAN = 63
+_VAL = _W + "val"
+
+
+def read_docx(path: Path, name: str) -> Grid:
+    """Read a .docx file into a grid; every failure is a ``FormReadError`` naming ``name``."""
+    check_zip(path, name, WHAT)
+    with library_errors(name, WHAT, _describe) as place:
+        from docx.opc.exceptions import PackageNotFoundError
+        from docx.package import Package
+
+        try:
+            part: Any = Package.open(str(path)).main_document_part
+        except PackageNotFoundError:
+            raise FormReadError(f"not a {WHAT} (no Word package found)", place.location) from None
+        except KeyError as error:
+            raise FormReadError(f"not a {WHAT} (it has no main document: {short(error)})", place.location) from None
+        if "wordprocessingml" not in str(part.content_type):
+            raise FormReadError(f"not a {WHAT} (its main part is {part.content_type})", place.location)
+        body = part.element.find(_W + "body")
+        if body is None:
+            raise FormReadError(f"the {WHAT} has no body", place.location)
+        walker = _Walker(name, place)
+        walker.body(body)
+        return Grid(source=name, rows=walker.rows)
+
+
+def _describe(error: Exception) -> str | None:
+    if type(error).__name__ == "PackageNotFoundError":
+        return f"not a {WHAT} (no Word package found)"
+    if isinstance(error, ValueError) and "content type" in str(error):
+        return f"not a {WHAT} ({short(error)})"
+    return None
+
+
+@dataclass(slots=True)
+class _Walker:
+    name: str
+    place: Place
+    rows: list[Row] = field(default_factory=list)
+    paragraphs: int = 0
+    tables: int = 0
+    budget: Budget = field(default_factory=Budget)
+
+    def body(self, body: Any) -> None:
+        for block in _blocks(body):
+            if block.tag == _P:
+                self.paragraphs += 1
+                where = Location(self.name, paragraph=self.paragraphs)
+                self.place.location = where
+                text = cell_text(_paragraph_text(block), where)
+                if text:
+                    self._emit(Row([Cell(text, where)], where))
+            else:
+                self.table(block)
+
+    def table(self, tbl: Any) -> None:
+        self.tables += 1
+        number = self.tables
+        for index, tr in enumerate((c for c in _children(tbl) if c.tag == _TR), start=1):
+            where = Location(self.name, table=number, row=index)
+            self.place.location = where
+            cells, nested = self._row_cells(tr, number, index)
+            if any(c.text for c in cells):
+                self._emit(Row(cells, where))
+            for inner in nested:
+                self.table(inner)
+
+    def _row_cells(self, tr: Any, table: int, row: int) -> tuple[list[Cell], list[Any]]:
+        cells: list[Cell] = []
+        nested: list[Any] = []
+        column = 1 + _int_val(_find(tr, "trPr", "gridBefore"), default=0, low=0)
+        for tc in _row_tcs(tr):
+            span = _int_val(_find(tc, "tcPr", "gridSpan"), default=1, low=1)
+            h_merge = _find(tc, "tcPr", "hMerge")
+            v_merge = _find(tc, "tcPr", "vMerge")
+            where = Location(self.name, table=table, row=row, column=column)
+            column += span
+            if h_merge is not None and h_merge.get(_VAL) != "restart":
+                # Legacy horizontal merge: the continuation belongs to the cell before it.
+                continue
+            lines: list[str] = []
+            for block in _blocks(tc):
+                if block.tag == _P:
+                    lines.append(_paragraph_text(block))
+                else:
+                    nested.append(block)
+            raw = "\n".join(lines)
+            continuation = v_merge is not None and v_merge.get(_VAL, "continue") != "restart"
+            text = cell_text(raw, where)
+            cells.append(Cell("" if continuation else text, where))
+        return cells, nested
+
+    def _emit(self, row: Row) -> None:
+        self.budget.add(len(row.cells), row.location)
+        self.rows.append(row)
+
+
+def _children(element: Any) -> Iterator[Any]:
+    # Comments and processing instructions have a callable tag; they carry no content.
+    return (c for c in element if isinstance(c.tag, str))
+
+
+def _blocks(container: Any) -> Iterator[Any]:
+    """Paragraphs and tables of a body or cell in document order, looking through content controls."""
+    for child in _children(container):
+        if child.tag in (_P, _TBL):
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _blocks(child)
+
+
+def _row_tcs(tr: Any) -> Iterator[Any]:
+    for child in _children(tr):
+        if child.tag == _TC:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _row_tcs(child)
+
+
+def _paragraph_text(p: Any) -> str:
+    parts: list[str] = []
+    _collect(p, parts)
+    return "".join(parts)
+
+
+def _collect(element: Any, parts: list[str]) -> None:
+    for child in _children(element):
+        tag = child.tag
+        if tag == _R:
+            for piece in _children(child):
+                if piece.tag in _RUN_TEXT:
+                    replacement = _RUN_TEXT[piece.tag]
+                    parts.append((piece.text or "") if replacement is None else replacement)
+        elif tag not in _SKIP_IN_PARAGRAPH:
+            # Hyperlinks, insertions, smart tags, inline content controls, simple fields.
+            _collect(child, parts)
+
+
+def _find(element: Any, *path: str) -> Any:
+    found = element
+    for step in path:
+        found = found.find(_W + step)
+        if found is None:
+            return None
+    return found
+
+
+def _int_val(element: Any, *, default: int, low: int) -> int:
+    if element is None:
+        return default
+    try:
+        value = int(str(element.get(_VAL, default)))
+    except ValueError:
+        return default
+    return min(max(value, low), _MAX_SPAN)

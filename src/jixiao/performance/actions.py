@@ -1,0 +1,678 @@
+"""Storing read forms: ``do_import_forms`` puts a batch of ``FormDocument`` objects into the database.
+
+One transaction per batch: either every form is stored or none is. Re-importing a form updates its project in
+place (identity: ``(code, year, kind)`` when there is a project code, else ``(unit, name, year, kind)``); an
+identical re-import writes nothing but an audit row saying so. Built for bulk: a fixed number of queries per
+batch for lookups, ``bulk_create`` for rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils import timezone
+
+from jixiao.audit import log as audit
+from jixiao.domain.forms.model import FormDocument, FormKind
+from jixiao.orgs.models import Unit
+from jixiao.orgs.permissions import is_superuser, units_for
+from jixiao.performance.choices import ImportStatusChoices
+from jixiao.performance.models import (
+    BudgetExecution,
+    FundUse,
+    ImportBatch,
+    Indicator,
+    Project,
+    ProjectFunds,
+    SpendingStep,
+)
+
+logger = logging.getLogger(__name__)
+
+DEPARTMENT_WIDE_NAME = "部门整体绩效目标"
+# SQLite keeps DECIMAL columns as 8-byte floats: more significant digits than this would not survive storage.
+MAX_SIGNIFICANT_DIGITS = 15
+# Rows per ``__in`` lookup, under SQLite's 999 bound parameters.
+CHUNK = 500
+
+PROJECT_FIELDS = (
+    "name",
+    "code",
+    "year",
+    "kind",
+    "attribute",
+    "period",
+    "department",
+    "taxonomy",
+    "money_unit",
+    "goal_medium_term",
+    "goal_annual",
+    "sub_goals",
+    "measures",
+    "source_file",
+    "source_location",
+    "field_sources",
+    "warnings",
+)
+FUNDS_FIELDS = ("total", "fiscal", "other")
+BUDGET_EXECUTION_FIELDS = (
+    "initial_budget",
+    "adjusted_budget",
+    "executed",
+    "weight",
+    "rate",
+    "recorded_score",
+    "source_location",
+)
+FUND_USE_FIELDS = ("order", "item", "amount", "raw", "source_location")
+SPENDING_STEP_FIELDS = ("order", "label", "cumulative_percent", "source_location")
+INDICATOR_FIELDS = (
+    "horizon",
+    "order",
+    "level1",
+    "level2",
+    "name",
+    "raw_level1",
+    "raw_level2",
+    "target_raw",
+    "target_kind",
+    "target_operator",
+    "target_value",
+    "target_unit",
+    "target_raw_unit",
+    "target_period_start",
+    "target_period_end",
+    "target_date",
+    "target_warnings",
+    "description",
+    "basis",
+    "weight",
+    "recorded_score",
+    "actual",
+    "deviation_reason",
+    "source_location",
+)
+
+
+class FormImportError(Exception):
+    """A form that cannot be stored; the message names the file, the form and the field."""
+
+    def __init__(self, where: str, field: str | None, message: str) -> None:
+        self.where = where
+        self.field = field
+        self.message = message
+        super().__init__(f"{where}: {field}: {message}" if field else f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch: ImportBatch
+    created: list[Project]
+    updated: list[Project]
+    unchanged: list[Project]
+
+    @property
+    def projects(self) -> list[Project]:
+        return [*self.created, *self.updated, *self.unchanged]
+
+
+@dataclass
+class _Plan:
+    """One form, validated and turned into rows, waiting for its unit and its existing project."""
+
+    where: str
+    doc: FormDocument
+    project: dict[str, Any]
+    children: dict[str, Any]
+    unit: Unit | None = None
+    existing: Project | None = None
+    changes: dict[str, Any] = field(default_factory=dict)
+
+    def key(self) -> tuple[Hashable, ...]:
+        assert self.unit is not None
+        p = self.project
+        if p["code"]:
+            return ("code", p["code"], p["year"], p["kind"])
+        return ("name", self.unit.pk, p["name"], p["year"], p["kind"])
+
+
+# --- validation: a FormDocument becomes plain rows, or a FormImportError that says where ---------------------
+
+
+def _text(value: str | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _check_decimal(value: Any, where: str, name: str, max_digits: int, places: int) -> None:
+    if not isinstance(value, Decimal):
+        raise FormImportError(where, name, f"{value!r} is not an exact decimal")
+    if not value.is_finite():
+        raise FormImportError(where, name, f"{value} is not a finite number")
+    _, digits, exponent = value.normalize().as_tuple()
+    assert isinstance(exponent, int)
+    if -exponent > places:
+        raise FormImportError(where, name, f"{value} has more than {places} decimal places")
+    if len(digits) + exponent > max_digits - places:
+        raise FormImportError(where, name, f"{value} is too large to store")
+    if len(digits) > MAX_SIGNIFICANT_DIGITS:
+        raise FormImportError(where, name, f"{value} has more than {MAX_SIGNIFICANT_DIGITS} significant digits")
+
+
+_CHECKS: dict[type[models.Model], dict[str, Callable[[Any, str, str], None]]] = {}
+
+
+def _checks_for(model: type[models.Model]) -> dict[str, Callable[[Any, str, str], None]]:
+    """Per-field checks read from the model, so the database never rounds, truncates or rejects a value later."""
+    if model in _CHECKS:
+        return _CHECKS[model]
+    checks: dict[str, Callable[[Any, str, str], None]] = {}
+    for f in model._meta.concrete_fields:
+        if isinstance(f, models.DecimalField):
+            md, dp = f.max_digits or 0, f.decimal_places or 0
+            checks[f.name] = lambda v, w, n, md=md, dp=dp: _check_decimal(v, w, n, md, dp)
+        elif isinstance(f, models.CharField) and f.max_length:
+            choices = frozenset(str(c[0]) for c in f.flatchoices) if f.choices else None
+
+            def check(v: Any, w: str, n: str, ml: int = f.max_length, choices: frozenset[str] | None = choices) -> None:
+                if len(v) > ml:
+                    raise FormImportError(w, n, f"longer than {ml} characters: {v[:40]}…")
+                if choices is not None and v not in choices:
+                    raise FormImportError(w, n, f"{v!r} is not one of {sorted(choices)}")
+
+            checks[f.name] = check
+    _CHECKS[model] = checks
+    return checks
+
+
+def _validate(model: type[models.Model], row: Mapping[str, Any], where: str, prefix: str) -> None:
+    checks = _checks_for(model)
+    for name, value in row.items():
+        check = checks.get(name)
+        if check is not None and value is not None:
+            check(value, where, f"{prefix}{name}")
+
+
+def _where(doc: FormDocument, position: int) -> str:
+    name = f" «{doc.project.name}»" if doc.project.name else ""
+    return f"{doc.source}, form {position}{name}"
+
+
+def _plan(doc: FormDocument, where: str) -> _Plan:
+    info = doc.project
+    name = info.name or (DEPARTMENT_WIDE_NAME if doc.kind == FormKind.DEPARTMENT_WIDE else None)
+    if not name:
+        raise FormImportError(where, "project.name", "the form has no project name (项目名称)")
+    if doc.year is not None and not 1900 <= doc.year <= 2200:
+        raise FormImportError(where, "year", f"{doc.year} is not a budget year")
+    project: dict[str, Any] = {
+        "name": name,
+        "code": info.code or None,
+        "year": doc.year,
+        "kind": str(doc.kind),
+        "attribute": _text(info.attribute),
+        "period": _text(info.period),
+        "department": _text(info.department),
+        "taxonomy": str(doc.taxonomy),
+        "money_unit": doc.money_unit,
+        "goal_medium_term": _text(doc.goal_medium_term),
+        "goal_annual": _text(doc.goal_annual),
+        "sub_goals": list(doc.department.sub_goals) if doc.department else [],
+        "measures": list(doc.department.measures) if doc.department else [],
+        "source_file": doc.source,
+        "source_location": str(doc.location) if doc.location else doc.source,
+        "field_sources": {key: str(loc) for key, loc in sorted(doc.field_locations.items())},
+        "warnings": [
+            {"message": w.message, "location": str(w.location) if w.location else None} for w in doc.warnings
+        ],
+    }
+    _validate(Project, project, where, "project.")
+
+    funds: dict[str, dict[str, Any]] = {}
+    for horizon, money in (("medium_term", doc.funds_medium_term), ("annual", doc.funds_annual)):
+        if not money.is_empty():
+            row = {"total": money.total, "fiscal": money.fiscal, "other": money.other}
+            _validate(ProjectFunds, row, where, f"funds.{horizon}.")
+            funds[horizon] = row
+
+    budget_execution: dict[str, Any] | None = None
+    if doc.budget_execution is not None:
+        be = doc.budget_execution
+        budget_execution = {
+            "initial_budget": be.initial_budget,
+            "adjusted_budget": be.adjusted_budget,
+            "executed": be.executed,
+            "weight": be.weight,
+            "rate": be.rate,
+            "recorded_score": be.recorded_score,
+            "source_location": str(be.location) if be.location else "",
+        }
+        _validate(BudgetExecution, budget_execution, where, "budget_execution.")
+
+    fund_uses = []
+    for order, use in enumerate(doc.fund_uses, start=1):
+        row = {
+            "order": order,
+            "item": use.item,
+            "amount": use.amount,
+            "raw": use.raw,
+            "source_location": str(use.location) if use.location else "",
+        }
+        _validate(FundUse, row, where, f"fund_uses[{order}].")
+        fund_uses.append(row)
+
+    spending_plan = []
+    for order, step in enumerate(doc.spending_plan, start=1):
+        row = {
+            "order": order,
+            "label": step.label,
+            "cumulative_percent": step.cumulative_percent,
+            "source_location": str(step.location) if step.location else "",
+        }
+        _validate(SpendingStep, row, where, f"spending_plan[{order}].")
+        spending_plan.append(row)
+
+    indicators = []
+    orders: Counter[str] = Counter()
+    for number, ind in enumerate(doc.indicators, start=1):
+        horizon = str(ind.horizon)
+        orders[horizon] += 1
+        target = ind.target
+        row = {
+            "horizon": horizon,
+            "order": orders[horizon],
+            "level1": _text(ind.level1),
+            "level2": _text(ind.level2),
+            "name": _text(ind.name),
+            "raw_level1": _text(ind.raw_level1),
+            "raw_level2": _text(ind.raw_level2),
+            "target_raw": target.raw,
+            "target_kind": str(target.kind),
+            "target_operator": str(target.operator) if target.operator is not None else None,
+            "target_value": target.value,
+            "target_unit": _text(target.unit),
+            "target_raw_unit": _text(target.raw_unit),
+            "target_period_start": target.period.start if target.period else None,
+            "target_period_end": target.period.end if target.period else None,
+            "target_date": target.date,
+            "target_warnings": list(target.warnings),
+            "description": _text(ind.description),
+            "basis": _text(ind.basis),
+            "weight": ind.weight,
+            "recorded_score": ind.recorded_score,
+            "actual": _text(ind.actual),
+            "deviation_reason": _text(ind.deviation_reason),
+            "source_location": str(ind.location) if ind.location else "",
+        }
+        _validate(Indicator, row, where, f"indicators[{number}].")
+        indicators.append(row)
+    indicators.sort(key=lambda r: (r["horizon"], r["order"]))
+
+    children = {
+        "funds": funds,
+        "budget_execution": budget_execution,
+        "fund_uses": fund_uses,
+        "spending_plan": spending_plan,
+        "indicators": indicators,
+    }
+    return _Plan(where=where, doc=doc, project=project, children=children)
+
+
+# --- units and permission ------------------------------------------------------------------------------------
+
+
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def _resolve_units(plans: list[_Plan], *, acting_user: AbstractBaseUser | None, reason: str) -> None:
+    """Find each form's unit by its code, else by its name; create a missing one under the single root unit."""
+    from jixiao.orgs.actions import do_create_unit
+
+    codes = sorted({p.doc.project.unit_code for p in plans if p.doc.project.unit_code})
+    names = sorted({p.doc.project.unit for p in plans if p.doc.project.unit})
+    by_code = {u.code: u for u in Unit.objects.filter(code__in=codes)} if codes else {}
+    by_name: dict[str, list[Unit]] = {}
+    for unit in Unit.objects.filter(name__in=names) if names else []:
+        by_name.setdefault(unit.name, []).append(unit)
+    created: dict[tuple[str | None, str | None], Unit] = {}
+
+    for plan in plans:
+        code, name = plan.doc.project.unit_code or None, plan.doc.project.unit or None
+        if code is None and name is None:
+            raise FormImportError(plan.where, "project.unit", "the form does not name its unit (实施单位); pass unit=")
+        if (code, name) in created:
+            plan.unit = created[(code, name)]
+            continue
+        if code is not None and code in by_code:
+            plan.unit = by_code[code]
+            continue
+        candidates = by_name.get(name or "", [])
+        if code is not None:
+            conflicting = [u for u in candidates if u.code is not None]
+            if conflicting:
+                raise FormImportError(
+                    plan.where, "project.unit_code", f"unit {name} has code {conflicting[0].code}, the form says {code}"
+                )
+        if len(candidates) > 1:
+            raise FormImportError(plan.where, "project.unit", f"{len(candidates)} units are named {name}; pass unit=")
+        if candidates:
+            plan.unit = candidates[0]
+            continue
+        roots = list(Unit.objects.roots()[:2])
+        if len(roots) != 1:
+            raise FormImportError(
+                plan.where,
+                "project.unit",
+                f"unit {code or ''}{name or ''} does not exist and there is no single root unit to create it under "
+                "(create one with do_create_unit)",
+            )
+        plan.unit = do_create_unit(
+            name or code or "", parent=roots[0], code=code, acting_user=acting_user, reason=reason
+        )
+        created[(code, name)] = plan.unit
+
+
+def _check_may_change(plans: list[_Plan], acting_user: AbstractBaseUser | None) -> None:
+    """The person needs ``change`` on the form's unit, and on the unit a matched project is in now."""
+    if acting_user is None or is_superuser(acting_user):
+        return  # the system (a management command) or a superuser
+    allowed = set(units_for(acting_user, "change").values_list("pk", flat=True))
+    for plan in plans:
+        assert plan.unit is not None
+        targets = [plan.unit, *([plan.existing.unit] if plan.existing is not None else [])]
+        for target in targets:
+            if target.pk not in allowed:
+                raise PermissionDenied(f"{plan.where}: {acting_user.get_username()} may not change unit {target}")
+
+
+# --- existing projects, snapshots and differences ------------------------------------------------------------
+
+
+def _find_existing(plans: list[_Plan]) -> None:
+    codes = sorted({p.project["code"] for p in plans if p.project["code"]})
+    names = sorted({p.project["name"] for p in plans if not p.project["code"]})
+    found: dict[tuple[Hashable, ...], Project] = {}
+    for chunk in _chunks(codes):
+        for project in Project.objects.filter(code__in=chunk).select_related("unit"):
+            found[("code", project.code, project.year, project.kind)] = project
+    for chunk in _chunks(names):
+        for project in Project.objects.filter(code__isnull=True, name__in=chunk).select_related("unit"):
+            found[("name", project.unit_id, project.name, project.year, project.kind)] = project
+    seen: dict[tuple[Hashable, ...], str] = {}
+    for plan in plans:
+        key = plan.key()
+        if key in seen:
+            raise FormImportError(plan.where, None, f"the same project as {seen[key]}: a batch holds each project once")
+        seen[key] = plan.where
+        plan.existing = found.get(key)
+
+
+def _empty_children() -> dict[str, Any]:
+    return {"funds": {}, "budget_execution": None, "fund_uses": [], "spending_plan": [], "indicators": []}
+
+
+def _load_children(project_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Children of existing projects, in the same shape ``_plan`` builds, in five queries per chunk."""
+    snapshots = {pid: _empty_children() for pid in project_ids}
+    for chunk in _chunks(project_ids):
+        for row in ProjectFunds.objects.filter(project_id__in=chunk).values("project_id", "horizon", *FUNDS_FIELDS):
+            snapshots[row.pop("project_id")]["funds"][row.pop("horizon")] = row
+        for row in BudgetExecution.objects.filter(project_id__in=chunk).values("project_id", *BUDGET_EXECUTION_FIELDS):
+            snapshots[row.pop("project_id")]["budget_execution"] = row
+        for name, model, fields in (
+            ("fund_uses", FundUse, FUND_USE_FIELDS),
+            ("spending_plan", SpendingStep, SPENDING_STEP_FIELDS),
+            ("indicators", Indicator, INDICATOR_FIELDS),
+        ):
+            for row in model.objects.filter(project_id__in=chunk).values("project_id", *fields):  # type: ignore[attr-defined]
+                snapshots[row.pop("project_id")][name].append(row)
+    for snapshot in snapshots.values():
+        snapshot["fund_uses"].sort(key=lambda r: r["order"])
+        snapshot["spending_plan"].sort(key=lambda r: r["order"])
+        snapshot["indicators"].sort(key=lambda r: (r["horizon"], r["order"]))
+    return snapshots
+
+
+def _diff_rows(
+    changes: dict[str, Any],
+    prefix: str,
+    old: list[dict[str, Any]],
+    new: list[dict[str, Any]],
+    key: Callable[[dict[str, Any]], tuple[Any, ...]],
+) -> None:
+    """Changes between two lists of rows matched by ``key`` (repeats numbered): field → [old, new]."""
+
+    def keyed(rows: list[dict[str, Any]]) -> dict[tuple[Any, ...], dict[str, Any]]:
+        seen: Counter[tuple[Any, ...]] = Counter()
+        out = {}
+        for row in rows:
+            k = key(row)
+            seen[k] += 1
+            out[(*k, seen[k])] = row
+        return out
+
+    old_rows, new_rows = keyed(old), keyed(new)
+    for k in [*old_rows, *(k for k in new_rows if k not in old_rows)]:
+        label = "/".join(str(part) for part in k[:-1]) + (f"#{k[-1]}" if k[-1] > 1 else "")
+        before, after = old_rows.get(k), new_rows.get(k)
+        if before is None or after is None:
+            changes[f"{prefix}[{label}]"] = [before, after]
+            continue
+        for name, value in after.items():
+            if before.get(name) != value:
+                changes[f"{prefix}[{label}].{name}"] = [before.get(name), value]
+
+
+def _diff(existing: Project, old_children: dict[str, Any], plan: _Plan) -> dict[str, Any]:
+    assert plan.unit is not None
+    changes: dict[str, Any] = {}
+    if existing.unit_id != plan.unit.pk:
+        changes["unit"] = [str(existing.unit), str(plan.unit)]
+    for name in PROJECT_FIELDS:
+        if getattr(existing, name) != plan.project[name]:
+            changes[name] = [getattr(existing, name), plan.project[name]]
+    new_children = plan.children
+    for horizon in sorted(set(old_children["funds"]) | set(new_children["funds"])):
+        before, after = old_children["funds"].get(horizon, {}), new_children["funds"].get(horizon, {})
+        for name in FUNDS_FIELDS:
+            if before.get(name) != after.get(name):
+                changes[f"funds.{horizon}.{name}"] = [before.get(name), after.get(name)]
+    before_be, after_be = old_children["budget_execution"] or {}, new_children["budget_execution"] or {}
+    for name in BUDGET_EXECUTION_FIELDS:
+        if before_be.get(name) != after_be.get(name):
+            changes[f"budget_execution.{name}"] = [before_be.get(name), after_be.get(name)]
+    _diff_rows(changes, "fund_uses", old_children["fund_uses"], new_children["fund_uses"], lambda r: (r["order"],))
+    _diff_rows(
+        changes, "spending_plan", old_children["spending_plan"], new_children["spending_plan"], lambda r: (r["order"],)
+    )
+    _diff_rows(
+        changes,
+        "indicators",
+        old_children["indicators"],
+        new_children["indicators"],
+        lambda r: (r["horizon"], r["level1"], r["level2"], r["name"]),
+    )
+    return changes
+
+
+# --- writing -------------------------------------------------------------------------------------------------
+
+
+def _child_rows(plans: list[_Plan]) -> dict[str, list[models.Model]]:
+    rows: dict[str, list[models.Model]] = {"funds": [], "be": [], "uses": [], "steps": [], "indicators": []}
+    for plan in plans:
+        assert plan.existing is not None
+        pid = plan.existing.pk
+        children = plan.children
+        rows["funds"].extend(
+            ProjectFunds(project_id=pid, horizon=h, **money) for h, money in children["funds"].items()
+        )
+        if children["budget_execution"] is not None:
+            rows["be"].append(BudgetExecution(project_id=pid, **children["budget_execution"]))
+        rows["uses"].extend(FundUse(project_id=pid, **r) for r in children["fund_uses"])
+        rows["steps"].extend(SpendingStep(project_id=pid, **r) for r in children["spending_plan"])
+        rows["indicators"].extend(Indicator(project_id=pid, **r) for r in children["indicators"])
+    return rows
+
+
+def _common_unit(units: list[Unit]) -> Unit | None:
+    """The lowest unit above (or equal to) every unit of the batch, read from their paths."""
+    if not units:
+        return None
+    common: list[str] = []
+    for parts in zip(*(u.path.strip("/").split("/") for u in units), strict=False):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    if not common:
+        return None
+    unit_id = int(common[-1])
+    return next((u for u in units if u.pk == unit_id), None) or Unit.objects.get(pk=unit_id)
+
+
+@transaction.atomic
+def do_import_forms(
+    forms: Sequence[FormDocument],
+    *,
+    acting_user: AbstractBaseUser | None,
+    reason: str,
+    unit: Unit | None = None,
+    batch_label: str = "",
+) -> ImportResult:
+    """Store a batch of read forms in one transaction; the whole batch or nothing.
+
+    ``unit`` puts every form in that unit; otherwise each form's unit is found by its code or name (and created
+    under the single root unit when missing). ``acting_user=None`` is the system. Raises ``FormImportError``
+    (naming file, form and field) or ``PermissionDenied``; either way nothing is stored.
+    """
+    positions: Counter[str] = Counter()
+    plans = []
+    for doc in forms:
+        positions[doc.source] += 1
+        plans.append(_plan(doc, _where(doc, positions[doc.source])))
+
+    if unit is not None:
+        for plan in plans:
+            plan.unit = unit
+    else:
+        _resolve_units(plans, acting_user=acting_user, reason=reason)
+    _find_existing(plans)
+    _check_may_change(plans, acting_user)
+
+    now = timezone.now()
+    batch = ImportBatch.objects.create(
+        label=batch_label,
+        acting_user=acting_user,
+        actor_label=audit.actor_label(acting_user),
+        reason=reason,
+        started_at=now,
+        files=sorted({doc.source for doc in forms}),
+        forms_count=len(plans),
+        warnings_count=sum(len(doc.warnings) for doc in forms),
+    )
+
+    existing = [p for p in plans if p.existing is not None]
+    snapshots = _load_children([p.existing.pk for p in existing if p.existing is not None])
+    updated, unchanged = [], []
+    for plan in existing:
+        assert plan.existing is not None
+        plan.changes = _diff(plan.existing, snapshots[plan.existing.pk], plan)
+        (updated if plan.changes else unchanged).append(plan)
+
+    for plan in updated:
+        project = plan.existing
+        assert project is not None and plan.unit is not None
+        project.unit = plan.unit
+        for name, value in plan.project.items():
+            setattr(project, name, value)
+        project.updated_at = now
+        project.last_import = batch
+    if updated:
+        Project.objects.bulk_update(
+            [p.existing for p in updated if p.existing is not None],
+            ["unit", *PROJECT_FIELDS, "updated_at", "last_import"],
+            batch_size=200,
+        )
+        ids = [p.existing.pk for p in updated if p.existing is not None]
+        for chunk in _chunks(ids):
+            for model in (ProjectFunds, BudgetExecution, FundUse, SpendingStep, Indicator):
+                model.objects.filter(project_id__in=chunk).delete()  # type: ignore[attr-defined]
+
+    created = [p for p in plans if p.existing is None]
+    new_projects = Project.objects.bulk_create(
+        [
+            Project(unit=p.unit, **p.project, last_import=batch, created_at=now, updated_at=now)
+            for p in created
+        ]
+    )
+    for plan, project in zip(created, new_projects, strict=True):
+        plan.existing = project
+
+    rows = _child_rows([*created, *updated])
+    ProjectFunds.objects.bulk_create(rows["funds"])  # type: ignore[arg-type]
+    BudgetExecution.objects.bulk_create(rows["be"])  # type: ignore[arg-type]
+    FundUse.objects.bulk_create(rows["uses"])  # type: ignore[arg-type]
+    SpendingStep.objects.bulk_create(rows["steps"])  # type: ignore[arg-type]
+    Indicator.objects.bulk_create(rows["indicators"])  # type: ignore[arg-type]
+
+    events = []
+    for verb, group in (("project.created", created), ("project.updated", updated), ("project.unchanged", unchanged)):
+        for plan in group:
+            assert plan.existing is not None
+            if verb == "project.created":
+                changes = {k: [None, v] for k, v in plan.project.items() if v not in (None, "", [], {})}
+            else:
+                changes = plan.changes
+            details = {
+                "source": plan.where,
+                "indicators": len(plan.children["indicators"]),
+                "fund_uses": len(plan.children["fund_uses"]),
+                "spending_steps": len(plan.children["spending_plan"]),
+            }
+            if verb == "project.unchanged":
+                details["outcome"] = "no changes"
+            events.append(
+                audit.build(
+                    acting_user, verb, plan.existing, reason=reason, changes=changes, unit=plan.unit, details=details,
+                    at=now,
+                )
+            )
+    audit.record_many(events)
+
+    batch.unit = unit or _common_unit(list({p.unit.pk: p.unit for p in plans if p.unit is not None}.values()))
+    batch.status = ImportStatusChoices.COMPLETED
+    batch.finished_at = timezone.now()
+    batch.created_count, batch.updated_count, batch.unchanged_count = len(created), len(updated), len(unchanged)
+    batch.indicators_count = len(rows["indicators"])
+    batch.save()
+    counts = {
+        "forms": batch.forms_count,
+        "created": batch.created_count,
+        "updated": batch.updated_count,
+        "unchanged": batch.unchanged_count,
+        "indicators": batch.indicators_count,
+        "warnings": batch.warnings_count,
+    }
+    audit.record(
+        acting_user,
+        "import.completed",
+        batch,
+        reason=reason,
+        unit=batch.unit,
+        details={**counts, "files": batch.files, "label": batch_label},
+    )
+    transaction.on_commit(lambda: logger.info("import batch %s stored: %s", batch.pk, counts))
+
+    def projects(group: list[_Plan]) -> list[Project]:
+        return [p.existing for p in group if p.existing is not None]
+
+    return ImportResult(batch=batch, created=projects(created), updated=projects(updated), unchanged=projects(unchanged))

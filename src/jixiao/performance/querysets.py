@@ -1,0 +1,63 @@
+"""Querysets of the performance app: each knows how to reach its unit, so ``restrict()`` works everywhere."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
+
+from jixiao.orgs.choices import Action
+from jixiao.orgs.querysets import UnitScopedQuerySet
+
+if TYPE_CHECKING:
+    from jixiao.performance.models import (
+        BudgetExecution,
+        FundUse,
+        ImportBatch,
+        Indicator,
+        Project,
+        ProjectFunds,
+        SpendingStep,
+    )
+
+
+class ProjectQuerySet(UnitScopedQuerySet["Project"]):
+    unit_lookup = "unit"
+
+
+class ProjectFundsQuerySet(UnitScopedQuerySet["ProjectFunds"]):
+    unit_lookup = "project__unit"
+
+
+class BudgetExecutionQuerySet(UnitScopedQuerySet["BudgetExecution"]):
+    unit_lookup = "project__unit"
+
+
+class FundUseQuerySet(UnitScopedQuerySet["FundUse"]):
+    unit_lookup = "project__unit"
+
+
+class SpendingStepQuerySet(UnitScopedQuerySet["SpendingStep"]):
+    unit_lookup = "project__unit"
+
+
+class IndicatorQuerySet(UnitScopedQuerySet["Indicator"]):
+    unit_lookup = "project__unit"
+
+
+class ImportBatchQuerySet(UnitScopedQuerySet["ImportBatch"]):
+    unit_lookup = "unit"
+
+    def restrict(
+        self, user: AbstractBaseUser | AnonymousUser | None, action: Action = "view"
+    ) -> UnitScopedQuerySet[ImportBatch]:
+        """A batch is visible in its unit's subtree, and always to the person who ran it."""
+        from jixiao.orgs.permissions import is_superuser, units_for
+
+        if is_superuser(user):
+            return self
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(unit__in=units_for(user, action)) | Q(acting_user_id=user.pk))
