@@ -9,7 +9,7 @@ from jixiao.orgs.admin import ReadOnlyAdminMixin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "actor_label", "action", "object_repr", "unit", "reason")
     list_filter = ("action", ("unit", admin.RelatedOnlyFieldListFilter))
     search_fields = ("object_repr", "reason", "actor_label", "action")

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
@@ -32,12 +32,12 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def actor_label(actor: AbstractBaseUser | None) -> str:
+def actor_label(actor: User | None) -> str:
     return actor.get_username() if actor is not None else SYSTEM_LABEL
 
 
 def build(
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     action: str,
     obj: models.Model | None,
     *,
@@ -64,7 +64,7 @@ def build(
 
 
 def record(
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     action: str,
     obj: models.Model | None,
     *,

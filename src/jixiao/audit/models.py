@@ -29,7 +29,7 @@ class AuditEventQuerySet(UnitScopedQuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    """Who (or the system) did ``action`` to an object, when, why, and which fields changed (field → [old, new])."""
+    """Who (or the system) did ``action`` to an object, when, why, and what changed (field → [old, new])."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -44,13 +44,23 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     action = models.CharField(_("操作"), max_length=64, db_index=True)
     content_type = models.ForeignKey(
-        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("对象类型")
+        ContentType,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("对象类型"),
     )
     object_id = models.PositiveBigIntegerField(_("对象编号"), null=True, blank=True)
     object = GenericForeignKey("content_type", "object_id")
     object_repr = models.CharField(_("对象"), max_length=300, blank=True)
     unit = models.ForeignKey(
-        "orgs.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("单位")
+        "orgs.Unit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("单位"),
     )
     reason = models.TextField(_("原因"), blank=True)
     changes = models.JSONField(_("变更"), default=dict, blank=True)
@@ -62,7 +72,7 @@ class AuditEvent(models.Model):
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
         ordering = ("-at", "-id")
-        indexes = [models.Index(fields=["content_type", "object_id"], name="audit_event_object_idx")]
+        indexes = (models.Index(fields=["content_type", "object_id"], name="audit_event_object_idx"),)
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"

@@ -33,7 +33,9 @@ for _sign in _FULL_WIDTH_SIGNS:
     _CELL_TABLE[ord(_sign)] = ord(_sign) - 0xFEE0
 for _invisible in "\u200b\u200c\u200d\u2060\ufeff\u00ad":
     _CELL_TABLE[ord(_invisible)] = None
-for _space in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000":
+for (
+    _space
+) in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000":
     _CELL_TABLE[ord(_space)] = ord(" ")
 # Same as _CELL_TABLE, but every kind of whitespace is dropped instead of kept as a space.
 _COMPACT_TABLE: dict[int, int | None] = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Value
@@ -14,7 +14,7 @@ from jixiao.orgs.models import Membership, Unit
 from jixiao.orgs.permissions import can, is_superuser
 
 
-def _require(acting_user: AbstractBaseUser | None, action: str, unit: Unit | None) -> None:
+def _require(acting_user: User | None, action: str, unit: Unit | None) -> None:
     """``acting_user=None`` is the system (a management command); a person needs the role."""
     if acting_user is None:
         return
@@ -33,7 +33,7 @@ def do_create_unit(
     parent: Unit | None = None,
     code: str | None = None,
     kind: str = UnitKindChoices.OFFICE,
-    acting_user: AbstractBaseUser | None,
+    acting_user: User | None,
     reason: str,
 ) -> Unit:
     """Create a unit under ``parent`` (a root when ``None``: superuser or system only) and set its path."""
@@ -53,8 +53,12 @@ def do_create_unit(
         unit,
         reason=reason,
         unit=unit,
-        changes={"name": [None, unit.name], "code": [None, unit.code], "kind": [None, unit.kind],
-                 "parent": [None, str(parent) if parent else None]},
+        changes={
+            "name": [None, unit.name],
+            "code": [None, unit.code],
+            "kind": [None, unit.kind],
+            "parent": [None, str(parent) if parent else None],
+        },
     )
     return unit
 
@@ -66,7 +70,7 @@ def do_update_unit(
     name: str | None = None,
     code: str | None = None,
     kind: str | None = None,
-    acting_user: AbstractBaseUser | None,
+    acting_user: User | None,
     reason: str,
 ) -> Unit:
     """Rename a unit or change its code or kind (``None`` leaves a field as it is; ``code=""`` clears it)."""
@@ -87,8 +91,8 @@ def do_update_unit(
 
 
 @transaction.atomic
-def do_move_unit(unit: Unit, *, new_parent: Unit, acting_user: AbstractBaseUser | None, reason: str) -> Unit:
-    """Move a unit and its subtree under ``new_parent``; every path in the subtree is rewritten in one UPDATE."""
+def do_move_unit(unit: Unit, *, new_parent: Unit, acting_user: User | None, reason: str) -> Unit:
+    """Move a unit and its subtree under ``new_parent``; the subtree's paths are rewritten in one UPDATE."""
     _require(acting_user, "admin", unit)
     _require(acting_user, "admin", new_parent)
     unit.refresh_from_db()
@@ -115,7 +119,7 @@ def do_move_unit(unit: Unit, *, new_parent: Unit, acting_user: AbstractBaseUser 
 
 @transaction.atomic
 def do_grant_membership(
-    user: AbstractBaseUser, unit: Unit, role: str, *, acting_user: AbstractBaseUser | None, reason: str
+    user: User, unit: Unit, role: str, *, acting_user: User | None, reason: str
 ) -> Membership:
     """Give ``user`` ``role`` on ``unit`` and its subtree; granting a role already held changes nothing."""
     _require(acting_user, "admin", unit)
@@ -135,7 +139,7 @@ def do_grant_membership(
 
 
 @transaction.atomic
-def do_revoke_membership(membership: Membership, *, acting_user: AbstractBaseUser | None, reason: str) -> None:
+def do_revoke_membership(membership: Membership, *, acting_user: User | None, reason: str) -> None:
     """Take a role away; the audit event keeps who had it."""
     _require(acting_user, "admin", membership.unit)
     record(

@@ -43,7 +43,7 @@ class RestrictedAdminMixin:
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)  # type: ignore[misc]
-        return queryset.restrict(request.user, "view")  # type: ignore[no-any-return]
+        return queryset.restrict(request.user, "view")
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return may_anywhere(request, "view")
@@ -65,14 +65,14 @@ class ReadOnlyAdminMixin(RestrictedAdminMixin):
         return False
 
 
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
     show_change_link = False
 
 
-class ReasonForm(forms.ModelForm):  # type: ignore[type-arg]
+class ReasonForm(forms.ModelForm):
     reason = forms.CharField(label=_("原因"), required=False, widget=forms.TextInput(attrs={"size": 60}))
 
 
@@ -88,7 +88,7 @@ class MembershipForm(ReasonForm):
         fields = ("user", "unit", "role")
 
 
-def _reason(form: forms.Form) -> str:
+def _reason(form: forms.BaseForm) -> str:
     return str(form.cleaned_data.get("reason") or ADMIN_REASON)
 
 
@@ -108,7 +108,7 @@ class ChildUnitInline(ReadOnlyInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(RestrictedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class UnitAdmin(RestrictedAdminMixin, admin.ModelAdmin):
     form = UnitForm
     list_display = ("indented_name", "code", "kind", "parent")
     list_filter = ("kind",)
@@ -128,26 +128,35 @@ class UnitAdmin(RestrictedAdminMixin, admin.ModelAdmin):  # type: ignore[type-ar
     def has_delete_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:
         return False  # units carry projects and history; they are moved or renamed, not deleted
 
-    def formfield_for_foreignkey(self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any) -> Any:
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> Any:
         return _limit_units(request, db_field, super().formfield_for_foreignkey(db_field, request, **kwargs))
 
-    def save_model(self, request: HttpRequest, obj: Unit, form: forms.ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+    def save_model(self, request: HttpRequest, obj: Unit, form: forms.ModelForm, change: bool) -> None:
         user = request.user if request.user.is_authenticated else None
         if not change:
             unit = do_create_unit(
-                obj.name, parent=obj.parent, code=obj.code, kind=obj.kind, acting_user=user, reason=_reason(form)
+                obj.name,
+                parent=obj.parent,
+                code=obj.code,
+                kind=obj.kind,
+                acting_user=user,
+                reason=_reason(form),
             )
             obj.pk, obj.path, obj.created_at = unit.pk, unit.path, unit.created_at
             obj._state.adding = False
             return
         stored = Unit.objects.get(pk=obj.pk)
-        do_update_unit(stored, name=obj.name, code=obj.code or "", kind=obj.kind, acting_user=user, reason=_reason(form))
+        do_update_unit(
+            stored, name=obj.name, code=obj.code or "", kind=obj.kind, acting_user=user, reason=_reason(form)
+        )
         if obj.parent_id != stored.parent_id and obj.parent is not None:
             do_move_unit(stored, new_parent=obj.parent, acting_user=user, reason=_reason(form))
 
 
 @admin.register(Membership)
-class MembershipAdmin(RestrictedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class MembershipAdmin(RestrictedAdminMixin, admin.ModelAdmin):
     form = MembershipForm
     list_display = ("user", "unit", "role", "created_at")
     list_filter = ("role", ("unit", admin.RelatedOnlyFieldListFilter))
@@ -162,10 +171,12 @@ class MembershipAdmin(RestrictedAdminMixin, admin.ModelAdmin):  # type: ignore[t
     def has_delete_permission(self, request: HttpRequest, obj: Membership | None = None) -> bool:
         return can(request.user, "admin", obj.unit) if obj is not None else may_anywhere(request, "admin")
 
-    def formfield_for_foreignkey(self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any) -> Any:
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> Any:
         return _limit_units(request, db_field, super().formfield_for_foreignkey(db_field, request, **kwargs))
 
-    def save_model(self, request: HttpRequest, obj: Membership, form: forms.ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+    def save_model(self, request: HttpRequest, obj: Membership, form: forms.ModelForm, change: bool) -> None:
         user = request.user if request.user.is_authenticated else None
         membership = do_grant_membership(obj.user, obj.unit, obj.role, acting_user=user, reason=_reason(form))
         obj.pk, obj.created_at = membership.pk, membership.created_at

@@ -18,11 +18,19 @@ class Unit(models.Model):
     """
 
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级单位")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级单位"),
     )
     name = models.CharField(_("名称"), max_length=200)
+    # NULL, not "", when absent: unique holds only among units that have a code.
     code = models.CharField(_("单位编码"), max_length=64, null=True, blank=True, unique=True)
-    kind = models.CharField(_("类型"), max_length=32, choices=UnitKindChoices.choices, default=UnitKindChoices.OFFICE)
+    kind = models.CharField(
+        _("类型"), max_length=32, choices=UnitKindChoices.choices, default=UnitKindChoices.OFFICE
+    )
     path = models.CharField(_("路径"), max_length=255, db_index=True, editable=False, default="")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -32,9 +40,9 @@ class Unit(models.Model):
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
         ordering = ("path",)
-        constraints = [
+        constraints = (
             models.UniqueConstraint(fields=["parent", "name"], name="orgs_unit_unique_name_per_parent"),
-        ]
+        )
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}" if self.code else self.name
@@ -58,7 +66,9 @@ class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("用户")
     )
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("单位"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("单位")
+    )
     role = models.CharField(_("角色"), max_length=16, choices=RoleChoices.choices)
     created_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
 
@@ -68,9 +78,9 @@ class Membership(models.Model):
         verbose_name = _("成员")
         verbose_name_plural = _("成员")
         ordering = ("unit__path", "user_id", "role")
-        constraints = [
+        constraints = (
             models.UniqueConstraint(fields=["user", "unit", "role"], name="orgs_membership_unique_role"),
-        ]
+        )
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.unit} ({self.get_role_display()})"

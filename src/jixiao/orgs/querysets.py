@@ -1,4 +1,4 @@
-"""Querysets that carry row-level permission: ``Model.objects.restrict(user, action)``, scoped by unit subtree."""
+"""Querysets with row-level permission: ``Model.objects.restrict(user, action)``, scoped by unit subtree."""
 
 from __future__ import annotations
 
@@ -20,13 +20,15 @@ _M = TypeVar("_M", bound=models.Model)
 class UnitScopedQuerySet(models.QuerySet[_M]):
     """A queryset whose rows belong to a unit, reached from the model by ``unit_lookup``.
 
-    Subclasses set ``unit_lookup`` (``"unit"``, ``"project__unit"``…); every list, detail and admin view starts
-    from ``restrict()`` so nothing bypasses the unit hierarchy.
+    Subclasses set ``unit_lookup`` (``"unit"``, ``"project__unit"``…); every list, detail and admin view
+    starts from ``restrict()`` so nothing bypasses the unit hierarchy.
     """
 
     unit_lookup: ClassVar[str] = "unit"
 
-    def restrict(self, user: AbstractBaseUser | AnonymousUser | None, action: Action = "view") -> UnitScopedQuerySet[_M]:
+    def restrict(
+        self, user: AbstractBaseUser | AnonymousUser | None, action: Action = "view"
+    ) -> UnitScopedQuerySet[_M]:
         from jixiao.orgs.permissions import is_superuser, units_for
 
         if user is not None and user.is_active and is_superuser(user):

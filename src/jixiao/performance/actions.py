@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
@@ -144,7 +144,7 @@ class _Plan:
         return ("name", self.unit.pk, p["name"], p["year"], p["kind"])
 
 
-# --- validation: a FormDocument becomes plain rows, or a FormImportError that says where ---------------------
+# --- validation: a FormDocument becomes plain rows, or a FormImportError that says where -------------------
 
 
 def _text(value: str | None) -> str:
@@ -163,25 +163,35 @@ def _check_decimal(value: Any, where: str, name: str, max_digits: int, places: i
     if len(digits) + exponent > max_digits - places:
         raise FormImportError(where, name, f"{value} is too large to store")
     if len(digits) > MAX_SIGNIFICANT_DIGITS:
-        raise FormImportError(where, name, f"{value} has more than {MAX_SIGNIFICANT_DIGITS} significant digits")
+        raise FormImportError(
+            where, name, f"{value} has more than {MAX_SIGNIFICANT_DIGITS} significant digits"
+        )
+
+
+def _decimal_check(max_digits: int, places: int) -> Callable[[Any, str, str], None]:
+    def check(value: Any, where: str, name: str) -> None:
+        _check_decimal(value, where, name, max_digits, places)
+
+    return check
 
 
 _CHECKS: dict[type[models.Model], dict[str, Callable[[Any, str, str], None]]] = {}
 
 
 def _checks_for(model: type[models.Model]) -> dict[str, Callable[[Any, str, str], None]]:
-    """Per-field checks read from the model, so the database never rounds, truncates or rejects a value later."""
+    """Per-field checks read from the model, so the database never rounds, truncates or rejects a value."""
     if model in _CHECKS:
         return _CHECKS[model]
     checks: dict[str, Callable[[Any, str, str], None]] = {}
     for f in model._meta.concrete_fields:
         if isinstance(f, models.DecimalField):
-            md, dp = f.max_digits or 0, f.decimal_places or 0
-            checks[f.name] = lambda v, w, n, md=md, dp=dp: _check_decimal(v, w, n, md, dp)
+            checks[f.name] = _decimal_check(f.max_digits or 0, f.decimal_places or 0)
         elif isinstance(f, models.CharField) and f.max_length:
             choices = frozenset(str(c[0]) for c in f.flatchoices) if f.choices else None
 
-            def check(v: Any, w: str, n: str, ml: int = f.max_length, choices: frozenset[str] | None = choices) -> None:
+            def check(
+                v: Any, w: str, n: str, ml: int = f.max_length, choices: frozenset[str] | None = choices
+            ) -> None:
                 if len(v) > ml:
                     raise FormImportError(w, n, f"longer than {ml} characters: {v[:40]}…")
                 if choices is not None and v not in choices:
@@ -238,7 +248,7 @@ def _plan(doc: FormDocument, where: str) -> _Plan:
     funds: dict[str, dict[str, Any]] = {}
     for horizon, money in (("medium_term", doc.funds_medium_term), ("annual", doc.funds_annual)):
         if not money.is_empty():
-            row = {"total": money.total, "fiscal": money.fiscal, "other": money.other}
+            row: dict[str, Any] = {"total": money.total, "fiscal": money.fiscal, "other": money.other}
             _validate(ProjectFunds, row, where, f"funds.{horizon}.")
             funds[horizon] = row
 
@@ -325,7 +335,7 @@ def _plan(doc: FormDocument, where: str) -> _Plan:
     return _Plan(where=where, doc=doc, project=project, children=children)
 
 
-# --- units and permission ------------------------------------------------------------------------------------
+# --- units and permission ----------------------------------------------------------------------------------
 
 
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -333,22 +343,24 @@ def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
         yield items[start : start + CHUNK]
 
 
-def _resolve_units(plans: list[_Plan], *, acting_user: AbstractBaseUser | None, reason: str) -> None:
-    """Find each form's unit by its code, else by its name; create a missing one under the single root unit."""
+def _resolve_units(plans: list[_Plan], *, acting_user: User | None, reason: str) -> None:
+    """Find each form's unit by its code, else by its name; create a missing one under the one root unit."""
     from jixiao.orgs.actions import do_create_unit
 
     codes = sorted({p.doc.project.unit_code for p in plans if p.doc.project.unit_code})
     names = sorted({p.doc.project.unit for p in plans if p.doc.project.unit})
     by_code = {u.code: u for u in Unit.objects.filter(code__in=codes)} if codes else {}
     by_name: dict[str, list[Unit]] = {}
-    for unit in Unit.objects.filter(name__in=names) if names else []:
+    for unit in Unit.objects.filter(name__in=names):
         by_name.setdefault(unit.name, []).append(unit)
     created: dict[tuple[str | None, str | None], Unit] = {}
 
     for plan in plans:
         code, name = plan.doc.project.unit_code or None, plan.doc.project.unit or None
         if code is None and name is None:
-            raise FormImportError(plan.where, "project.unit", "the form does not name its unit (实施单位); pass unit=")
+            raise FormImportError(
+                plan.where, "project.unit", "the form does not name its unit (实施单位); pass unit="
+            )
         if (code, name) in created:
             plan.unit = created[(code, name)]
             continue
@@ -360,10 +372,14 @@ def _resolve_units(plans: list[_Plan], *, acting_user: AbstractBaseUser | None, 
             conflicting = [u for u in candidates if u.code is not None]
             if conflicting:
                 raise FormImportError(
-                    plan.where, "project.unit_code", f"unit {name} has code {conflicting[0].code}, the form says {code}"
+                    plan.where,
+                    "project.unit_code",
+                    f"unit {name} has code {conflicting[0].code}, the form says {code}",
                 )
         if len(candidates) > 1:
-            raise FormImportError(plan.where, "project.unit", f"{len(candidates)} units are named {name}; pass unit=")
+            raise FormImportError(
+                plan.where, "project.unit", f"{len(candidates)} units are named {name}; pass unit="
+            )
         if candidates:
             plan.unit = candidates[0]
             continue
@@ -372,8 +388,9 @@ def _resolve_units(plans: list[_Plan], *, acting_user: AbstractBaseUser | None, 
             raise FormImportError(
                 plan.where,
                 "project.unit",
-                f"unit {code or ''}{name or ''} does not exist and there is no single root unit to create it under "
-                "(create one with do_create_unit)",
+                f"unit {code or ''}{name or ''} does not exist and there is no single root unit to create it "
+                "under"
+                " (create one with do_create_unit)",
             )
         plan.unit = do_create_unit(
             name or code or "", parent=roots[0], code=code, acting_user=acting_user, reason=reason
@@ -381,7 +398,7 @@ def _resolve_units(plans: list[_Plan], *, acting_user: AbstractBaseUser | None, 
         created[(code, name)] = plan.unit
 
 
-def _check_may_change(plans: list[_Plan], acting_user: AbstractBaseUser | None) -> None:
+def _check_may_change(plans: list[_Plan], acting_user: User | None) -> None:
     """The person needs ``change`` on the form's unit, and on the unit a matched project is in now."""
     if acting_user is None or is_superuser(acting_user):
         return  # the system (a management command) or a superuser
@@ -391,10 +408,12 @@ def _check_may_change(plans: list[_Plan], acting_user: AbstractBaseUser | None) 
         targets = [plan.unit, *([plan.existing.unit] if plan.existing is not None else [])]
         for target in targets:
             if target.pk not in allowed:
-                raise PermissionDenied(f"{plan.where}: {acting_user.get_username()} may not change unit {target}")
+                raise PermissionDenied(
+                    f"{plan.where}: {acting_user.get_username()} may not change unit {target}"
+                )
 
 
-# --- existing projects, snapshots and differences ------------------------------------------------------------
+# --- existing projects, snapshots and differences ----------------------------------------------------------
 
 
 def _find_existing(plans: list[_Plan]) -> None:
@@ -411,7 +430,9 @@ def _find_existing(plans: list[_Plan]) -> None:
     for plan in plans:
         key = plan.key()
         if key in seen:
-            raise FormImportError(plan.where, None, f"the same project as {seen[key]}: a batch holds each project once")
+            raise FormImportError(
+                plan.where, None, f"the same project as {seen[key]}: a batch holds each project once"
+            )
         seen[key] = plan.where
         plan.existing = found.get(key)
 
@@ -424,16 +445,20 @@ def _load_children(project_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Children of existing projects, in the same shape ``_plan`` builds, in five queries per chunk."""
     snapshots = {pid: _empty_children() for pid in project_ids}
     for chunk in _chunks(project_ids):
-        for row in ProjectFunds.objects.filter(project_id__in=chunk).values("project_id", "horizon", *FUNDS_FIELDS):
+        for row in ProjectFunds.objects.filter(project_id__in=chunk).values(
+            "project_id", "horizon", *FUNDS_FIELDS
+        ):
             snapshots[row.pop("project_id")]["funds"][row.pop("horizon")] = row
-        for row in BudgetExecution.objects.filter(project_id__in=chunk).values("project_id", *BUDGET_EXECUTION_FIELDS):
+        for row in BudgetExecution.objects.filter(project_id__in=chunk).values(
+            "project_id", *BUDGET_EXECUTION_FIELDS
+        ):
             snapshots[row.pop("project_id")]["budget_execution"] = row
         for name, model, fields in (
             ("fund_uses", FundUse, FUND_USE_FIELDS),
             ("spending_plan", SpendingStep, SPENDING_STEP_FIELDS),
             ("indicators", Indicator, INDICATOR_FIELDS),
         ):
-            for row in model.objects.filter(project_id__in=chunk).values("project_id", *fields):  # type: ignore[attr-defined]
+            for row in model._default_manager.filter(project_id__in=chunk).values("project_id", *fields):
                 snapshots[row.pop("project_id")][name].append(row)
     for snapshot in snapshots.values():
         snapshot["fund_uses"].sort(key=lambda r: r["order"])
@@ -490,9 +515,15 @@ def _diff(existing: Project, old_children: dict[str, Any], plan: _Plan) -> dict[
     for name in BUDGET_EXECUTION_FIELDS:
         if before_be.get(name) != after_be.get(name):
             changes[f"budget_execution.{name}"] = [before_be.get(name), after_be.get(name)]
-    _diff_rows(changes, "fund_uses", old_children["fund_uses"], new_children["fund_uses"], lambda r: (r["order"],))
     _diff_rows(
-        changes, "spending_plan", old_children["spending_plan"], new_children["spending_plan"], lambda r: (r["order"],)
+        changes, "fund_uses", old_children["fund_uses"], new_children["fund_uses"], lambda r: (r["order"],)
+    )
+    _diff_rows(
+        changes,
+        "spending_plan",
+        old_children["spending_plan"],
+        new_children["spending_plan"],
+        lambda r: (r["order"],),
     )
     _diff_rows(
         changes,
@@ -504,7 +535,7 @@ def _diff(existing: Project, old_children: dict[str, Any], plan: _Plan) -> dict[
     return changes
 
 
-# --- writing -------------------------------------------------------------------------------------------------
+# --- writing -----------------------------------------------------------------------------------------------
 
 
 def _child_rows(plans: list[_Plan]) -> dict[str, list[models.Model]]:
@@ -543,16 +574,16 @@ def _common_unit(units: list[Unit]) -> Unit | None:
 def do_import_forms(
     forms: Sequence[FormDocument],
     *,
-    acting_user: AbstractBaseUser | None,
+    acting_user: User | None,
     reason: str,
     unit: Unit | None = None,
     batch_label: str = "",
 ) -> ImportResult:
     """Store a batch of read forms in one transaction; the whole batch or nothing.
 
-    ``unit`` puts every form in that unit; otherwise each form's unit is found by its code or name (and created
-    under the single root unit when missing). ``acting_user=None`` is the system. Raises ``FormImportError``
-    (naming file, form and field) or ``PermissionDenied``; either way nothing is stored.
+    ``unit`` puts every form in that unit; otherwise each form's unit is found by its code or name (and
+    created under the single root unit when missing). ``acting_user=None`` is the system. Raises
+    ``FormImportError`` (naming file, form and field) or ``PermissionDenied``; either way nothing is stored.
     """
     positions: Counter[str] = Counter()
     plans = []
@@ -582,7 +613,8 @@ def do_import_forms(
 
     existing = [p for p in plans if p.existing is not None]
     snapshots = _load_children([p.existing.pk for p in existing if p.existing is not None])
-    updated, unchanged = [], []
+    updated: list[_Plan] = []
+    unchanged: list[_Plan] = []
     for plan in existing:
         assert plan.existing is not None
         plan.changes = _diff(plan.existing, snapshots[plan.existing.pk], plan)
@@ -590,7 +622,8 @@ def do_import_forms(
 
     for plan in updated:
         project = plan.existing
-        assert project is not None and plan.unit is not None
+        assert project is not None
+        assert plan.unit is not None
         project.unit = plan.unit
         for name, value in plan.project.items():
             setattr(project, name, value)
@@ -605,7 +638,7 @@ def do_import_forms(
         ids = [p.existing.pk for p in updated if p.existing is not None]
         for chunk in _chunks(ids):
             for model in (ProjectFunds, BudgetExecution, FundUse, SpendingStep, Indicator):
-                model.objects.filter(project_id__in=chunk).delete()  # type: ignore[attr-defined]
+                model._default_manager.filter(project_id__in=chunk).delete()
 
     created = [p for p in plans if p.existing is None]
     new_projects = Project.objects.bulk_create(
@@ -625,7 +658,11 @@ def do_import_forms(
     Indicator.objects.bulk_create(rows["indicators"])  # type: ignore[arg-type]
 
     events = []
-    for verb, group in (("project.created", created), ("project.updated", updated), ("project.unchanged", unchanged)):
+    for verb, group in (
+        ("project.created", created),
+        ("project.updated", updated),
+        ("project.unchanged", unchanged),
+    ):
         for plan in group:
             assert plan.existing is not None
             if verb == "project.created":
@@ -642,7 +679,13 @@ def do_import_forms(
                 details["outcome"] = "no changes"
             events.append(
                 audit.build(
-                    acting_user, verb, plan.existing, reason=reason, changes=changes, unit=plan.unit, details=details,
+                    acting_user,
+                    verb,
+                    plan.existing,
+                    reason=reason,
+                    changes=changes,
+                    unit=plan.unit,
+                    details=details,
                     at=now,
                 )
             )
@@ -651,7 +694,11 @@ def do_import_forms(
     batch.unit = unit or _common_unit(list({p.unit.pk: p.unit for p in plans if p.unit is not None}.values()))
     batch.status = ImportStatusChoices.COMPLETED
     batch.finished_at = timezone.now()
-    batch.created_count, batch.updated_count, batch.unchanged_count = len(created), len(updated), len(unchanged)
+    batch.created_count, batch.updated_count, batch.unchanged_count = (
+        len(created),
+        len(updated),
+        len(unchanged),
+    )
     batch.indicators_count = len(rows["indicators"])
     batch.save()
     counts = {
@@ -675,4 +722,6 @@ def do_import_forms(
     def projects(group: list[_Plan]) -> list[Project]:
         return [p.existing for p in group if p.existing is not None]
 
-    return ImportResult(batch=batch, created=projects(created), updated=projects(updated), unchanged=projects(unchanged))
+    return ImportResult(
+        batch=batch, created=projects(created), updated=projects(updated), unchanged=projects(unchanged)
+    )

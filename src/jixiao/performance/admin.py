@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from jixiao.orgs.admin import ReadOnlyAdminMixin, ReadOnlyInline
 from jixiao.performance.models import (
@@ -56,17 +57,32 @@ class IndicatorInline(ReadOnlyInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class ProjectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", "year", "unit", "kind", "attribute", "updated_at")
     list_filter = ("year", "kind", "taxonomy", UNIT_FILTER)
     search_fields = ("name", "code", "unit__name", "unit__code")
     list_select_related = ("unit",)
     inlines = (ProjectFundsInline, BudgetExecutionInline, FundUseInline, SpendingStepInline, IndicatorInline)
     fieldsets = (
-        (None, {"fields": ("unit", "name", "code", "year", "kind", "attribute", "period", "department", "taxonomy")}),
-        ("目标", {"fields": ("goal_medium_term", "goal_annual", "sub_goals", "measures")}),
         (
-            "来源",
+            None,
+            {
+                "fields": (
+                    "unit",
+                    "name",
+                    "code",
+                    "year",
+                    "kind",
+                    "attribute",
+                    "period",
+                    "department",
+                    "taxonomy",
+                )
+            },
+        ),
+        (_("目标"), {"fields": ("goal_medium_term", "goal_annual", "sub_goals", "measures")}),
+        (
+            _("来源"),
             {
                 "fields": (
                     "money_unit",
@@ -84,7 +100,7 @@ class ProjectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class IndicatorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "project",
@@ -102,7 +118,7 @@ class IndicatorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type
 
 
 @admin.register(ProjectFunds)
-class ProjectFundsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class ProjectFundsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("project", "horizon", "total", "fiscal", "other")
     list_filter = ("horizon", PROJECT_UNIT_FILTER)
     search_fields = ("project__name", "project__code")
@@ -110,7 +126,7 @@ class ProjectFundsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[t
 
 
 @admin.register(BudgetExecution)
-class BudgetExecutionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class BudgetExecutionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("project", "adjusted_budget", "executed", "rate", "recorded_score")
     list_filter = (PROJECT_UNIT_FILTER,)
     search_fields = ("project__name", "project__code")
@@ -118,7 +134,7 @@ class BudgetExecutionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignor
 
 
 @admin.register(FundUse)
-class FundUseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class FundUseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("project", "order", "item", "amount", "source_location")
     list_filter = (PROJECT_UNIT_FILTER,)
     search_fields = ("item", "project__name", "project__code")
@@ -126,7 +142,7 @@ class FundUseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-a
 
 
 @admin.register(SpendingStep)
-class SpendingStepAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class SpendingStepAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("project", "order", "label", "cumulative_percent")
     list_filter = (PROJECT_UNIT_FILTER,)
     search_fields = ("project__name", "project__code")
@@ -134,7 +150,7 @@ class SpendingStepAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[t
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "started_at",
         "label",

@@ -1,4 +1,4 @@
-"""Choices of the performance app; values mirror the domain enums so a FormDocument maps onto them one to one."""
+"""Choices of the performance app; values mirror the domain enums, so a FormDocument maps onto them 1:1."""
 
 from __future__ import annotations
 

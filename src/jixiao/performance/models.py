@@ -1,4 +1,5 @@
-"""Projects with their funds, fund uses, spending plan and indicators (typed targets), and where each came from.
+"""Projects with their funds, fund uses, spending plan and indicators (typed targets), and where each came
+from.
 
 Money is stored in 元 as exact decimals. Provenance: every row keeps ``source_location`` (file and place, e.g.
 ``seed.txt, line 52``); a project also keeps ``field_sources`` (field → location) for its header values.
@@ -29,10 +30,6 @@ from jixiao.performance.querysets import (
     ProjectQuerySet,
     SpendingStepQuerySet,
 )
-
-MONEY = {"max_digits": 18, "decimal_places": 2}
-PERCENT = {"max_digits": 9, "decimal_places": 4}
-SCORE = {"max_digits": 9, "decimal_places": 4}
 
 
 class ImportBatch(models.Model):
@@ -83,16 +80,22 @@ class ImportBatch(models.Model):
 
 
 class Project(models.Model):
-    """A project's performance form of one kind and year: header, goals, and (through children) money and targets.
+    """A project's performance form of one kind and year: header, goals, and (as children) money and targets.
 
-    Identity on import: ``(code, year, kind)`` when the form has a project code, else ``(unit, name, year, kind)``.
+    Identity on import: ``(code, year, kind)`` when the form has a project code, else
+    ``(unit, name, year, kind)``.
     """
 
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="projects", verbose_name=_("单位"))
+    unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.PROTECT, related_name="projects", verbose_name=_("单位")
+    )
     name = models.CharField(_("项目名称"), max_length=500)
-    code = models.CharField(_("项目编码"), max_length=64, null=True, blank=True)
+    # NULL, not "", when absent: the unique constraints below hold only for projects that have a code.
+    code = models.CharField(_("项目编码"), max_length=64, null=True, blank=True)  # noqa: DJ001
     year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
-    kind = models.CharField(_("表类型"), max_length=32, choices=FormKindChoices.choices, default=FormKindChoices.TARGET)
+    kind = models.CharField(
+        _("表类型"), max_length=32, choices=FormKindChoices.choices, default=FormKindChoices.TARGET
+    )
     attribute = models.CharField(_("项目属性"), max_length=100, blank=True)
     period = models.CharField(_("项目期"), max_length=100, blank=True)
     department = models.CharField(_("主管部门"), max_length=200, blank=True)
@@ -128,7 +131,7 @@ class Project(models.Model):
         verbose_name_plural = _("项目")
         ordering = ("unit__path", "-year", "name")
         # Partial unique indexes: NULL year or code would otherwise never collide.
-        constraints = [
+        constraints = (
             models.UniqueConstraint(
                 fields=["code", "year", "kind"],
                 condition=Q(code__isnull=False, year__isnull=False),
@@ -149,8 +152,8 @@ class Project(models.Model):
                 condition=Q(code__isnull=True, year__isnull=True),
                 name="performance_project_unique_name_no_year",
             ),
-        ]
-        indexes = [models.Index(fields=["unit", "name"], name="performance_project_unit_name")]
+        )
+        indexes = (models.Index(fields=["unit", "name"], name="performance_project_unit_name"),)
 
     def __str__(self) -> str:
         year = f"{self.year}年 " if self.year else ""
@@ -164,11 +167,13 @@ class Project(models.Model):
 class ProjectFunds(models.Model):
     """项目资金 of one horizon: 总额, 其中财政拨款, 其他资金, in 元; empty cells stay NULL."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funds", verbose_name=_("项目"))
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="funds", verbose_name=_("项目")
+    )
     horizon = models.CharField(_("期间"), max_length=16, choices=HorizonChoices.choices)
-    total = models.DecimalField(_("资金总额（元）"), null=True, blank=True, **MONEY)
-    fiscal = models.DecimalField(_("财政拨款（元）"), null=True, blank=True, **MONEY)
-    other = models.DecimalField(_("其他资金（元）"), null=True, blank=True, **MONEY)
+    total = models.DecimalField(_("资金总额（元）"), null=True, blank=True, max_digits=18, decimal_places=2)
+    fiscal = models.DecimalField(_("财政拨款（元）"), null=True, blank=True, max_digits=18, decimal_places=2)
+    other = models.DecimalField(_("其他资金（元）"), null=True, blank=True, max_digits=18, decimal_places=2)
 
     objects = ProjectFundsQuerySet.as_manager()
 
@@ -176,7 +181,9 @@ class ProjectFunds(models.Model):
         verbose_name = _("项目资金")
         verbose_name_plural = _("项目资金")
         ordering = ("project", "horizon")
-        constraints = [models.UniqueConstraint(fields=["project", "horizon"], name="performance_funds_unique")]
+        constraints = (
+            models.UniqueConstraint(fields=["project", "horizon"], name="performance_funds_unique"),
+        )
 
     def __str__(self) -> str:
         return f"{self.project} {self.get_horizon_display()}"
@@ -188,12 +195,20 @@ class BudgetExecution(models.Model):
     project = models.OneToOneField(
         Project, on_delete=models.CASCADE, related_name="budget_execution", verbose_name=_("项目")
     )
-    initial_budget = models.DecimalField(_("年初预算数（元）"), null=True, blank=True, **MONEY)
-    adjusted_budget = models.DecimalField(_("全年预算数（元）"), null=True, blank=True, **MONEY)
-    executed = models.DecimalField(_("全年执行数（元）"), null=True, blank=True, **MONEY)
-    weight = models.DecimalField(_("分值"), null=True, blank=True, **SCORE)
+    initial_budget = models.DecimalField(
+        _("年初预算数（元）"), null=True, blank=True, max_digits=18, decimal_places=2
+    )
+    adjusted_budget = models.DecimalField(
+        _("全年预算数（元）"), null=True, blank=True, max_digits=18, decimal_places=2
+    )
+    executed = models.DecimalField(
+        _("全年执行数（元）"), null=True, blank=True, max_digits=18, decimal_places=2
+    )
+    weight = models.DecimalField(_("分值"), null=True, blank=True, max_digits=9, decimal_places=4)
     rate = models.DecimalField(_("执行率"), max_digits=12, decimal_places=6, null=True, blank=True)
-    recorded_score = models.DecimalField(_("得分（原表）"), null=True, blank=True, **SCORE)
+    recorded_score = models.DecimalField(
+        _("得分（原表）"), null=True, blank=True, max_digits=9, decimal_places=4
+    )
     source_location = models.CharField(_("来源位置"), max_length=500, blank=True)
 
     objects = BudgetExecutionQuerySet.as_manager()
@@ -209,10 +224,12 @@ class BudgetExecution(models.Model):
 class FundUse(models.Model):
     """One line of 资金用途: what the money is for, and how much, as written and as read."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="fund_uses", verbose_name=_("项目"))
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="fund_uses", verbose_name=_("项目")
+    )
     order = models.PositiveIntegerField(_("序号"))
     item = models.CharField(_("用途"), max_length=500)
-    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    amount = models.DecimalField(_("金额（元）"), max_digits=18, decimal_places=2)
     raw = models.CharField(_("原文"), max_length=500, blank=True)
     source_location = models.CharField(_("来源位置"), max_length=500, blank=True)
 
@@ -235,7 +252,7 @@ class SpendingStep(models.Model):
     )
     order = models.PositiveIntegerField(_("序号"))
     label = models.CharField(_("时点"), max_length=100)
-    cumulative_percent = models.DecimalField(_("累计支出（%）"), **PERCENT)
+    cumulative_percent = models.DecimalField(_("累计支出（%）"), max_digits=9, decimal_places=4)
     source_location = models.CharField(_("来源位置"), max_length=500, blank=True)
 
     objects = SpendingStepQuerySet.as_manager()
@@ -250,9 +267,11 @@ class SpendingStep(models.Model):
 
 
 class Indicator(models.Model):
-    """One indicator row of one horizon, with its typed target (operator, exact value, unit) and the raw text."""
+    """One indicator row of one horizon, with its typed target (operator, exact value, unit) and raw text."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("项目"))
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("项目")
+    )
     horizon = models.CharField(_("期间"), max_length=16, choices=HorizonChoices.choices)
     order = models.PositiveIntegerField(_("序号"))
     level1 = models.CharField(_("一级指标"), max_length=100, blank=True)
@@ -262,7 +281,8 @@ class Indicator(models.Model):
     raw_level2 = models.CharField(_("二级指标（原文）"), max_length=100, blank=True)
     target_raw = models.TextField(_("指标值（原文）"), blank=True)
     target_kind = models.CharField(_("指标性质"), max_length=16, choices=TargetKindChoices.choices)
-    target_operator = models.CharField(
+    # NULL is "no comparison" (a qualitative target), which the domain model says with None too.
+    target_operator = models.CharField(  # noqa: DJ001
         _("比较符"), max_length=2, choices=OperatorChoices.choices, null=True, blank=True
     )
     target_value = models.DecimalField(_("目标值"), max_digits=24, decimal_places=6, null=True, blank=True)
@@ -274,8 +294,10 @@ class Indicator(models.Model):
     target_warnings = models.JSONField(_("指标值读取警告"), default=list, blank=True)
     description = models.TextField(_("指标解释"), blank=True)
     basis = models.TextField(_("指标值确定依据"), blank=True)
-    weight = models.DecimalField(_("分值"), null=True, blank=True, **SCORE)
-    recorded_score = models.DecimalField(_("得分（原表）"), null=True, blank=True, **SCORE)
+    weight = models.DecimalField(_("分值"), null=True, blank=True, max_digits=9, decimal_places=4)
+    recorded_score = models.DecimalField(
+        _("得分（原表）"), null=True, blank=True, max_digits=9, decimal_places=4
+    )
     actual = models.TextField(_("实际完成值"), blank=True)
     deviation_reason = models.TextField(_("偏差原因"), blank=True)
     source_location = models.CharField(_("来源位置"), max_length=500, blank=True)
@@ -286,7 +308,7 @@ class Indicator(models.Model):
         verbose_name = _("绩效指标")
         verbose_name_plural = _("绩效指标")
         ordering = ("project", "horizon", "order")
-        indexes = [models.Index(fields=["project", "horizon", "order"], name="performance_indicator_order")]
+        indexes = (models.Index(fields=["project", "horizon", "order"], name="performance_indicator_order"),)
 
     def __str__(self) -> str:
         return f"{self.name} {self.target_raw}"

@@ -12,7 +12,7 @@ from jixiao.orgs.choices import Action
 from jixiao.orgs.querysets import UnitScopedQuerySet
 
 if TYPE_CHECKING:
-    from jixiao.performance.models import (
+    from jixiao.performance.models import (  # noqa: F401 - named in the string type arguments below
         BudgetExecution,
         FundUse,
         ImportBatch,

@@ -167,7 +167,9 @@ def test_it_reads_period_strings_as_qualitative_with_a_period(raw: str, start: d
     assert parse_period(raw) == Period(start, end)
 
 
-@pytest.mark.parametrize("raw", ["2023.13-2024.01", "2024.01-2023.07", "202013-202112", "2023", "全年", "9次"])
+@pytest.mark.parametrize(
+    "raw", ["2023.13-2024.01", "2024.01-2023.07", "202013-202112", "2023", "全年", "9次"]
+)
 def test_it_refuses_impossible_or_non_period_strings(raw: str) -> None:
     assert parse_period(raw) is None
 
@@ -192,7 +194,9 @@ def test_it_warns_about_an_impossible_written_date() -> None:
     assert target.warnings
 
 
-@pytest.mark.parametrize("raw", ["不适用", "无", "", "   ", "/", "-", "—", "——", "不涉及", "N/A", "不適用", "／"])
+@pytest.mark.parametrize(
+    "raw", ["不适用", "无", "", "   ", "/", "-", "—", "——", "不涉及", "N/A", "不適用", "／"]
+)
 def test_it_reads_not_applicable_markers(raw: str) -> None:
     target = parse_target(raw)
     assert target.kind is TargetKind.NOT_APPLICABLE
@@ -255,7 +259,9 @@ def test_it_does_not_repair_a_w_inside_the_cell() -> None:
         ("满意度295%", "培训学员满意度", "95"),
     ],
 )
-def test_it_reads_an_impossible_leading_two_as_at_least_for_rates(raw: str, indicator: str, value: str) -> None:
+def test_it_reads_an_impossible_leading_two_as_at_least_for_rates(
+    raw: str, indicator: str, value: str
+) -> None:
     target = parse_target(raw, indicator=indicator)
     assert target.operator is GE
     assert target.value == Decimal(value)
@@ -279,7 +285,9 @@ def test_it_uses_the_satisfaction_group_when_the_name_says_nothing() -> None:
         ("≥295%", "培训学员满意度"),
     ],
 )
-def test_it_leaves_a_leading_two_alone_when_the_repair_is_not_certain(raw: str, indicator: str | None) -> None:
+def test_it_leaves_a_leading_two_alone_when_the_repair_is_not_certain(
+    raw: str, indicator: str | None
+) -> None:
     target = parse_target(raw, indicator=indicator)
     assert target.warnings == ()
     assert target.value is not None
@@ -290,7 +298,9 @@ def test_it_leaves_a_leading_two_alone_when_the_repair_is_not_certain(raw: str, 
 
 
 @pytest.mark.parametrize("raw", ["44561", "44,561", "=44561"])
-@pytest.mark.parametrize("indicator", ["项目财政资金到位时间", "工作计划按时完成时间", "验收日期", "整改时限"])
+@pytest.mark.parametrize(
+    "indicator", ["项目财政资金到位时间", "工作计划按时完成时间", "验收日期", "整改时限"]
+)
 def test_it_reads_an_excel_serial_as_a_date_for_a_time_indicator(raw: str, indicator: str) -> None:
     target = parse_target(raw, indicator=indicator)
     assert target.kind is TargetKind.QUALITATIVE
@@ -299,7 +309,9 @@ def test_it_reads_an_excel_serial_as_a_date_for_a_time_indicator(raw: str, indic
     assert "Excel date serial 44561 read as 2021-12-31" in target.warnings
 
 
-@pytest.mark.parametrize(("raw", "indicator"), [("44561", "出差人数"), ("44561", None), ("44561天", "完成时间")])
+@pytest.mark.parametrize(
+    ("raw", "indicator"), [("44561", "出差人数"), ("44561", None), ("44561天", "完成时间")]
+)
 def test_it_leaves_a_serial_a_number_elsewhere(raw: str, indicator: str | None) -> None:
     target = parse_target(raw, indicator=indicator)
     assert target.kind is TargetKind.QUANTITATIVE

@@ -74,6 +74,10 @@ _DEPT_HEADING = re.compile(r"^[一二三四五六七八九十]+、\s*(总体绩�
 _PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
 _OPERATOR_TOKEN = re.compile(r"^(≥|≤|>=|<=|>|<|=|＞|＜|＝|大于等于|小于等于|大于|小于|等于|定性|定量)$")
 _DIRECTION_TOKEN = re.compile(r"^(正向|反向)(指标)?$")
+_ACHIEVED = "annual_achieved"
+_SECTION_HEADING = re.compile(r"^\d+[.、．]\s*\S{2,20}$")
+# Blank templates carry filling instructions where the text should be: `对照年度目标,说明…(100字以内)`.
+_INSTRUCTION = re.compile(r"(\(\d+字以内\)|^对照|^结合自评情况|^针对)")
 _NOT_APPLICABLE = ("不适用", "无", "/", "-", "—")
 _NUMBER_TOKEN = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?%?$")
 
@@ -85,7 +89,9 @@ def assemble(grid: Grid) -> list[FormDocument]:
         rows.append(cells)
     traditional = any(has_traditional(c.text) for row in rows for c in row)
     forms = [
-        _FormBuilder(section, grid.source, stream=grid.stream).build() for section in _split_sections(rows)
+        form
+        for section in _split_sections(rows)
+        for form in _FormBuilder(section, grid.source, stream=grid.stream).build()
     ]
     forms = [f for f in forms if f.kind is FormKind.DEPARTMENT_WIDE or f.project.name or f.indicators]
     _share_unit(forms)
@@ -198,10 +204,13 @@ class _FormBuilder:
         self.money: list[tuple[Money, C | None, C]] = []
         self.levels: dict[Horizon, tuple[str | None, str | None]] = {}
         self.expect_fund_uses = False
+        self.consumed: set[int] = set()
+        self.table_forms: list[FormDocument] = []
 
     # entry point ------------------------------------------------------------------------------------------
 
-    def build(self) -> FormDocument:
+    def build(self) -> list[FormDocument]:
+        """The section's form, and the forms of a many-projects table when the section holds one."""
         form = self.form
         labels = [c.key for row in self.rows for c in row if classify_label(c.key) is not None]
         form.taxonomy = detect_taxonomy(labels)
@@ -211,12 +220,12 @@ class _FormBuilder:
         if form.kind is FormKind.DEPARTMENT_WIDE:
             self._read_department()
             if not any(header_role(strip_notes(c.key)) is Col.NAME for row in self.rows for c in row):
-                return form
+                return [form]
         r = 0
         while r < len(self.rows):
             r = self._read_row(r)
         self._settle_money()
-        return form
+        return [form, *self.table_forms]
 
     def _read_year(self) -> None:
         if self.title is not None:
@@ -239,16 +248,22 @@ class _FormBuilder:
     def _read_row(self, r: int) -> int:
         """Read row ``r`` (and in stream mode the cells after it); return the next row to read."""
         row = self.rows[r]
+        if not self.stream and any(header_role(c.key) is Col.PROJECT for c in row) and self._is_indicator_header(r):
+            return self._read_project_table(r)
         for ci, cell in enumerate(row):
-            if cell.empty:
+            if cell.empty or id(cell) in self.consumed:
                 continue
             k = strip_notes(cell.key)
             if self._money_unit_hint(cell):
                 continue
+            if self._budget_header_at(r, ci):
+                return self._read_budget_block(r, ci)
             if k in FIELD_LABELS:
                 self._read_field(FIELD_LABELS[k], r, ci)
             elif (label := money_label(cell.key)) is not None:
                 value = self._value_after(r, ci, accept=_looks_like_amount)
+                if value is not None:
+                    self.consumed.add(id(value))
                 self.money.append((label, value, cell))
             elif k in ("总体目标", "绩效目标", "年度目标", "项目年度目标", "年度总体目标", "中期目标"):
                 return self._read_goals(r, ci)
@@ -290,6 +305,7 @@ class _FormBuilder:
         cell = self._value_after(r, ci)
         if cell is None:
             return
+        self.consumed.add(id(cell))
         project = self.form.project
         text = cell.text
         if which is Field.NAME:
@@ -355,8 +371,9 @@ class _FormBuilder:
     def _settle_money(self) -> None:
         form = self.form
         form.money_unit = self.money_unit or "元"
-        if self.money and self.money_unit is None:
-            form.warn("金额单位未注明，按元读取(no money unit on the form; amounts read as 元)", self.money[0][2].loc)
+        bare = [v for _, v, _ in self.money if v is not None and not re.search(r"元|万", v.text)]
+        if bare and self.money_unit is None:
+            form.warn("金额单位未注明，按元读取(no money unit on the form; amounts read as 元)", bare[0].loc)
         kinds = {m for m, _, _ in self.money}
         has_medium = Money.MEDIUM_TOTAL in kinds or (Money.TOTAL in kinds and Money.ANNUAL_TOTAL in kinds)
         has_annual = bool(kinds & {Money.ANNUAL_TOTAL, Money.ANNUAL_FISCAL, Money.ANNUAL_OTHER, Money.TOTAL})
@@ -384,18 +401,119 @@ class _FormBuilder:
                 setattr(funds, part, amount)
                 form.field_locations[f"funds.{horizon.value}.{part}"] = (value_cell or label_cell).loc
 
+    # budget execution (self-evaluation and monitoring tables) -------------------------------------------------
+
+    def _budget_header_at(self, r: int, ci: int) -> bool:
+        if self.form.budget_execution is not None:
+            return False
+        if self.stream:
+            ahead = [row[0] for row in self.rows[r : r + 3] if row]
+            return any(_budget_role(c.key) == "initial" for c in ahead)
+        return any(_budget_role(c.key) == "initial" for c in self.rows[r][ci:])
+
+    def _read_budget_block(self, r: int, ci: int) -> int:
+        """年初预算数 / 全年预算数 / 全年执行数 / 分值 / 执行率 / 得分, then a 总额 row and 其中 rows."""
+        start = self.rows[r][ci]
+        self._money_unit_hint(start)
+        roles: list[str | None] = []
+        nxt = r
+        if self.stream:
+            while nxt < len(self.rows) and self.rows[nxt]:
+                cell = self.rows[nxt][0]
+                role = _budget_role(cell.key)
+                if role is None and roles:
+                    break
+                if role is not None:
+                    roles.append(role)
+                else:
+                    self._money_unit_hint(cell)
+                nxt += 1
+        else:
+            roles = [_budget_role(c.key) for c in self.rows[r][ci:] if not c.empty]
+            roles = [role for role in roles if role is not None]
+            nxt = r + 1
+        block = BudgetExecution(location=start.loc)
+        found = False
+        while nxt < len(self.rows):
+            cells = self._budget_values_row(nxt, len(roles))
+            if cells is None:
+                break
+            label, values, consumed = cells
+            nxt += consumed
+            part = money_label(label.key)
+            if part in (Money.TOTAL, Money.ANNUAL_TOTAL, Money.MEDIUM_TOTAL) and not found:
+                found = True
+                block.location = label.loc
+                for role, cell in zip(roles, values, strict=False):
+                    self._budget_value(block, role, cell)
+                if block.initial_budget is not None:
+                    self.form.funds_annual.total = block.initial_budget
+            elif part in (Money.FISCAL, Money.ANNUAL_FISCAL) and values and roles and roles[0] == "initial":
+                self.form.funds_annual.fiscal = self._amount(values[0])
+            elif part in (Money.OTHER, Money.ANNUAL_OTHER) and values and roles and roles[0] == "initial":
+                self.form.funds_annual.other = self._amount(values[0])
+        if found:
+            self.form.budget_execution = block
+        else:
+            self.form.warn("预算执行情况表没有“总额”行(budget block without a total row)", start.loc)
+        return nxt
+
+    def _budget_values_row(self, r: int, width: int) -> tuple[C, list[C], int] | None:
+        """The label and values of one budget row, and how many grid rows it took; None at the block's end."""
+        if self.stream:
+            if r >= len(self.rows) or not self.rows[r]:
+                return None
+            label = self.rows[r][0]
+            if money_label(label.key) is None and not label.key.startswith(("单位资金", "财政专户")):
+                if _is_instruction(label.text) or label.text.startswith(("1.", "1、")):
+                    return (C("", "", label.loc), [], 1)
+                return None
+            values = [row[0] for row in self.rows[r + 1 : r + 1 + width] if row]
+            return label, values, 1 + width
+        row = [c for c in self.rows[r] if not c.empty]
+        if not row:
+            return (C("", "", self.rows[r][0].loc if self.rows[r] else Location("")), [], 1)
+        label = row[0]
+        if money_label(label.key) is None and not label.key.startswith(("单位资金", "财政专户")):
+            return None
+        return label, row[1:], 1
+
+    def _budget_value(self, block: BudgetExecution, role: str | None, cell: C) -> None:
+        if role is None or cell.empty or cell.text in ("/", "-"):
+            return
+        if role == "rate":
+            try:
+                block.rate = parse_percent(cell.text)
+            except ValueError:
+                self.form.warn(f"执行率无法读取: {cell.text!r}", cell.loc)
+        elif role in ("weight", "score"):
+            value = self._decimal(cell)
+            if role == "weight":
+                block.weight = value
+            else:
+                block.recorded_score = value
+        elif role in ("initial", "adjusted", "executed"):
+            amount = self._amount(cell)
+            setattr(block, {"initial": "initial_budget", "adjusted": "adjusted_budget"}.get(role, role), amount)
+
     # goals ----------------------------------------------------------------------------------------------------
 
     def _read_goals(self, r: int, ci: int) -> int:
         """Goal headers (中期目标 / 年度目标) and their texts, in the same row or the rows below."""
-        order: list[Horizon] = []
+        order: list[Horizon | str] = []
         texts: list[C] = []
 
         def take(cell: C) -> bool:
             """Take one cell; False when it ends the goals block."""
             k = strip_notes(cell.key)
+            if _is_instruction(cell.text):
+                return True  # template instructions where the text should be: nothing was filled in
+            if _SECTION_HEADING.match(cell.text):
+                return False
             if k.startswith("中期目标"):
                 order.append(Horizon.MEDIUM_TERM)
+            elif "完成情况" in k and len(k) <= 12:
+                order.append(_ACHIEVED)
             elif k.startswith(("年度目标", "年度总体目标", "项目年度目标", "当年目标")):
                 order.append(Horizon.ANNUAL)
             elif cell.empty or k in ("总体目标", "绩效目标"):
@@ -423,13 +541,18 @@ class _FormBuilder:
                 break
         if not order:
             order = [Horizon.ANNUAL]
-        for horizon, cell in zip(order, texts, strict=False):
+        for slot, cell in zip(order, texts, strict=False):
             text = _clean_goal(cell.text)
-            if horizon is Horizon.MEDIUM_TERM:
+            if slot == _ACHIEVED:
+                if not _is_instruction(text):
+                    self.form.goal_annual_achieved = text
+                    self.form.field_locations["goals.annual_achieved"] = cell.loc
+                continue
+            if slot is Horizon.MEDIUM_TERM:
                 self.form.goal_medium_term = text
             else:
                 self.form.goal_annual = text
-            self.form.field_locations[f"goals.{horizon.value}"] = cell.loc
+            self.form.field_locations[f"goals.{slot}"] = cell.loc
         if len(texts) > len(order):
             extra = texts[len(order) :]
             self.form.warn(f"目标栏多出{len(extra)}段文字未读取(extra text beside the goals)", extra[0].loc)
@@ -598,6 +721,64 @@ class _FormBuilder:
             nxt += 1
         return nxt
 
+    def _read_project_table(self, r: int) -> int:
+        """A table listing many projects (单位名称 / 项目名称 / 预算数 / 年度目标 beside the indicator columns):
+        a row that names a project starts it; the rows below add indicators to it. Merged cells leave the
+        leading columns out, so rows are aligned on their right end."""
+        header = list(self.rows[r])
+        while header and header[-1].empty:
+            header.pop()
+        table = self._table(header)
+        base = self.form
+        current: FormDocument | None = None
+        unit: tuple[str | None, str] | None = None
+        nxt = r + 1
+        while nxt < len(self.rows):
+            row = self.rows[nxt]
+            non_empty = [c for c in row if not c.empty]
+            if not non_empty:
+                nxt += 1
+                continue
+            if _is_stop(non_empty[0]) or (_single(row) is not None and TITLE.search(non_empty[0].key)):
+                break
+            cells = _right_align(row, len(header))
+            if len(cells) != len(header):
+                base.warn(f"多项目表的这一行有{len(cells)}个单元格，表头有{len(header)}个，未读取", non_empty[0].loc)
+                nxt += 1
+                continue
+            by_role = {role: cells[i] for i, role in enumerate(table.roles) if role is not None and not cells[i].empty}
+            if Col.ORG_UNIT in by_role:
+                unit = _split_unit(by_role[Col.ORG_UNIT].text)
+            if Col.PROJECT in by_role:
+                current = FormDocument(
+                    source=base.source, kind=base.kind, year=base.year, location=by_role[Col.PROJECT].loc
+                )
+                current.taxonomy = base.taxonomy
+                current.project.name = by_role[Col.PROJECT].text
+                current.field_locations["name"] = by_role[Col.PROJECT].loc
+                if unit is not None:
+                    current.project.unit_code, current.project.unit = unit
+                if Col.BUDGET in by_role:
+                    current.funds_annual.total = self._amount(by_role[Col.BUDGET])
+                    current.field_locations["funds.annual.total"] = by_role[Col.BUDGET].loc
+                if Col.GOAL in by_role:
+                    current.goal_annual = _clean_goal(by_role[Col.GOAL].text)
+                    current.field_locations["goals.annual"] = by_role[Col.GOAL].loc
+                self.table_forms.append(current)
+                self.levels = {h: (None, None) for h in table.horizons}
+            if current is not None and any(
+                role in by_role for role in (Col.LEVEL1, Col.LEVEL2, Col.NAME, Col.TARGET)
+            ):
+                self.form = current
+                try:
+                    self._indicator_row(cells, table, aligned=True)
+                finally:
+                    self.form = base
+            nxt += 1
+        for form in self.table_forms:
+            form.money_unit = self.money_unit or "元"
+        return nxt
+
     def _indicator_row(self, row: list[C], table: _Table, *, aligned: bool) -> None:
         if aligned and self._by_columns(row, table):
             return
@@ -671,6 +852,11 @@ class _FormBuilder:
             roles[Col.NAME] = cells[i]
             i += 1
         for c in cells[i:]:
+            target = roles.get(Col.TARGET)
+            if target is not None and c.text == target.text and Col.UNIT not in roles:
+                # Spreadsheets exporting a date serial repeat it in the unit column.
+                roles[Col.UNIT] = C("", "", c.loc)
+                continue
             if _DIRECTION_TOKEN.match(c.key):
                 roles.setdefault(Col.DIRECTION, c)
             elif _OPERATOR_TOKEN.match(c.key) and Col.OPERATOR not in roles:
@@ -728,6 +914,7 @@ class _FormBuilder:
                 weight=self._decimal(cells.get(Col.WEIGHT)),
                 recorded_score=self._decimal(cells.get(Col.SCORE)),
                 deviation_reason=text(Col.REASON),
+                likelihood=text(Col.LIKELIHOOD),
                 description=text(Col.DESCRIPTION),
                 basis=text(Col.BASIS),
                 raw_level1=raw1,
@@ -747,6 +934,25 @@ class _FormBuilder:
 
 
 # -- helpers ------------------------------------------------------------------------------------------------
+
+
+def _budget_role(key: str) -> str | None:
+    k = strip_notes(key)
+    if k.startswith("年初预算"):
+        return "initial"
+    if k in ("调整后预算数", "调整后预算", "全年预算数", "全年预算"):
+        return "adjusted"
+    if k.endswith("执行数") and "预计" not in k:
+        return "executed"
+    if k.endswith("执行率"):
+        return "rate"
+    if k in ("分值", "权重"):
+        return "weight"
+    if k == "得分":
+        return "score"
+    if k in ("原因", "偏差原因", "全年预计执行数"):
+        return "other"
+    return None
 
 
 def _split_unit(text: str) -> tuple[str | None, str]:
@@ -780,6 +986,10 @@ def _looks_like_amount(cell: C) -> bool:
 def _looks_like_target(cell: C) -> bool:
     target: TargetValue = parse_target(cell.text)
     return target.kind is not TargetKind.QUALITATIVE or target.period is not None or len(cell.text) <= 8
+
+
+def _is_instruction(text: str) -> bool:
+    return bool(_INSTRUCTION.search(text))
 
 
 def _clean_goal(text: str) -> str:

@@ -125,6 +125,12 @@ class Col(StrEnum):
     REASON = "reason"
     NOTE = "note"
     STANDARD = "standard"
+    LIKELIHOOD = "likelihood"
+    # Columns of tables that list many projects, one block of rows each.
+    ORG_UNIT = "org_unit"
+    PROJECT = "project"
+    BUDGET = "budget"
+    GOAL = "goal"
 
 
 _HEADER_ROLES: list[tuple[str, Col]] = [
@@ -158,6 +164,13 @@ _HEADER_ROLES: list[tuple[str, Col]] = [
     ("未完成原因分析", Col.REASON),
     ("原因分析", Col.REASON),
     ("备注", Col.NOTE),
+    ("完成目标可能性", Col.LIKELIHOOD),
+    ("半年度指标执行情况", Col.ACTUAL),
+    ("指标执行情况", Col.ACTUAL),
+    ("单位名称", Col.ORG_UNIT),
+    ("项目名称", Col.PROJECT),
+    ("预算数", Col.BUDGET),
+    ("年度目标", Col.GOAL),
 ]
 _HEADER_EXACT = {k: role for k, role in _HEADER_ROLES}
 

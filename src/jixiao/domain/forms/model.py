@@ -134,6 +134,7 @@ class Indicator:
     weight: Decimal | None = None
     recorded_score: Decimal | None = None
     deviation_reason: str | None = None
+    likelihood: str | None = None
     description: str | None = None
     basis: str | None = None
     raw_level1: str | None = None
@@ -172,6 +173,7 @@ class FormDocument:
     funds_annual: Funds = field(default_factory=Funds)
     goal_medium_term: str | None = None
     goal_annual: str | None = None
+    goal_annual_achieved: str | None = None
     fund_uses: list[FundUse] = field(default_factory=list)
     spending_plan: list[SpendingStep] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)

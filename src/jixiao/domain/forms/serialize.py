@@ -55,6 +55,7 @@ def indicator(i: Indicator) -> dict[str, Any]:
         "weight": number(i.weight),
         "recorded_score": number(i.recorded_score),
         "deviation_reason": i.deviation_reason,
+        "likelihood": i.likelihood,
         "description": i.description,
         "basis": i.basis,
         "location": location(i.location),
@@ -79,7 +80,11 @@ def form_to_dict(form: FormDocument) -> dict[str, Any]:
             "period": p.period,
         },
         "funds": {"medium_term": funds(form.funds_medium_term), "annual": funds(form.funds_annual)},
-        "goals": {"medium_term": form.goal_medium_term, "annual": form.goal_annual},
+        "goals": {
+            "medium_term": form.goal_medium_term,
+            "annual": form.goal_annual,
+            "annual_achieved": form.goal_annual_achieved,
+        },
         "department": None
         if form.department is None
         else {"sub_goals": form.department.sub_goals, "measures": form.department.measures},

@@ -775,7 +775,7 @@ def _excel_serial(form: FormDocument) -> Iterator[Hit]:
     Severity.WARNING,
     "指标值经过修复",
     "读取指标值时做过修复或推断（识别错字、单位补全等），请人工核对；Excel序列号由excel-serial报告。",
-    "architecture.md（不静默猜测）",
+    "项目约定：读不准的值要说出来，不静默猜测",
 )
 def _ocr_repaired(form: FormDocument) -> Iterator[Hit]:
     for index, ind in enumerate(form.indicators):
@@ -789,7 +789,7 @@ def _ocr_repaired(form: FormDocument) -> Iterator[Hit]:
     Severity.INFO,
     "读取时的提示",
     "读取文件时遇到的无法读取或经过修复的内容，逐条列出，不静默丢弃。",
-    "architecture.md（不静默猜测）",
+    "项目约定：读不准的值要说出来，不静默猜测",
 )
 def _reader_warning(form: FormDocument) -> Iterator[Hit]:
     for index, warning in enumerate(form.warnings):

@@ -112,10 +112,31 @@ _SCALES: dict[str, Decimal] = {
     "千": Decimal(10) ** 3,
 }
 
-_UNIT_ALIASES = {"百分比": "%", "个工作日": "工作日", "个月": "月", "平米": "平方米", "㎡": "平方米", "m²": "平方米"}
+_UNIT_ALIASES = {
+    "百分比": "%",
+    "个工作日": "工作日",
+    "个月": "月",
+    "平米": "平方米",
+    "㎡": "平方米",
+    "m²": "平方米",
+}
 
 # Words that make a number a change relative to something else (``较去年提升10%``): not a typed target.
-_RELATIVE_WORDS = ("提升", "提高", "增长", "增加", "增幅", "上升", "下降", "降低", "减少", "降幅", "同比", "环比", "较")
+_RELATIVE_WORDS = (
+    "提升",
+    "提高",
+    "增长",
+    "增加",
+    "增幅",
+    "上升",
+    "下降",
+    "降低",
+    "减少",
+    "降幅",
+    "同比",
+    "环比",
+    "较",
+)
 
 _RELATIVE = re.compile("|".join(_RELATIVE_WORDS))
 
@@ -131,7 +152,7 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _UNIT_RE = (
     rf"(?P<scale>亿|千万|百万|万|千)?"
     rf"(?:(?P<base>{_alternation(_UNITS + _SYMBOL_UNITS)}|[A-Za-z]{{1,5}})"
-    rf"(?P<per>/每?(?:[\u4e00-\u9fff]{{1,4}}|[A-Za-z]{{1,4}}))?)?"
+    rf"(?P<per>/每?(?:(?:(?!{_alternation(_SUFFIX_OPERATORS)})[\u4e00-\u9fff]){{1,4}}|[A-Za-z]{{1,4}}))?)?"
 )
 _TARGET = re.compile(
     rf"(?P<label>[\u4e00-\u9fff、]{{1,16}}?)??"
@@ -223,7 +244,9 @@ def compose_target(
         serial = _serial_date(number.group("num"), operator, ctx, raw, warnings)
         if serial is not None:
             return serial
-        return TargetValue(raw, TargetKind.QUANTITATIVE, operator or Operator.EQ, amount, warnings=tuple(warnings))
+        return TargetValue(
+            raw, TargetKind.QUANTITATIVE, operator or Operator.EQ, amount, warnings=tuple(warnings)
+        )
     canonical, scaled, known = _normalise_unit(unit, amount)
     if not known or canonical is None:
         warnings.append(f"unit {unit!r} is not a known unit; kept as written")

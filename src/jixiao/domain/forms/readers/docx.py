@@ -46,7 +46,9 @@ def read_docx(path: Path, name: str) -> Grid:
         except PackageNotFoundError:
             raise FormReadError(f"not a {WHAT} (no Word package found)", place.location) from None
         except KeyError as error:
-            raise FormReadError(f"not a {WHAT} (it has no main document: {short(error)})", place.location) from None
+            raise FormReadError(
+                f"not a {WHAT} (it has no main document: {short(error)})", place.location
+            ) from None
         if "wordprocessingml" not in str(part.content_type):
             raise FormReadError(f"not a {WHAT} (its main part is {part.content_type})", place.location)
         body = part.element.find(_W + "body")

@@ -86,21 +86,30 @@ def cell_text(raw: str, location: Location) -> str:
 
 
 class Budget:
-    """Counts rows and cells as a reader produces them and stops a file that would produce too many."""
+    """Counts rows and cells as a reader meets them and stops a file that would produce too many."""
 
-    __slots__ = ("cells", "rows")
+    __slots__ = ("cells", "rows", "seen")
 
     def __init__(self) -> None:
         self.rows = 0
+        self.seen = 0
         self.cells = 0
 
     def add(self, cells: int, location: Location) -> None:
+        """One more row of ``cells`` cells; for readers whose rows have no number of their own."""
         self.rows += 1
+        self.visit(self.rows, cells, location)
+
+    def visit(self, row_number: int, cells: int, location: Location) -> None:
+        """Row ``row_number`` of a sheet, empty or not: the work it costs counts even when it is skipped."""
+        self.seen += 1
         self.cells += cells
-        if self.rows > MAX_ROWS:
+        if row_number > MAX_ROWS or self.seen > MAX_ROWS:
             raise FormReadError(f"the file has more than {MAX_ROWS:,} rows; a form is far smaller", location)
         if self.cells > MAX_CELLS:
-            raise FormReadError(f"the file has more than {MAX_CELLS:,} cells; a form is far smaller", location)
+            raise FormReadError(
+                f"the file has more than {MAX_CELLS:,} cells; a form is far smaller", location
+            )
 
 
 # --- zip containers (docx, xlsx) -------------------------------------------------------------------------
@@ -277,9 +286,7 @@ def check_pdf_streams(path: Path, name: str) -> None:
     data = path.read_bytes()
     view = memoryview(data)
     counter = _Counter(where)
-    streams = 0
-    for match in _STREAM_START.finditer(data):
-        streams += 1
+    for streams, match in enumerate(_STREAM_START.finditer(data), start=1):
         if streams > MAX_PDF_STREAMS:
             raise FormReadError(f"the PDF has more than {MAX_PDF_STREAMS:,} streams; refused", where)
         chunks = (view[i : i + _CHUNK] for i in range(match.end(), len(data), _CHUNK))

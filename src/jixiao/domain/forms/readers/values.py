@@ -43,7 +43,11 @@ def date_text(value: dt.datetime) -> str:
 
 
 def number_text(value: int | float | Decimal, number_format: str = "General") -> str:
-    """``0.25`` with ``0.00%`` → ``25.00%``; ``0.1+0.2`` → ``0.3``; ``450.0`` → ``450``; ``9`` with ``0"次"`` → ``9次``."""
+    """The number as Excel shows it, without float noise and without thousands separators.
+
+    ``0.25`` with ``0.00%`` → ``25.00%``; ``0.1+0.2`` → ``0.3``; ``450.0`` → ``450``;
+    ``9`` with ``0"次"`` → ``9次``.
+    """
     if isinstance(value, float):
         if not math.isfinite(value):
             return str(value)

@@ -1,0 +1,155 @@
+"""Readers that turn an uploaded file into a ``Grid``, chosen by what the file is, not what it is called.
+
+``read_grid`` is the entry point. ``sniff`` names the format from the file's first bytes; ``READERS`` maps
+a format to its reader, so the text reader plugs in as ``READERS["text"] = read_text``. Every failure is a
+``FormReadError`` whose message names the file (``display_name``, or the file name without its folder).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from jixiao.domain.forms.grid import Grid
+from jixiao.domain.forms.model import FormReadError, Location
+from jixiao.domain.forms.readers.safety import check_file, library_errors
+
+Reader = Callable[[Path, str], Grid]
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06")
+# Acrobat accepts the header anywhere in the first kilobyte; so do we.
+_PDF_WINDOW = 1024
+_TEXT_SAMPLE = 256 * 1024
+
+
+class UnsupportedFormat(FormReadError):
+    """A file that is none of the formats a reader exists for."""
+
+
+def _read_docx(path: Path, name: str) -> Grid:
+    from jixiao.domain.forms.readers.docx import read_docx
+
+    return read_docx(path, name)
+
+
+def _read_xlsx(path: Path, name: str) -> Grid:
+    from jixiao.domain.forms.readers.xlsx import read_xlsx
+
+    return read_xlsx(path, name)
+
+
+def _read_xls(path: Path, name: str) -> Grid:
+    from jixiao.domain.forms.readers.xls import read_xls
+
+    return read_xls(path, name)
+
+
+def _read_pdf(path: Path, name: str) -> Grid:
+    from jixiao.domain.forms.readers.pdf import read_pdf
+
+    return read_pdf(path, name)
+
+
+# Imported lazily: pdfplumber alone takes a noticeable part of a second to import.
+READERS: dict[str, Reader] = {
+    "docx": _read_docx,
+    "xlsx": _read_xlsx,
+    "xls": _read_xls,
+    "pdf": _read_pdf,
+}
+
+_WHAT = {"docx": "Word document", "xlsx": "Excel workbook", "xls": "Excel workbook", "pdf": "PDF"}
+_DESCRIPTIONS = {
+    "docx": "a Word document",
+    "xlsx": "an Excel workbook",
+    "xls": "an Excel 97-2003 workbook",
+    "pdf": "a PDF",
+    "text": "a text file",
+}
+
+
+def read_grid(path: Path, *, display_name: str | None = None) -> Grid:
+    """Read ``path`` into a grid with the reader its content calls for.
+
+    Raises ``UnsupportedFormat`` for a file no reader handles and ``FormReadError`` for one that cannot be
+    read; nothing else escapes, whatever the bytes.
+    """
+    name = display_name or path.name
+    check_file(path, name)
+    with library_errors(name, "file"):
+        kind = sniff(path)
+    reader = READERS.get(kind)
+    if reader is None:
+        if kind in _DESCRIPTIONS:
+            raise UnsupportedFormat(f"{_DESCRIPTIONS[kind]}, which cannot be read here yet", Location(name))
+        raise UnsupportedFormat(
+            "not a format that can be read: upload a Word .docx, Excel .xlsx or .xls, PDF or text file",
+            Location(name),
+        )
+    with library_errors(name, _WHAT.get(kind, "file")):
+        return reader(path, name)
+
+
+def sniff(path: Path) -> str:
+    """Name the format of ``path`` from its content: docx, xlsx, xls, pdf, text or unknown.
+
+    A zip archive whose directory cannot be read (a truncated upload) is named by its extension when that
+    is .docx or .xlsx, so its reader can say what is wrong with it; otherwise it is unknown.
+    """
+    with path.open("rb") as stream:
+        head = stream.read(_TEXT_SAMPLE)
+        more = bool(stream.read(1))
+    if head.startswith(_ZIP):
+        return _sniff_zip(path)
+    if head.startswith(_OLE2):
+        return "xls"
+    if b"%PDF-" in head[:_PDF_WINDOW]:
+        return "pdf"
+    if _is_text(head, more):
+        return "text"
+    return "unknown"
+
+
+def _sniff_zip(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (
+        zipfile.BadZipFile,
+        EOFError,
+        OSError,
+        ValueError,
+        IndexError,
+        OverflowError,
+        NotImplementedError,
+    ):
+        return {".docx": "docx", ".xlsx": "xlsx"}.get(path.suffix.lower(), "unknown")
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    # Some writers name the main part differently; the folder still tells the package type.
+    if any(n.startswith("word/") for n in names):
+        return "docx"
+    if any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    return "unknown"
+
+
+def _is_text(head: bytes, more: bool) -> bool:
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        # A sample cut inside a multi-byte character is still text: drop up to three trailing bytes.
+        for cut in range(4 if more else 1):
+            try:
+                head[: len(head) - cut].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return True
+    return False
+
+
+__all__ = ["READERS", "Reader", "UnsupportedFormat", "read_grid", "sniff"]

@@ -1,0 +1,117 @@
+"""PDF → ``Grid`` through pdfplumber: ruled tables as rows of cells, other text one row per line.
+
+Locations: a table cell is ``page P, table T, row R, column C`` (tables counted per page); a line of text
+outside tables is ``page P, line L`` (lines counted per page, outside tables). On each page, tables and
+lines come in top-to-bottom order. A cell spanned by a merged cell is empty text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jixiao.domain.forms.grid import Cell, Grid, Row
+from jixiao.domain.forms.model import FormReadError, Location
+from jixiao.domain.forms.readers.safety import (
+    MAX_PDF_PAGES,
+    Budget,
+    cell_text,
+    check_pdf_streams,
+    library_errors,
+    short,
+)
+
+WHAT = "PDF"
+
+Box = tuple[float, float, float, float]
+
+
+def read_pdf(path: Path, name: str) -> Grid:
+    """Read a PDF with a text layer into a grid; every failure is a ``FormReadError`` naming ``name``."""
+    check_pdf_streams(path, name)
+    with library_errors(name, WHAT, _describe) as place:
+        import pdfplumber
+
+        with pdfplumber.open(path) as pdf:
+            pages = pdf.pages
+            if len(pages) > MAX_PDF_PAGES:
+                raise FormReadError(
+                    f"the PDF has {len(pages):,} pages; more than {MAX_PDF_PAGES:,} are refused",
+                    place.location,
+                )
+            rows: list[Row] = []
+            budget = Budget()
+            has_text = False
+            for number, page in enumerate(pages, start=1):
+                place.location = Location(name, page=number)
+                try:
+                    if page.chars:
+                        has_text = True
+                        rows.extend(_page_rows(page, name, number, budget))
+                finally:
+                    # pdfplumber caches every parsed object of a page; a long file would keep them all.
+                    page.close()
+        if not has_text:
+            raise FormReadError(
+                "the PDF has no text layer (it looks like a scanned image); it needs OCR before it can be "
+                "read",
+                Location(name),
+            )
+        return Grid(source=name, rows=rows)
+
+
+def _page_rows(page: Any, name: str, number: int, budget: Budget) -> list[Row]:
+    placed: list[tuple[float, list[Row]]] = []
+    tables = page.find_tables()
+    boxes: list[Box] = []
+    for table_number, table in enumerate(tables, start=1):
+        boxes.append(tuple(table.bbox))
+        table_rows: list[Row] = []
+        for row_number, values in enumerate(table.extract(), start=1):
+            where = Location(name, page=number, table=table_number, row=row_number)
+            cells = [
+                Cell(cell_text(value or "", at), at)
+                for column, value in enumerate(values, start=1)
+                for at in [Location(name, page=number, table=table_number, row=row_number, column=column)]
+            ]
+            while cells and not cells[-1].text:
+                cells.pop()
+            if cells:
+                budget.add(len(cells), where)
+                table_rows.append(Row(cells, where))
+        placed.append((float(table.bbox[1]), table_rows))
+    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
+    for line_number, line in enumerate(outside.extract_text_lines(strip=True), start=1):
+        where = Location(name, page=number, line=line_number)
+        text = cell_text(str(line.get("text", "")), where)
+        if text:
+            budget.add(1, where)
+            placed.append((float(line.get("top", 0.0)), [Row([Cell(text, where)], where)]))
+    # Stable: a line and a table starting at the same height keep tables first, as found.
+    placed.sort(key=lambda item: item[0])
+    return [row for _, rows in placed for row in rows]
+
+
+def _inside(obj: dict[str, Any], boxes: list[Box]) -> bool:
+    x = (float(obj["x0"]) + float(obj["x1"])) / 2
+    y = (float(obj["top"]) + float(obj["bottom"])) / 2
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _describe(error: Exception) -> str | None:
+    cause: BaseException = error
+    # pdfplumber wraps pdfminer's exception as the first argument of its own.
+    if (
+        type(error).__name__ == "PdfminerException"
+        and error.args
+        and isinstance(error.args[0], BaseException)
+    ):
+        cause = error.args[0]
+    kind = type(cause).__name__
+    if kind == "PDFPasswordIncorrect":
+        return "the PDF is password-protected; remove the password and save it again"
+    if kind in ("PDFEncryptionError", "PDFTextExtractionNotAllowed") or "encrypt" in str(cause).lower():
+        return f"the PDF is encrypted in a way that cannot be read ({short(cause)})"
+    if type(cause).__module__.startswith(("pdfminer", "pdfplumber")):
+        return f"the PDF is damaged or cannot be read ({kind}: {short(cause)})"
+    return None

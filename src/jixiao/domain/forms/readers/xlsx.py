@@ -1,0 +1,122 @@
+"""Excel .xlsx → ``Grid``: every row of every worksheet, cells as text, merged ranges given once.
+
+Locations are ``sheet S, cell B7``. A merged range keeps its value at the top-left cell; every other cell of
+the range is empty text, even when the writing program repeated the value there. Fully empty rows are
+skipped, and row numbers stay those of the sheet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from jixiao.domain.forms.grid import Cell, Grid, Row
+from jixiao.domain.forms.model import FormReadError, Location
+from jixiao.domain.forms.readers.safety import Budget, Place, cell_text, check_zip, library_errors
+from jixiao.domain.forms.readers.values import value_text
+
+WHAT = "Excel workbook"
+
+# Merge ranges sit after the cells in the sheet XML; read-only openpyxl does not report them, so the raw XML
+# is scanned for them (it was already checked by ``check_zip``).
+_MERGE = re.compile(
+    rb"<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Za-z]{1,3}[0-9]{1,7}(?::[A-Za-z]{1,3}[0-9]{1,7})?)[\"']"
+)
+_SCAN_CHUNK = 1024 * 1024
+_SCAN_OVERLAP = 512
+MAX_MERGES = 100_000
+
+Range = tuple[int, int, int, int]  # min_col, min_row, max_col, max_row
+
+
+def read_xlsx(path: Path, name: str) -> Grid:
+    """Read a .xlsx file into a grid; every failure is a ``FormReadError`` naming ``name``."""
+    check_zip(path, name, WHAT)
+    with library_errors(name, WHAT) as place:
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        try:
+            rows: list[Row] = []
+            budget = Budget()
+            for sheet in workbook.worksheets:
+                if not hasattr(sheet, "iter_rows"):
+                    continue  # a chart sheet has no cells
+                place.location = Location(name, sheet=sheet.title)
+                rows.extend(_sheet_rows(sheet, name, place, budget))
+            return Grid(source=name, rows=rows)
+        finally:
+            workbook.close()
+
+
+def _sheet_rows(sheet: Any, name: str, place: Place, budget: Budget) -> Iterator[Row]:
+    title = str(sheet.title)
+    merges = Merges(_merged_ranges(sheet, name, title))
+    # The declared dimension can claim A1:XFD1048576 and have every row padded to it; trust the cells.
+    sheet.reset_dimensions()
+    for number, values in enumerate(sheet.iter_rows(), start=1):
+        where = Location(name, sheet=title, row=number)
+        place.location = where
+        budget.visit(number, len(values), where)
+        if not values:
+            continue
+        covered = merges.covering(number)
+        cells: list[Cell] = []
+        for column, value in enumerate(values, start=1):
+            raw = getattr(value, "value", None)
+            at = Location(name, sheet=title, row=number, column=column)
+            if raw is None or (covered and is_continuation(covered, number, column)):
+                cells.append(Cell("", at))
+                continue
+            place.location = at
+            cells.append(Cell(cell_text(value_text(raw, value.number_format), at), at))
+        while cells and not cells[-1].text:
+            cells.pop()
+        if cells:
+            yield Row(cells, where)
+
+
+def is_continuation(ranges: list[Range], row: int, column: int) -> bool:
+    return any(
+        c1 <= column <= c2 and r1 <= row <= r2 and (row, column) != (r1, c1) for c1, r1, c2, r2 in ranges
+    )
+
+
+class Merges:
+    """Merge ranges handed out row by row, so each cell is checked only against ranges over its row."""
+
+    def __init__(self, ranges: list[Range]) -> None:
+        self._pending = sorted(ranges, key=lambda r: r[1], reverse=True)
+        self._active: list[Range] = []
+
+    def covering(self, row: int) -> list[Range]:
+        while self._pending and self._pending[-1][1] <= row:
+            self._active.append(self._pending.pop())
+        self._active = [r for r in self._active if r[3] >= row]
+        return self._active
+
+
+def _merged_ranges(sheet: Any, name: str, title: str) -> list[Range]:
+    from openpyxl.utils.cell import range_boundaries
+
+    open_source = getattr(sheet, "_get_source", None)
+    if open_source is None:
+        return []
+    ranges: list[Range] = []
+    tail = b""
+    with open_source() as stream:
+        while chunk := stream.read(_SCAN_CHUNK):
+            data = tail + chunk
+            last_end = 0
+            for match in _MERGE.finditer(data):
+                bounds = range_boundaries(match.group(1).decode("ascii").upper())
+                if None not in bounds:
+                    c1, r1, c2, r2 = (int(b) for b in bounds if b is not None)
+                    ranges.append((min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)))
+                last_end = match.end()
+            if len(ranges) > MAX_MERGES:
+                raise FormReadError(f"more than {MAX_MERGES:,} merged ranges", Location(name, sheet=title))
+            tail = data[max(last_end, len(data) - _SCAN_OVERLAP) :]
+    return ranges

@@ -1,0 +1,116 @@
+"""``load_demo FILES_OR_DIRS…``: the unit tree, an ``admin`` superuser, and the given forms, idempotently."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from jixiao.domain.forms.model import FormDocument, FormReadError
+from jixiao.orgs.actions import do_create_unit
+from jixiao.orgs.choices import UnitKindChoices
+from jixiao.orgs.models import Unit
+from jixiao.performance.actions import FormImportError, do_import_forms
+
+ROOT_NAME = "财政局"
+FORM_SUFFIXES = {".txt", ".docx", ".xlsx", ".xls", ".pdf"}
+REASON = "演示数据导入（load_demo）"
+
+
+def form_files(paths: list[str]) -> list[Path]:
+    """The given files, and the form files inside the given directories, in a stable order."""
+    files: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORM_SUFFIXES)
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise CommandError(f"{path}: no such file or directory")
+    return files
+
+
+class Command(BaseCommand):
+    help = "创建演示单位树和 admin 超级用户，并导入给定的绩效目标表（重复运行不改变任何数据）。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", help="form files or directories of form files")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        # Looked up at run time so the command (and command discovery) works before the readers exist.
+        read_forms: Callable[[Path], list[FormDocument]] = importlib.import_module(
+            "jixiao.domain.forms"
+        ).read_forms
+
+        files = form_files(options["paths"])
+        forms = []
+        for path in files:
+            try:
+                read = read_forms(path)
+            except FormReadError as error:
+                raise CommandError(f"{path}: {error}") from error
+            self.stdout.write(f"{path}: {len(read)} form(s), {sum(len(f.warnings) for f in read)} warning(s)")
+            forms.extend(read)
+
+        with transaction.atomic():
+            root = self.ensure_root()
+            for unit_name, unit_code in sorted(
+                {(f.project.unit, f.project.unit_code) for f in forms if f.project.unit}
+            ):
+                self.ensure_office(root, unit_name or "", unit_code)
+            self.ensure_admin()
+            try:
+                result = do_import_forms(forms, acting_user=None, reason=REASON, batch_label="load_demo")
+            except FormImportError as error:
+                raise CommandError(str(error)) from error
+        batch = result.batch
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"imported {batch.forms_count} form(s): {batch.created_count} created, "
+                f"{batch.updated_count} updated, {batch.unchanged_count} unchanged; "
+                f"{batch.indicators_count} indicator(s) written"
+            )
+        )
+
+    def ensure_root(self) -> Unit:
+        root = Unit.objects.roots().filter(name=ROOT_NAME).first()
+        if root is None:
+            root = do_create_unit(
+                ROOT_NAME, kind=UnitKindChoices.FINANCE_BUREAU, acting_user=None, reason=REASON
+            )
+            self.stdout.write(f"created root unit {root}")
+        return root
+
+    def ensure_office(self, root: Unit, name: str, code: str | None) -> Unit:
+        existing = Unit.objects.filter(code=code).first() if code else None
+        existing = existing or Unit.objects.filter(name=name).first()
+        if existing is not None:
+            return existing
+        unit = do_create_unit(name, parent=root, code=code, acting_user=None, reason=REASON)
+        self.stdout.write(f"created unit {unit}")
+        return unit
+
+    def ensure_admin(self) -> None:
+        User = get_user_model()
+        if User.objects.filter(username="admin").exists():
+            self.stdout.write("superuser admin exists; its password is left as it is")
+            return
+        password = os.environ.get("JIXIAO_ADMIN_PASSWORD")
+        User.objects.create_superuser("admin", "", password or "admin")
+        if password:
+            self.stdout.write("created superuser admin with the password from JIXIAO_ADMIN_PASSWORD")
+        else:
+            self.stdout.write(
+                self.style.WARNING(
+                    "created superuser admin with password 'admin' (set JIXIAO_ADMIN_PASSWORD to choose)"
+                )
+            )
