@@ -27,7 +27,7 @@ SECRET_KEY = os.environ.get("JIXIAO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and env_bool("JIXIAO_REQUIRE_SECRET", False):
         raise RuntimeError("JIXIAO_SECRET_KEY must be set in production")
-    SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105 - development default only
+    SECRET_KEY = "insecure-development-key-change-me"
 ALLOWED_HOSTS = env_list("JIXIAO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [

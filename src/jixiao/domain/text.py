@@ -68,7 +68,7 @@ def has_traditional(text: str) -> bool:
 
 
 def compact(text: str) -> str:
-    """``normalise_cell`` without any whitespace at all, in one pass: for matching values such as ``≥ 9 次``."""
+    """``normalise_cell`` without any whitespace, in one pass: for matching values such as ``≥ 9 次``."""
     return text.translate(_COMPACT_TABLE)
 
 

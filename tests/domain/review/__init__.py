@@ -1,0 +1,1 @@
+"""Tests of the target reviewer (jixiao.domain.review)."""

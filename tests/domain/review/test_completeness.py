@@ -63,6 +63,12 @@ def test_it_does_not_ask_a_department_form_for_a_project_or_indicators() -> None
     assert messages(document, "missing-field") == []
 
 
+def test_it_does_not_ask_a_monitoring_form_for_a_goal() -> None:
+    document = form(ind("开展普法宣传", q("≥6次", GE, 6, "次")), kind=FormKind.MONITORING, goal_annual=None)
+
+    assert messages(document, "missing-field") == []
+
+
 def test_it_accepts_a_complete_form() -> None:
     assert messages(good_form(), "missing-field") == []
 

@@ -77,6 +77,15 @@ def test_it_flags_a_horizon_whose_outputs_are_all_qualitative() -> None:
     assert messages(document, "no-quantitative") == []
 
 
+def test_it_knows_outputs_by_their_second_level_alone() -> None:
+    document = form(
+        ind("开展网络生态治理工作", qual("全年"), "时效指标", None),
+        ind("网络满意度", q("≥90%", GE, 90, "%"), "服务对象满意度指标", None),
+    )
+
+    assert len(messages(document, "all-qualitative-outputs")) == 1
+
+
 def test_it_accepts_outputs_with_one_number() -> None:
     document = form(
         ind("开展网络生态治理工作", qual("全年"), "时效指标"),

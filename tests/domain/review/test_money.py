@@ -73,7 +73,7 @@ def test_it_flags_a_total_that_is_not_fiscal_plus_other() -> None:
     document = form(
         money_unit="万元",
         funds_annual=Funds(Decimal(1500000), Decimal(1400000), None),
-        field_locations={"funds_annual.total": at(7)},
+        field_locations={"funds.annual.total": at(7)},
     )
 
     [finding] = findings(document, "funds-total")

@@ -26,6 +26,12 @@ def test_it_accepts_satisfaction_of_95_percent() -> None:
     assert messages(document, "satisfaction-range") == []
 
 
+def test_it_does_not_take_another_rate_under_satisfaction_for_satisfaction() -> None:
+    document = form(ind("群众投诉处理率", q("100%", EQ, 100, "%"), "服务对象满意度指标", "满意度指标"))
+
+    assert messages(document, "satisfaction-100") == []
+
+
 def test_it_notes_satisfaction_below_85_percent() -> None:
     document = form(ind("协会会员满意率", q("≥80%", GE, 80, "%"), "服务对象满意度指标", "满意度指标"))
 

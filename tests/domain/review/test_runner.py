@@ -46,7 +46,7 @@ def test_findings_follow_the_lines_of_the_file() -> None:
         ind("平均每月的费用", q("≥9000元", GE, 9000, "元"), "成本指标", location=at(20)),
         warnings=[FormWarning("第25行无法识别", at(25))],
         funds_annual=Funds(Decimal(10), Decimal(5)),
-        field_locations={"funds_annual.total": at(3)},
+        field_locations={"funds.annual.total": at(3)},
     )
 
     assert [(f.rule, f.location) for f in review(document)] == [

@@ -54,6 +54,18 @@ def test_it_accepts_a_cost_saving_in_percent() -> None:
     assert messages(document, "unit-mismatch") == []
 
 
+def test_it_accepts_money_tracked_as_a_share_of_its_plan() -> None:
+    document = form(ind("预算资金支出进度", q("≥95%", GE, 95, "%"), "时效指标"))
+
+    assert messages(document, "unit-mismatch") == []
+
+
+def test_it_does_not_take_leading_the_way_for_a_rate() -> None:
+    document = form(ind("率先建成网络安全示范单位", q("≥1个", GE, 1, "个")))
+
+    assert messages(document, "unit-mismatch") == []
+
+
 def test_it_does_not_take_a_frequency_for_a_rate() -> None:
     document = form(ind("网络安全月报发布频率", q("≥1次/月", GE, 1, "次/月")))
 

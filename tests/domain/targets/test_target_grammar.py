@@ -234,7 +234,7 @@ def test_it_reads_a_negative_number_as_signed() -> None:
     assert target.value == Decimal(-5)
 
 
-# --- OCR repairs ---------------------------------------------------------------------------------------------
+# --- OCR repairs --------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("raw", "unit"), [("W6小时", "小时"), ("w30分钟", "分钟")])
@@ -294,7 +294,7 @@ def test_it_leaves_a_leading_two_alone_when_the_repair_is_not_certain(
     assert str(target.value) == raw.lstrip("≥").rstrip("%人次")
 
 
-# --- Excel date serials --------------------------------------------------------------------------------------
+# --- Excel date serials -------------------------------------------------------
 
 
 @pytest.mark.parametrize("raw", ["44561", "44,561", "=44561"])
@@ -324,7 +324,7 @@ def test_it_leaves_numbers_outside_the_serial_range_alone() -> None:
     assert (target.kind, target.value) == (TargetKind.QUANTITATIVE, Decimal(12))
 
 
-# --- separate columns ----------------------------------------------------------------------------------------
+# --- separate columns ---------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -395,3 +395,14 @@ def test_it_reads_a_serial_repeated_in_the_unit_column_as_a_date() -> None:
         "unit column holds a number (44,561); ignored",
         "Excel date serial 44561 read as 2021-12-31",
     )
+
+
+@pytest.mark.slow
+def test_it_reads_two_hundred_thousand_targets_quickly() -> None:
+    import time
+
+    distinct = [f"≥{n}次" for n in range(1000)] + [f"满意率{n}%以上" for n in range(1000)]
+    started = time.perf_counter()
+    for i in range(200_000):
+        parse_target(distinct[i % len(distinct)], indicator="培训学员满意度")
+    assert time.perf_counter() - started < 2.0

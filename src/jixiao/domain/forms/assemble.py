@@ -37,12 +37,11 @@ from jixiao.domain.forms.model import (
     Indicator,
     Location,
     SpendingStep,
-    Taxonomy,
 )
 from jixiao.domain.targets.grammar import compose_target, parse_amount, parse_percent, parse_target
 from jixiao.domain.targets.model import TargetKind, TargetValue
 from jixiao.domain.targets.taxonomy import classify_label, detect_taxonomy, normalise_levels
-from jixiao.domain.text import has_traditional, normalise_cell
+from jixiao.domain.text import has_traditional, normalise_cell, to_simplified
 
 
 @dataclass(slots=True)
@@ -83,11 +82,15 @@ _NUMBER_TOKEN = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?%?$")
 
 
 def assemble(grid: Grid) -> list[FormDocument]:
-    rows: Rows = []
-    for row in grid.rows:
-        cells = [C(t, key_of(t), cell.location) for cell in row.cells for t in (normalise_cell(cell.text, keep_newlines=True),)]
-        rows.append(cells)
-    traditional = any(has_traditional(c.text) for row in rows for c in row)
+    texts = [[normalise_cell(cell.text, keep_newlines=True) for cell in row.cells] for row in grid.rows]
+    traditional = any(has_traditional(t) for row in texts for t in row)
+    if traditional:
+        # Everything is read in simplified characters, so that names match across forms and years.
+        texts = [[to_simplified(t) for t in row] for row in texts]
+    rows: Rows = [
+        [C(t, key_of(t), cell.location) for t, cell in zip(row_texts, row.cells, strict=True)]
+        for row_texts, row in zip(texts, grid.rows, strict=True)
+    ]
     forms = [
         form
         for section in _split_sections(rows)
@@ -97,7 +100,7 @@ def assemble(grid: Grid) -> list[FormDocument]:
     _share_unit(forms)
     if traditional:
         for form in forms:
-            form.warn("繁体字已按简体读取(traditional characters were read as simplified)", form.location)
+            form.warn("繁体字已转为简体读取(traditional characters were converted to simplified)", form.location)
     return forms
 
 
@@ -312,7 +315,7 @@ class _FormBuilder:
             m = _CODE_NAME.match(text)
             if m and project.code is None:
                 project.code = m.group(1)
-                self.form.field_locations["code"] = cell.loc
+                self.form.field_locations["project.code"] = cell.loc
                 text = m.group(2).strip()
             project.name = text
         elif which is Field.CODE:
@@ -322,14 +325,14 @@ class _FormBuilder:
             project.unit = name
             if code and project.unit_code is None:
                 project.unit_code = code
-                self.form.field_locations["unit_code"] = cell.loc
+                self.form.field_locations["project.unit_code"] = cell.loc
         elif which is Field.DEPARTMENT:
             project.department = _split_unit(text)[1]
         elif which is Field.ATTRIBUTE:
             project.attribute = text
         elif which is Field.PERIOD:
             project.period = text
-        self.form.field_locations[which.value] = cell.loc
+        self.form.field_locations[f"project.{which.value}"] = cell.loc
 
     def _maybe_unit_line(self, cell: C) -> bool:
         """A line under the title naming the unit with its code: `224001中共顺平县委…办公室（本级）`."""
@@ -340,8 +343,8 @@ class _FormBuilder:
             return False
         self.form.project.unit = name
         self.form.project.unit_code = code
-        self.form.field_locations["unit"] = cell.loc
-        self.form.field_locations["unit_code"] = cell.loc
+        self.form.field_locations["project.unit"] = cell.loc
+        self.form.field_locations["project.unit_code"] = cell.loc
         return True
 
     def _money_unit_hint(self, cell: C) -> bool:
@@ -695,7 +698,7 @@ class _FormBuilder:
         header = self._header_cells(r)
         table = self._table(header)
         nxt = r + (len(header) if self.stream else 1)
-        self.levels = {h: (None, None) for h in table.horizons}
+        self.levels = dict.fromkeys(table.horizons, (None, None))
         width = len(header)
         while nxt < len(self.rows):
             if self.stream:
@@ -755,7 +758,7 @@ class _FormBuilder:
                 )
                 current.taxonomy = base.taxonomy
                 current.project.name = by_role[Col.PROJECT].text
-                current.field_locations["name"] = by_role[Col.PROJECT].loc
+                current.field_locations["project.name"] = by_role[Col.PROJECT].loc
                 if unit is not None:
                     current.project.unit_code, current.project.unit = unit
                 if Col.BUDGET in by_role:
@@ -765,7 +768,7 @@ class _FormBuilder:
                     current.goal_annual = _clean_goal(by_role[Col.GOAL].text)
                     current.field_locations["goals.annual"] = by_role[Col.GOAL].loc
                 self.table_forms.append(current)
-                self.levels = {h: (None, None) for h in table.horizons}
+                self.levels = dict.fromkeys(table.horizons, (None, None))
             if current is not None and any(
                 role in by_role for role in (Col.LEVEL1, Col.LEVEL2, Col.NAME, Col.TARGET)
             ):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from jixiao.domain.forms.model import Funds, FormDocument, Indicator, Location
+from jixiao.domain.forms.model import FormDocument, Funds, Indicator, Location
 from jixiao.domain.targets.model import TargetValue
 
 

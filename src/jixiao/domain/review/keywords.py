@@ -5,7 +5,7 @@ from __future__ import annotations
 # A name with one of these words is a rate, to be measured in %.
 RATE_WORDS: tuple[str, ...] = ("率", "比例", "占比", "比重", "百分比")
 # Words ending in 率 that are not shares of a whole (频率 is 次/月, 速率 is Mbps ...).
-NOT_RATE_WORDS: tuple[str, ...] = ("频率", "效率", "速率", "功率", "码率", "帧率", "分辨率", "汇率")
+NOT_RATE_WORDS: tuple[str, ...] = ("频率", "效率", "速率", "功率", "码率", "帧率", "分辨率", "汇率", "率先")
 SATISFACTION_WORDS: tuple[str, ...] = ("满意度", "满意率")
 
 PERCENT_UNITS: frozenset[str] = frozenset({"%", "％", "百分比", "百分点", "个百分点", "‰"})
@@ -37,6 +37,9 @@ CHANGE_WORDS: tuple[str, ...] = (
     "同比",
     "环比",
 )
+
+# A money or count figure may be tracked as a share of its plan ("资金支出进度 ≥95%").
+SHARE_WORDS: tuple[str, ...] = ("进度", "执行", "完成", "到位", "覆盖", "达标", "合格")
 
 # Count words that name an object being counted; measured in 次 they are a defect.
 OBJECT_COUNT_WORDS: tuple[str, ...] = (

@@ -65,10 +65,6 @@ def _level1(ind: Indicator) -> str:
     return " ".join(x for x in (ind.level1, ind.raw_level1) if x)
 
 
-def _level2(ind: Indicator) -> str:
-    return " ".join(x for x in (ind.level2, ind.raw_level2) if x)
-
-
 def _norm_unit(unit: str | None) -> str | None:
     if unit is None:
         return None
@@ -125,7 +121,11 @@ def _is_satisfaction_name(name: str) -> bool:
 
 
 def _is_satisfaction(ind: Indicator) -> bool:
-    return _is_satisfaction_name(_name(ind)) or kw.SATISFACTION_LEVEL_WORD in _levels(ind)
+    name = _name(ind)
+    if _is_satisfaction_name(name):
+        return True
+    # Under a 满意度 level, another named rate (投诉处理率) is not a satisfaction score.
+    return kw.SATISFACTION_LEVEL_WORD in _levels(ind) and not _is_rate_name(name)
 
 
 def _is_cost(ind: Indicator) -> bool:
@@ -137,7 +137,10 @@ def _is_cost(ind: Indicator) -> bool:
 
 
 def _is_output(ind: Indicator) -> bool:
-    return kw.OUTPUT_LEVEL_WORD in _level1(ind) or _level2(ind).strip() in kw.OUTPUT_LEVEL2
+    level2s = (ind.level2, ind.raw_level2)
+    return kw.OUTPUT_LEVEL_WORD in _level1(ind) or any(
+        level in kw.OUTPUT_LEVEL2 for level in level2s if level
+    )
 
 
 def _is_benefit(ind: Indicator) -> bool:
@@ -224,7 +227,7 @@ def _unit_mismatch(form: FormDocument) -> Iterator[Hit]:
                 yield _hit(ind, index, f"指标“{label}”是比率，但指标值“{raw}”是金额（{unit}）；比率应以%计")
             else:
                 yield _hit(ind, index, f"指标“{label}”是比率，但指标值“{raw}”的单位为“{unit}”；比率应以%计")
-        elif _is_percent(unit) and not _has_any(name, kw.CHANGE_WORDS):
+        elif _is_percent(unit) and not _has_any(name, (*kw.CHANGE_WORDS, *kw.SHARE_WORDS)):
             if _has_any(name, kw.MONEY_NAME_WORDS):
                 yield _hit(ind, index, f"指标“{label}”是金额，但指标值“{raw}”以%计；金额应以元或万元计")
             elif _has_any(name, kw.COUNT_NAME_WORDS):
@@ -497,8 +500,8 @@ def _funds_of(
     form: FormDocument,
 ) -> Iterator[tuple[str, str, Decimal | None, Decimal | None, Decimal | None]]:
     for key, label, funds in (
-        ("funds_medium_term", "中期资金", form.funds_medium_term),
-        ("funds_annual", "年度资金", form.funds_annual),
+        ("funds.medium_term", "中期资金", form.funds_medium_term),
+        ("funds.annual", "年度资金", form.funds_annual),
     ):
         yield key, label, funds.total, funds.fiscal, funds.other
 
@@ -522,7 +525,7 @@ def _funds_total(form: FormDocument) -> Iterator[Hit]:
         yield Hit(
             f"{label}总额{_money(form, total)}不等于财政拨款{fiscal_text}与其他资金{other_text}之和"
             f"{_money(form, parts)}（相差{_money(form, abs(total - parts))}）",
-            _field_location(form, f"{key}.total", key),
+            _field_location(form, f"{key}.total"),
             None,
             (FUNDS, order),
         )
@@ -540,7 +543,7 @@ def _funds_annual_over_medium(form: FormDocument) -> Iterator[Hit]:
     if annual is not None and medium is not None and annual > medium:
         yield Hit(
             f"年度资金总额{_money(form, annual)}大于中期资金总额{_money(form, medium)}",
-            _field_location(form, "funds_annual.total", "funds_annual"),
+            _field_location(form, "funds.annual.total"),
             None,
             (FUNDS, 1),
         )
@@ -833,7 +836,7 @@ def _input_as_target(form: FormDocument) -> Iterator[Hit]:
     "missing-field",
     Severity.WARNING,
     "必填内容缺失",
-    "项目名称、年度目标为空，或目标表没有一个绩效指标（部门整体表不查项目名称和指标）。",
+    "项目名称、年度目标为空，或表中没有一个绩效指标（部门整体表不查项目名称和指标，监控表不查年度目标）。",
     "财预〔2015〕88号（完整性）",
 )
 def _missing_field(form: FormDocument) -> Iterator[Hit]:
@@ -841,8 +844,10 @@ def _missing_field(form: FormDocument) -> Iterator[Hit]:
     if not department and not (form.project.name or "").strip():
         yield Hit("项目名称为空", _field_location(form, "project.name"), None, (HEADER, 0))
     sub_goals = form.department.sub_goals if form.department is not None else []
-    if not (form.goal_annual or "").strip() and not sub_goals:
-        yield Hit("年度目标为空", _field_location(form, "goal_annual"), None, (GOALS, 1))
+    # A monitoring table restates indicators and progress, not the goal.
+    monitoring = form.kind == FormKind.MONITORING
+    if not monitoring and not (form.goal_annual or "").strip() and not sub_goals:
+        yield Hit("年度目标为空", _field_location(form, "goals.annual"), None, (GOALS, 1))
     if not department and not form.indicators:
         yield Hit("没有绩效指标", _field_location(form, "indicators"), None, (INDICATORS, 0))
 

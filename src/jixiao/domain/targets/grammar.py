@@ -1,4 +1,4 @@
-"""The target-value grammar: a target string as written on a form (``≥4万家``, ``满意率95%以上``) → ``TargetValue``.
+"""The target-value grammar: a target string as a form writes it (``≥4万家``) → a typed ``TargetValue``.
 
 Also the small exact readers the form readers share: amounts, percentages, periods and Excel date serials.
 The rules are written down in ``README.md`` beside this module.
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from collections.abc import Iterable
 from typing import NamedTuple
 
 from jixiao.domain.targets.model import Operator, Period, TargetKind, TargetValue
@@ -26,7 +26,7 @@ __all__ = [
     "parse_target",
 ]
 
-# --- vocabulary ------------------------------------------------------------------------------------------------
+# --- vocabulary ---------------------------------------------------------------
 
 _NOT_APPLICABLE = frozenset(
     {"", "/", "//", "\\", "-", "--", "—", "——", "–", "无", "不适用", "不涉及", "暂无", "n/a", "na"}
@@ -78,7 +78,7 @@ _OPERATOR_WORDS: dict[str, Operator] = {
     "等于": Operator.EQ,
 }
 
-_SUFFIX_OPERATORS: dict[str, Operator | None] = {
+_SUFFIX_OPERATORS: dict[str, Operator] = {
     "及以上": Operator.GE,
     "或以上": Operator.GE,
     "以上": Operator.GE,
@@ -95,12 +95,13 @@ _SUFFIX_OPERATORS: dict[str, Operator | None] = {
 # Units kept as written. Scale prefixes (万, 亿, 百万, 千万; 千 only before 元) are split off in code.
 _UNITS = (
     "个工作日", "个百分点", "千瓦时", "立方米", "平方米", "平方公里", "工作日", "百分比", "百分点",
-    "人次", "户次", "家次", "场次", "批次", "架次", "车次", "班次", "期次", "篇次", "条次", "课时", "学时",
-    "小时", "分钟", "个月", "季度", "公里", "千米", "千克", "公斤", "公顷", "千瓦", "平米", "人天", "人日",
-    "次", "家", "起", "个", "人", "名", "位", "户", "场", "期", "篇", "条", "件", "项", "辆", "台", "套", "部",
-    "册", "本", "份", "张", "幅", "块", "处", "所", "座", "栋", "间", "批", "轮", "组", "支", "只", "头", "株",
-    "棵", "亩", "米", "克", "吨", "升", "元", "天", "日", "周", "月", "年", "秒", "分", "倍", "村", "校", "节",
-    "门", "集", "字", "页", "点", "单",
+    "人次", "户次", "家次", "场次", "批次", "架次", "车次", "班次", "期次", "篇次", "条次",
+    "课时", "学时", "小时", "分钟", "个月", "季度", "公里", "千米", "千克", "公斤", "公顷",
+    "千瓦", "平米", "人天", "人日",
+    "次", "家", "起", "个", "人", "名", "位", "户", "场", "期", "篇", "条", "件", "项", "辆", "台",
+    "套", "部", "册", "本", "份", "张", "幅", "块", "处", "所", "座", "栋", "间", "批", "轮", "组",
+    "支", "只", "头", "株", "棵", "亩", "米", "克", "吨", "升", "元", "天", "日", "周", "月", "年",
+    "秒", "分", "倍", "村", "校", "节", "门", "集", "字", "页", "点", "单",
 )  # fmt: skip
 _SYMBOL_UNITS = ("%", "‰", "℃", "㎡", "m²", "m³")
 
@@ -160,7 +161,8 @@ _TARGET = re.compile(
     rf"(?P<sign>-)?(?P<num>{_NUMBER})"
     rf"{_UNIT_RE}"
     rf"(?P<suffix>{_alternation(_SUFFIX_OPERATORS)})?"
-    rf"(?:\((?P<note>[^()\d]{{0,20}})\))?"
+    rf"(?:\((?P<note>[^()\d]{{0,20}})\))?",
+    re.ASCII,
 )
 # With an explicit operator a number is certainly a target; then an unknown unit is kept with a warning.
 _LOOSE_TARGET = re.compile(
@@ -168,21 +170,24 @@ _LOOSE_TARGET = re.compile(
     rf"(?P<op>{_alternation(_OPERATOR_WORDS)})"
     rf"(?P<num>{_NUMBER})"
     rf"(?P<unit>[\u4e00-\u9fff]{{1,6}}?)"
-    rf"(?P<suffix>{_alternation(_SUFFIX_OPERATORS)})?"
+    rf"(?P<suffix>{_alternation(_SUFFIX_OPERATORS)})?",
+    re.ASCII,
 )
 _PER_LABEL = re.compile(r"每(?P<per>月|年|周|日|天|季度|季|人|次|户|场|期|学期|批)")
-_PLAIN_NUMBER = re.compile(rf"(?P<sign>-)?(?P<num>{_NUMBER})")
-_INTEGER_SERIAL = re.compile(r"\d{5}|\d{2},\d{3}")
+_PLAIN_NUMBER = re.compile(rf"(?P<sign>-)?(?P<num>{_NUMBER})", re.ASCII)
+_INTEGER_SERIAL = re.compile(r"\d{5}|\d{2},\d{3}", re.ASCII)
 _TRAILING_PUNCTUATION = ".。;；,，、:"
 
 _DASH = r"\s*(?:-|—|–|~|～|至|到)+\s*"
-_PERIOD_YM = re.compile(rf"(\d{{4}})(?:[./-]|年)(\d{{1,2}})月?{_DASH}(\d{{4}})(?:[./-]|年)(\d{{1,2}})月?")
-_PERIOD_COMPACT = re.compile(rf"(\d{{4}})(\d{{2}}){_DASH}(\d{{4}})(\d{{2}})")
-_PERIOD_SAME_YEAR = re.compile(rf"(\d{{4}})年(\d{{1,2}})月?{_DASH}(\d{{1,2}})月")
-_PERIOD_YEARS = re.compile(rf"(\d{{4}})年?{_DASH}(\d{{4}})年?")
-_DATE = re.compile(r"(\d{4})(?:[./-]|年)(\d{1,2})(?:[./-]|月)(\d{1,2})日?(?P<before>前|之前|以前)?")
-_DIGIT = re.compile(r"\d")
-_TIMES_NUMBER = re.compile(r"\d\s*[×xX*]\s*\d")
+_PERIOD_YM = re.compile(
+    rf"(\d{{4}})(?:[./-]|年)(\d{{1,2}})月?{_DASH}(\d{{4}})(?:[./-]|年)(\d{{1,2}})月?", re.ASCII
+)
+_PERIOD_COMPACT = re.compile(rf"(\d{{4}})(\d{{2}}){_DASH}(\d{{4}})(\d{{2}})", re.ASCII)
+_PERIOD_SAME_YEAR = re.compile(rf"(\d{{4}})年(\d{{1,2}})月?{_DASH}(\d{{1,2}})月", re.ASCII)
+_PERIOD_YEARS = re.compile(rf"(\d{{4}})年?{_DASH}(\d{{4}})年?", re.ASCII)
+_DATE = re.compile(r"(\d{4})(?:[./-]|年)(\d{1,2})(?:[./-]|月)(\d{1,2})日?(?P<before>前|之前|以前)?", re.ASCII)
+_DIGIT = re.compile(r"\d", re.ASCII)
+_TIMES_NUMBER = re.compile(r"\d\s*[×xX*]\s*\d", re.ASCII)
 
 
 class _Context(NamedTuple):
@@ -196,7 +201,7 @@ class _Context(NamedTuple):
 _NO_CONTEXT = _Context(False, False, False)
 
 
-# --- public entry points ---------------------------------------------------------------------------------------
+# --- public entry points ------------------------------------------------------
 
 
 def parse_target(raw: str, *, indicator: str | None = None, level2: str | None = None) -> TargetValue:
@@ -209,7 +214,7 @@ def compose_target(
 ) -> TargetValue:
     """Read a target spread over 指标性质 / 指标值 / 度量单位 columns.
 
-    ``正向``/``反向``/``定性`` in the operator column are a direction or a kind, not an operator, and are ignored.
+    ``正向``/``反向``/``定性`` in the operator column are a direction or a kind, not an operator: ignored.
     ``raw`` is the pieces joined as a person writes them (``≥95%``).
     """
     warnings: list[str] = []
@@ -264,7 +269,7 @@ def compose_target(
 def parse_period(text: str) -> Period | None:
     """``2023.07-2024.01``, ``202001-202012``, ``2023年1月-12月``, ``2023-2025`` → first and last month.
 
-    Both dates are the first day of their month. ``None`` when the text is not a period or a month is impossible.
+    Both dates are the 1st of their month. ``None`` when it is not a period or a month is impossible.
     """
     cleaned = compact(to_simplified(text))
     for pattern in (_PERIOD_YM, _PERIOD_COMPACT):
@@ -283,7 +288,9 @@ def parse_period(text: str) -> Period | None:
     return None
 
 
-_AMOUNT = re.compile(rf"(?P<sign>-)?[￥¥]?(?P<num>{_NUMBER})(?P<unit>元|千元|万元|百万元|千万元|亿元|万|亿)?")
+_AMOUNT = re.compile(
+    rf"(?P<sign>-)?[￥¥]?(?P<num>{_NUMBER})(?P<unit>元|千元|万元|百万元|千万元|亿元|万|亿)?", re.ASCII
+)
 _AMOUNT_UNITS = {
     "元": Decimal(1),
     "千元": Decimal(10) ** 3,
@@ -313,7 +320,7 @@ def parse_amount(text: str, default_unit: str = "元") -> Decimal | None:
     return value * _AMOUNT_UNITS[match.group("unit") or default_unit]
 
 
-_PERCENT = re.compile(rf"(?P<sign>-)?(?P<num>{_NUMBER})%?")
+_PERCENT = re.compile(rf"(?P<sign>-)?(?P<num>{_NUMBER})%?", re.ASCII)
 
 
 def parse_percent(text: str) -> Decimal | None:
@@ -357,7 +364,7 @@ def date_to_excel_serial(date: dt.date) -> int:
     return days - 1 if days <= _LOTUS_LEAP_DAY else days
 
 
-# --- the parser ------------------------------------------------------------------------------------------------
+# --- the parser ---------------------------------------------------------------
 
 
 @lru_cache(maxsize=4096)
@@ -383,7 +390,7 @@ def _parse(raw: str, ctx: _Context) -> TargetValue:
     text = compact(to_simplified(raw)).rstrip(_TRAILING_PUNCTUATION)
     if text.lower() in _NOT_APPLICABLE:
         return TargetValue(raw=raw, kind=TargetKind.NOT_APPLICABLE)
-    if text[0].isdigit():
+    if "0" <= text[0] <= "9":
         period = parse_period(text)
         if period is not None:
             return TargetValue(raw=raw, kind=TargetKind.QUALITATIVE, period=period)
@@ -423,16 +430,9 @@ def _from_match(raw: str, match: re.Match[str], ctx: _Context) -> TargetValue:
     if ocr_w:
         operator = Operator.LE
         warnings.append(f"{raw!r}: leading {ocr_w!r} read as '≤' (OCR damage)")
-    suffix_operator = _SUFFIX_OPERATORS[suffix] if suffix else None
-    if suffix_operator is not None:
-        if operator is None or operator is Operator.EQ:
-            operator = suffix_operator
-        elif _direction(operator) != _direction(suffix_operator) and suffix_operator is not Operator.EQ:
-            return TargetValue(
-                raw=raw,
-                kind=TargetKind.QUALITATIVE,
-                warnings=(f"{raw!r}: operator {operator.value} contradicts {suffix!r}; kept as qualitative",),
-            )
+    operator, contradiction = _combine(raw, operator, suffix)
+    if contradiction is not None:
+        return contradiction
 
     negative = sign is not None
     value = _decimal(num, negative=negative)
@@ -471,12 +471,9 @@ def _from_match(raw: str, match: re.Match[str], ctx: _Context) -> TargetValue:
 
 
 def _from_loose_match(raw: str, match: re.Match[str]) -> TargetValue:
-    operator = _OPERATOR_WORDS[match.group("op")]
-    suffix = match.group("suffix")
-    if suffix and _SUFFIX_OPERATORS[suffix] not in (Operator.EQ, None):
-        suffix_operator = _SUFFIX_OPERATORS[suffix]
-        if suffix_operator is not None and _direction(suffix_operator) != _direction(operator):
-            return TargetValue(raw=raw, kind=TargetKind.QUALITATIVE)
+    operator, contradiction = _combine(raw, _OPERATOR_WORDS[match.group("op")], match.group("suffix"))
+    if contradiction is not None:
+        return contradiction
     unit = match.group("unit")
     return TargetValue(
         raw=raw,
@@ -489,8 +486,23 @@ def _from_loose_match(raw: str, match: re.Match[str]) -> TargetValue:
     )
 
 
+def _combine(
+    raw: str, operator: Operator | None, suffix: str | None
+) -> tuple[Operator | None, TargetValue | None]:
+    """Merge an operator with a suffix (``以上``, ``以内``); a contradiction gives a qualitative value."""
+    suffix_operator = _SUFFIX_OPERATORS[suffix] if suffix else None
+    if suffix_operator is None:
+        return operator, None
+    if operator is None or operator is Operator.EQ:
+        return suffix_operator, None
+    if suffix_operator is Operator.EQ or _direction(operator) == _direction(suffix_operator):
+        return operator, None
+    warning = f"{raw!r}: operator {operator.value} contradicts {suffix!r}; kept as qualitative"
+    return None, TargetValue(raw=raw, kind=TargetKind.QUALITATIVE, warnings=(warning,))
+
+
 def _normalise_unit(raw_unit: str, value: Decimal) -> tuple[str | None, Decimal, bool]:
-    """Split a scale prefix off a unit (``万家`` → 家 ×10⁴); returns (unit, scaled value, whether it is known).
+    """Split a scale prefix off a unit (``万家`` → 家 ×10⁴); returns (unit, scaled value, known unit).
 
     ``3万`` has no unit left once scaled: (None, 30000, True).
     """
@@ -519,7 +531,7 @@ _KNOWN_UNITS = frozenset(_UNITS) | frozenset(_SYMBOL_UNITS) | frozenset(_UNIT_AL
 
 
 def _repair_leading_two(num: str, base: str | None, ctx: _Context) -> Decimal | None:
-    """``295%`` for a rate indicator is ``≥95%`` with the ``≥`` read as ``2``; only then, and only when certain.
+    """``295%`` for a rate indicator is ``≥95%`` with ``≥`` read as ``2``; repaired only when certain.
 
     Certain means: the number as read is impossible for the indicator (a rate or satisfaction above 100), and
     dropping the leading ``2`` leaves a plausible value (1 to 100, no leading zero).

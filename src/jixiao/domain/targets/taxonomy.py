@@ -1,5 +1,5 @@
-"""The two indicator trees in use (classic 财预〔2015〕88号 and 2021 财预〔2021〕101号) and how a form's labels map
-onto them, whatever column, spacing, script or suffix the form used.
+"""The two indicator trees in use (classic 财预〔2015〕88号, 2021 财预〔2021〕101号) and how the labels
+a form writes map onto them, whatever column, spacing, script or suffix the form used.
 """
 
 from __future__ import annotations
@@ -77,7 +77,10 @@ _EDGE_JUNK = ":;,.、。;，1234567890一二三四五六七八九十"
 
 @dataclass(frozen=True, slots=True)
 class LabelMatch:
-    """A recognised 一级/二级 label. ``成本指标`` is 一级 in 2021 and 二级 in classic: level 0, ``ambiguous``."""
+    """A recognised 一级/二级 label.
+
+    ``成本指标`` is 一级 in 2021 and 二级 in classic: level 0 and ``ambiguous``.
+    """
 
     level: int
     canonical: str
@@ -105,7 +108,11 @@ _LABELS = _build_labels()
 
 @lru_cache(maxsize=4096)
 def classify_label(text: str) -> LabelMatch | None:
-    """Recognise an 一级 or 二级 label as written (``产 出 指 标``, ``數量``, ``社会效益指标(30分)``); else ``None``."""
+    """Recognise an 一级 or 二级 label as written, else ``None``.
+
+    Accepted: with or without 指标, spaced (``产 出 指 标``), traditional (``數量``), with a note in brackets
+    (``效益指标(30分)``) or a leading number (``1.产出指标``).
+    """
     cleaned = _NOTES.sub("", compact(to_simplified(text))).strip(_EDGE_JUNK)
     return _LABELS.get(cleaned)
 
@@ -120,7 +127,7 @@ def detect_taxonomy(labels: Iterable[str]) -> Taxonomy:
 
 
 def level1_of(level2: str, taxonomy: Taxonomy) -> str | None:
-    """The 一级 a (canonical or written) 二级 belongs to in ``taxonomy``; ``None`` when it is not a 二级 there.
+    """The 一级 of a (canonical or written) 二级 in ``taxonomy``; ``None`` when it is not a 二级 there.
 
     In classic, 2021's cost labels are filed under 产出指标, where classic keeps its 成本指标.
     In 2021, a written 二级 ``成本指标`` belongs to 一级 成本指标.
@@ -145,9 +152,9 @@ def normalise_levels(
 ) -> tuple[str | None, str | None]:
     """Canonical (一级, 二级) for ``taxonomy``.
 
-    The 二级 decides the 一级 when it is known: a form that files 经济成本指标 under 产出指标 gets 成本指标 in
-    2021. A 二级 written in the 一级 column (可持续影响指标, classic 成本指标) moves to the 二级. A 二级 that is
-    not a known label is kept as written (cleaned of surrounding spaces), so nothing a form says is lost.
+    The 二级 decides the 一级 when it is known: a form that files 经济成本指标 under 产出指标 gets
+    成本指标 in 2021. A 二级 written in the 一级 column (可持续影响指标, classic 成本指标) moves to the
+    二级. A 二级 that is not a known label is kept as written (stripped), so nothing a form says is lost.
     """
     first = classify_label(level1) if level1 else None
     second = classify_label(level2) if level2 else None
@@ -173,7 +180,7 @@ def normalise_levels(
 
 
 def _canonical_level2(match: LabelMatch, taxonomy: Taxonomy) -> str | None:
-    """The 二级 name of a level-2 or ambiguous match; ``None`` for 2021's 成本指标, which is not a 二级 there."""
+    """The 二级 of a level-2 or ambiguous match; ``None`` for 2021's 成本指标, not a 二级 there."""
     if match.ambiguous:
         return COST if taxonomy is Taxonomy.CLASSIC else None
     return match.canonical

@@ -95,6 +95,7 @@ def read_grid(path: Path, *, display_name: str | None = None) -> Grid:
 def sniff(path: Path) -> str:
     """Name the format of ``path`` from its content: docx, xlsx, xls, pdf, text or unknown.
 
+    Text is UTF-8 or GB18030 without NUL bytes, or UTF-16 with a byte order mark.
     A zip archive whose directory cannot be read (a truncated upload) is named by its extension when that
     is .docx or .xlsx, so its reader can say what is wrong with it; otherwise it is unknown.
     """
@@ -139,6 +140,16 @@ def _sniff_zip(path: Path) -> str:
 
 
 def _is_text(head: bytes, more: bool) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Windows Notepad's "Unicode": UTF-16 with a byte order mark, which the text reader decodes.
+        sample = head[: len(head) - len(head) % 2]
+        for cut in range(3 if more else 1):
+            try:
+                sample[: len(sample) - 2 * cut].decode("utf-16")
+            except UnicodeDecodeError:
+                continue
+            return True
+        return False
     if b"\x00" in head:
         return False
     for encoding in ("utf-8", "gb18030"):

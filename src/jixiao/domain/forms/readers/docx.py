@@ -95,7 +95,9 @@ class _Walker:
             where = Location(self.name, table=number, row=index)
             self.place.location = where
             cells, nested = self._row_cells(tr, number, index)
-            if any(c.text for c in cells):
+            while cells and not cells[-1].text:
+                cells.pop()
+            if cells:
                 self._emit(Row(cells, where))
             for inner in nested:
                 self.table(inner)

@@ -1,0 +1,29 @@
+"""Shared test fixtures: where the seed forms are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def shared_dir() -> Path:
+    """The shared reference folder: ``JIXIAO_SHARED`` or ``../shared`` beside the repository."""
+    configured = os.environ.get("JIXIAO_SHARED")
+    path = Path(configured) if configured else ROOT.parent / "shared"
+    if not (path / "seeds").is_dir():
+        pytest.fail(f"the seed forms are missing: expected {path / 'seeds'} (set JIXIAO_SHARED)")
+    return path
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    return shared_dir() / "seeds"
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    return ROOT / "tests" / "fixtures"
