@@ -83,7 +83,8 @@ def _print_forms(forms: list[FormDocument]) -> None:
             console.print(f"资金用途: {use.item} {money(use.amount)} 元 ({use.raw})")
         if form.spending_plan:
             console.print(
-                "支出计划: " + ", ".join(f"{s.label} {number(s.cumulative_percent)}%" for s in form.spending_plan)
+                "支出计划: "
+                + ", ".join(f"{s.label} {number(s.cumulative_percent)}%" for s in form.spending_plan)
             )
         if form.indicators:
             table = Table("期", "一级", "二级", "三级指标", "指标值", "解读")
@@ -91,7 +92,9 @@ def _print_forms(forms: list[FormDocument]) -> None:
                 t = i.target
                 meaning = t.kind.value
                 if t.value is not None:
-                    meaning = f"{t.operator.value if t.operator else ''} {number(t.value)} {t.unit or ''}".strip()
+                    meaning = (
+                        f"{t.operator.value if t.operator else ''} {number(t.value)} {t.unit or ''}".strip()
+                    )
                 table.add_row(
                     "中期" if i.horizon.value == "medium_term" else "年度",
                     i.level1 or "",
@@ -163,7 +166,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             progress.advance(task)
     if errors:
         _print_errors(errors)
-        print("jixiao: nothing imported: fix the files above first (imports are all or nothing)", file=sys.stderr)
+        print(
+            "jixiao: nothing imported: fix the files above first (imports are all or nothing)",
+            file=sys.stderr,
+        )
         return EXIT_UNREADABLE
     user = None
     if args.user:
@@ -174,7 +180,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="jixiao", description="预算绩效目标: 读取、审核、入库 (performance forms)")
+    parser = argparse.ArgumentParser(
+        prog="jixiao", description="预算绩效目标: 读取、审核、入库 (performance forms)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("parse", help="read forms and print them (no database)")

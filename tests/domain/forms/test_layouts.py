@@ -23,7 +23,10 @@ def test_it_rebuilds_rows_of_a_page_with_one_cell_per_line(layouts):
     (form,) = read_forms(layouts / "onecell-target.txt")
     assert form.year == 2024
     assert form.project.name == "网络安全宣传周活动经费"
-    assert (form.project.department, form.project.unit) == ("某市委网络安全和信息化委员会办公室", "某市互联网信息中心")
+    assert (form.project.department, form.project.unit) == (
+        "某市委网络安全和信息化委员会办公室",
+        "某市互联网信息中心",
+    )
     assert form.project.period == "202401-202412"
     assert (form.funds_medium_term.total, form.funds_annual.total) == (Decimal("800000"), Decimal("200000"))
     assert form.funds_annual.other is None
@@ -51,7 +54,11 @@ def test_it_reads_a_self_evaluation_table_with_its_budget_block_and_scores(layou
         Decimal("480000"),
         Decimal("432000"),
     )
-    assert (block.rate, block.weight, block.recorded_score) == (Decimal("90.00"), Decimal("10"), Decimal("9.00"))
+    assert (block.rate, block.weight, block.recorded_score) == (
+        Decimal("90.00"),
+        Decimal("10"),
+        Decimal("9.00"),
+    )
     assert form.goal_annual_achieved == "监测重点网站126家,通报风险43起"
     late = form.indicators[2]
     assert (late.name, late.target.operator, late.target.value, late.target.unit) == (
@@ -62,7 +69,12 @@ def test_it_reads_a_self_evaluation_table_with_its_budget_block_and_scores(layou
     )
     assert (late.actual, late.weight, late.recorded_score) == ("7.5", Decimal("10"), Decimal("7.5"))
     assert late.deviation_reason == "一起事件因夜间联系不上网站负责人超时"
-    assert [i.recorded_score for i in form.indicators] == [Decimal(30), Decimal(20), Decimal("7.5"), Decimal(30)]
+    assert [i.recorded_score for i in form.indicators] == [
+        Decimal(30),
+        Decimal(20),
+        Decimal("7.5"),
+        Decimal(30),
+    ]
 
 
 def test_it_reads_space_separated_rows_and_an_excel_date_serial(layouts):

@@ -13,7 +13,9 @@ SEED_000 = "000_be243faf42b34df7.txt"
 SEED_004 = "004_3a0e3774f820140f.txt"
 
 
-def parse_json(seeds_dir: Path, name: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+def parse_json(
+    seeds_dir: Path, name: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
     monkeypatch.chdir(seeds_dir)
     assert main(["parse", "--json", name]) == 0
     return json.loads(capsys.readouterr().out)
@@ -34,7 +36,13 @@ SECURITY_PROJECT = [
     ("产出指标", "数量指标", "开展网络安全专项检查", "≥6次", "≥2次"),
     ("产出指标", "数量指标", "网络安全月报", "≥1次/月", "≥1次/月"),
     ("产出指标", "数量指标", "培训人次", "≥90人次", "≥30人次"),
-    ("产出指标", "质量指标", "经费支出合规性", "严格执行相关财经法规、制度等规定", "严格执行相关财经法规、制度等规定"),
+    (
+        "产出指标",
+        "质量指标",
+        "经费支出合规性",
+        "严格执行相关财经法规、制度等规定",
+        "严格执行相关财经法规、制度等规定",
+    ),
     ("产出指标", "时效指标", "处置重点网络安全应急事件时限", "≤6小时", "≤6小时"),
     ("产出指标", "成本指标", "培训成本", "严格执行培训费相关规定", "严格执行培训费相关规定"),
     ("效益指标", "经济效益指标", "不适用", "不适用", "不适用"),
@@ -62,13 +70,19 @@ def test_it_reads_the_security_project_row_by_row(seeds_dir, capsys, monkeypatch
 def test_it_types_the_targets_of_the_security_project(seeds_dir, capsys, monkeypatch):
     form = parse_json(seeds_dir, SEED_000, capsys, monkeypatch)["forms"][1]
     annual = {i["name"]: i["target"] for i in form["indicators"] if i["horizon"] == "annual"}
-    assert (annual["通报网络安全风险和事件"]["operator"], annual["通报网络安全风险和事件"]["value"]) == (">=", "70")
+    assert (annual["通报网络安全风险和事件"]["operator"], annual["通报网络安全风险和事件"]["value"]) == (
+        ">=",
+        "70",
+    )
     assert annual["网络安全月报"]["unit"] == "次/月"
-    assert (annual["处置重点网络安全应急事件时限"]["operator"], annual["处置重点网络安全应急事件时限"]["unit"]) == (
+    assert (
+        annual["处置重点网络安全应急事件时限"]["operator"],
+        annual["处置重点网络安全应急事件时限"]["unit"],
+    ) == (
         "<=",
         "小时",
     )
-    assert annual["培训学员满意率"]["operator"] == ">=" and annual["培训学员满意率"]["value"] == "95"
+    assert (annual["培训学员满意率"]["operator"], annual["培训学员满意率"]["value"]) == (">=", "95")
     assert annual["经费支出合规性"]["kind"] == "qualitative"
     assert annual["不适用"]["kind"] == "not_applicable"
 
@@ -76,15 +90,27 @@ def test_it_types_the_targets_of_the_security_project(seeds_dir, capsys, monkeyp
 def test_it_reads_forty_thousand_accounts_as_a_number(seeds_dir, capsys, monkeypatch):
     form = parse_json(seeds_dir, SEED_000, capsys, monkeypatch)["forms"][0]
     target = next(i["target"] for i in form["indicators"] if i["name"] == "管理属地网站、微信公众号、微博号")
-    assert (target["operator"], target["value"], target["unit"], target["raw_unit"]) == (">=", "40000", "家", "万家")
+    assert (target["operator"], target["value"], target["unit"], target["raw_unit"]) == (
+        ">=",
+        "40000",
+        "家",
+        "万家",
+    )
 
 
 def test_it_finds_three_projects_in_seed_000_with_both_horizons(seeds_dir, capsys, monkeypatch):
     forms = parse_json(seeds_dir, SEED_000, capsys, monkeypatch)["forms"]
-    assert [f["project"]["name"] for f in forms] == ["网络内容建设工作经费及网络综合治理", "网络安全和信息化工作经费", "网络媒体协会运行经费"]
+    assert [f["project"]["name"] for f in forms] == [
+        "网络内容建设工作经费及网络综合治理",
+        "网络安全和信息化工作经费",
+        "网络媒体协会运行经费",
+    ]
     assert [f["year"] for f in forms] == [2023, 2023, 2023]
     counts = [
-        (sum(i["horizon"] == "medium_term" for i in f["indicators"]), sum(i["horizon"] == "annual" for i in f["indicators"]))
+        (
+            sum(i["horizon"] == "medium_term" for i in f["indicators"]),
+            sum(i["horizon"] == "annual" for i in f["indicators"]),
+        )
         for f in forms
     ]
     assert counts == [(22, 22), (15, 15), (11, 11)]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from jixiao.domain.forms.grid import Grid
 from jixiao.domain.forms.model import FormDocument, FormReadError, Location
 
 __all__ = ["FormDocument", "FormReadError", "read_forms", "read_grid_any"]
 
 
-def read_grid_any(path: Path, display_name: str | None = None):  # type: ignore[no-untyped-def]
+def read_grid_any(path: Path, display_name: str | None = None) -> Grid:
     """The grid of any supported file: the file's signature decides the reader, not its extension."""
     from jixiao.domain.forms.readers import read_grid, sniff
     from jixiao.domain.forms.text import read_text
@@ -32,6 +33,7 @@ def read_forms(path: Path, display_name: str | None = None) -> list[FormDocument
     forms = assemble(grid)
     if not forms:
         raise FormReadError(
-            "no performance form found (no 项目名称 and no indicator table)", Location(display_name or path.name)
+            "no performance form found (no 项目名称 and no indicator table)",
+            Location(display_name or path.name),
         )
     return forms

@@ -63,13 +63,30 @@ _YEAR_ROW = re.compile(r"^[(（]?\s*(\d{4})\s*年度?\s*[)）]?$")
 _YEAR_IN_TITLE = re.compile(r"[(（]\s*(\d{4})\s*年度?\s*[)）]")
 _CODE_NAME = re.compile(r"^\s*([0-9A-Z]{12,})\s*[-—_－]\s*(.+)$")
 _UNIT_CODE = re.compile(r"^\s*[\[【(（]?\s*(\d{3,})\s*[\]】)）]?\s*-?\s*(\D.*)$")
-_UNIT_WORDS = ("办公室", "局", "委员会", "中心", "政府", "院", "所", "社", "部", "本级", "委", "站", "队", "馆")
+_UNIT_WORDS = (
+    "办公室",
+    "局",
+    "委员会",
+    "中心",
+    "政府",
+    "院",
+    "所",
+    "社",
+    "部",
+    "本级",
+    "委",
+    "站",
+    "队",
+    "馆",
+)
 _HTML_BREAK = re.compile(r"</p>\s*<p>|<br\s*/?>|</p>|<p>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<[^>]{1,40}>")
 _MONEY_UNIT_HINT = re.compile(r"(?:单位|金额单位)?[(（:：]?\s*(万元|元)\s*[)）]?$")
 _AMOUNT_IN_TEXT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|千元|元)")
 _GENERIC_ITEM = re.compile(r"^(费用|经费|资金|共计|合计|约|计|共|金额|需|预计)*$")
-_DEPT_HEADING = re.compile(r"^[一二三四五六七八九十]+、\s*(总体绩效目标|分项绩效目标|工作保障措施|年度工作任务|主要任务|绩效目标)")
+_DEPT_HEADING = re.compile(
+    r"^[一二三四五六七八九十]+、\s*(总体绩效目标|分项绩效目标|工作保障措施|年度工作任务|主要任务|绩效目标)"
+)
 _PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
 _OPERATOR_TOKEN = re.compile(r"^(≥|≤|>=|<=|>|<|=|＞|＜|＝|大于等于|小于等于|大于|小于|等于|定性|定量)$")
 _DIRECTION_TOKEN = re.compile(r"^(正向|反向)(指标)?$")
@@ -100,7 +117,9 @@ def assemble(grid: Grid) -> list[FormDocument]:
     _share_unit(forms)
     if traditional:
         for form in forms:
-            form.warn("繁体字已转为简体读取(traditional characters were converted to simplified)", form.location)
+            form.warn(
+                "繁体字已转为简体读取(traditional characters were converted to simplified)", form.location
+            )
     return forms
 
 
@@ -114,7 +133,10 @@ def _share_unit(forms: list[FormDocument]) -> None:
     for form in forms:
         if form.kind is FormKind.DEPARTMENT_WIDE and form.project.unit is None:
             form.project.unit, form.project.unit_code = unit, code
-            form.warn(f"部门整体目标未写单位，取同一文件项目表的单位“{unit}”(unit taken from the project table)", form.location)
+            form.warn(
+                f"部门整体目标未写单位，取同一文件项目表的单位“{unit}”(unit taken from the project table)",
+                form.location,
+            )
 
 
 # -- splitting a file into forms ---------------------------------------------------------------------------
@@ -251,7 +273,11 @@ class _FormBuilder:
     def _read_row(self, r: int) -> int:
         """Read row ``r`` (and in stream mode the cells after it); return the next row to read."""
         row = self.rows[r]
-        if not self.stream and any(header_role(c.key) is Col.PROJECT for c in row) and self._is_indicator_header(r):
+        if (
+            not self.stream
+            and any(header_role(c.key) is Col.PROJECT for c in row)
+            and self._is_indicator_header(r)
+        ):
             return self._read_project_table(r)
         for ci, cell in enumerate(row):
             if cell.empty or id(cell) in self.consumed:
@@ -497,7 +523,9 @@ class _FormBuilder:
                 block.recorded_score = value
         elif role in ("initial", "adjusted", "executed"):
             amount = self._amount(cell)
-            setattr(block, {"initial": "initial_budget", "adjusted": "adjusted_budget"}.get(role, role), amount)
+            setattr(
+                block, {"initial": "initial_budget", "adjusted": "adjusted_budget"}.get(role, role), amount
+            )
 
     # goals ----------------------------------------------------------------------------------------------------
 
@@ -580,7 +608,9 @@ class _FormBuilder:
                     continue
                 if amount is None or not item:
                     continue
-                self.form.fund_uses.append(FundUse(item=item, amount=amount, raw=m.group(0), location=cell.loc))
+                self.form.fund_uses.append(
+                    FundUse(item=item, amount=amount, raw=m.group(0), location=cell.loc)
+                )
             previous = re.sub(r"^(用于|其中|包括|另|及|和)", "", clause)
             previous = re.sub(r"[（(][^）)]*[）)]", "", previous).strip()
 
@@ -590,7 +620,9 @@ class _FormBuilder:
         nxt = r + 1
         if self.stream:
             labels = []
-            while nxt < len(self.rows) and self.rows[nxt] and re.search(r"月|季度|年底", self.rows[nxt][0].key):
+            while (
+                nxt < len(self.rows) and self.rows[nxt] and re.search(r"月|季度|年底", self.rows[nxt][0].key)
+            ):
                 labels.append(self.rows[nxt][0])
                 nxt += 1
         while nxt < len(self.rows) and len(values) < len(labels):
@@ -746,10 +778,16 @@ class _FormBuilder:
                 break
             cells = _right_align(row, len(header))
             if len(cells) != len(header):
-                base.warn(f"多项目表的这一行有{len(cells)}个单元格，表头有{len(header)}个，未读取", non_empty[0].loc)
+                base.warn(
+                    f"多项目表的这一行有{len(cells)}个单元格，表头有{len(header)}个，未读取", non_empty[0].loc
+                )
                 nxt += 1
                 continue
-            by_role = {role: cells[i] for i, role in enumerate(table.roles) if role is not None and not cells[i].empty}
+            by_role = {
+                role: cells[i]
+                for i, role in enumerate(table.roles)
+                if role is not None and not cells[i].empty
+            }
             if Col.ORG_UNIT in by_role:
                 unit = _split_unit(by_role[Col.ORG_UNIT].text)
             if Col.PROJECT in by_role:
@@ -835,7 +873,9 @@ class _FormBuilder:
                 roles[Col.NAME] = rest[0]
                 roles[Col.TARGET] = rest[-1]
                 if len(rest) > 2:
-                    self.form.warn("指标行多出文字，已忽略中间的单元格(extra cells in an indicator row)", rest[1].loc)
+                    self.form.warn(
+                        "指标行多出文字，已忽略中间的单元格(extra cells in an indicator row)", rest[1].loc
+                    )
             elif len(rest) == 1:
                 roles[Col.TARGET if _looks_like_target(rest[0]) else Col.NAME] = rest[0]
             self._emit(horizon, roles)
@@ -847,9 +887,11 @@ class _FormBuilder:
         i = 0
         while i < len(cells) and classify_label(cells[i].key) is not None:
             match = classify_label(cells[i].key)
-            roles[Col.LEVEL1 if match is not None and match.level == 1 and Col.LEVEL1 not in roles else Col.LEVEL2] = (
-                cells[i]
-            )
+            roles[
+                Col.LEVEL1
+                if match is not None and match.level == 1 and Col.LEVEL1 not in roles
+                else Col.LEVEL2
+            ] = cells[i]
             i += 1
         if i < len(cells):
             roles[Col.NAME] = cells[i]
@@ -866,9 +908,15 @@ class _FormBuilder:
                 roles[Col.OPERATOR] = c
             elif _NUMBER_TOKEN.match(c.text.replace(" ", "")) and Col.TARGET not in roles:
                 roles[Col.TARGET] = c
-            elif _NUMBER_TOKEN.match(c.text.replace(" ", "")) and Col.TARGET in roles and Col.WEIGHT not in roles:
+            elif (
+                _NUMBER_TOKEN.match(c.text.replace(" ", ""))
+                and Col.TARGET in roles
+                and Col.WEIGHT not in roles
+            ):
                 roles[Col.WEIGHT] = c
-            elif Col.TARGET in roles and Col.UNIT not in roles and Col.WEIGHT not in roles and len(c.text) <= 6:
+            elif (
+                Col.TARGET in roles and Col.UNIT not in roles and Col.WEIGHT not in roles and len(c.text) <= 6
+            ):
                 roles[Col.UNIT] = c
             elif Col.TARGET not in roles:
                 roles[Col.TARGET] = c

@@ -172,7 +172,7 @@ _HEADER_ROLES: list[tuple[str, Col]] = [
     ("预算数", Col.BUDGET),
     ("年度目标", Col.GOAL),
 ]
-_HEADER_EXACT = {k: role for k, role in _HEADER_ROLES}
+_HEADER_EXACT = dict(_HEADER_ROLES)
 
 
 def header_role(key: str) -> Col | None:

@@ -64,7 +64,9 @@ class Location:
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column is not None:
-            cell = _column_letter(self.column) + str(self.row) if self.sheet is not None and self.row else None
+            cell = (
+                _column_letter(self.column) + str(self.row) if self.sheet is not None and self.row else None
+            )
             parts.append(f"cell {cell}" if cell else f"column {self.column}")
         return ", ".join(parts)
 

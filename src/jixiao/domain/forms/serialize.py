@@ -38,7 +38,9 @@ def target(t: TargetValue) -> dict[str, Any]:
         "unit": t.unit,
         "kind": t.kind.value,
         "raw_unit": t.raw_unit,
-        "period": None if t.period is None else {"start": t.period.start.isoformat(), "end": t.period.end.isoformat()},
+        "period": None
+        if t.period is None
+        else {"start": t.period.start.isoformat(), "end": t.period.end.isoformat()},
         "date": None if t.date is None else t.date.isoformat(),
         "warnings": list(t.warnings),
     }
@@ -93,7 +95,11 @@ def form_to_dict(form: FormDocument) -> dict[str, Any]:
             for u in form.fund_uses
         ],
         "spending_plan": [
-            {"label": s.label, "cumulative_percent": number(s.cumulative_percent), "location": location(s.location)}
+            {
+                "label": s.label,
+                "cumulative_percent": number(s.cumulative_percent),
+                "location": location(s.location),
+            }
             for s in form.spending_plan
         ],
         "indicators": [indicator(i) for i in form.indicators],

@@ -65,7 +65,8 @@ def parse_text(text: str, name: str) -> Grid:
     for line in lines:
         if len(line.text) > MAX_CELL_CHARS:
             raise FormReadError(
-                f"line is {len(line.text)} characters long (limit {MAX_CELL_CHARS})", Location(name, line=line.number)
+                f"line is {len(line.text)} characters long (limit {MAX_CELL_CHARS})",
+                Location(name, line=line.number),
             )
     content = [line for line in lines if line.text.strip()]
     tabbed = sum(1 for line in content if "\t" in line.text.strip("\t"))
@@ -92,12 +93,18 @@ def _cell(text: str, name: str, line: int, column: int | None = None) -> Cell:
 
 def _split_row(line: _Line, name: str, separator: str) -> Row:
     parts = line.text.split(separator)
-    return Row([_cell(p, name, line.number, i) for i, p in enumerate(parts, start=1)], Location(name, line=line.number))
+    return Row(
+        [_cell(p, name, line.number, i) for i, p in enumerate(parts, start=1)],
+        Location(name, line=line.number),
+    )
 
 
 def _space_row(line: _Line, name: str) -> Row:
     parts = [p for p in _SPACES.split(line.text.strip()) if p]
-    return Row([_cell(p, name, line.number, i) for i, p in enumerate(parts, start=1)], Location(name, line=line.number))
+    return Row(
+        [_cell(p, name, line.number, i) for i, p in enumerate(parts, start=1)],
+        Location(name, line=line.number),
+    )
 
 
 def _pipe_grid(lines: list[_Line], name: str) -> Grid:
@@ -118,7 +125,10 @@ def _pipe_grid(lines: list[_Line], name: str) -> Grid:
         if len(parts) <= 1:
             single += 1
         rows.append(
-            Row([_cell(p, name, line.number, i) for i, p in enumerate(parts, start=1)], Location(name, line=line.number))
+            Row(
+                [_cell(p, name, line.number, i) for i, p in enumerate(parts, start=1)],
+                Location(name, line=line.number),
+            )
         )
     if content and single > content * 0.8:
         # One cell per line: keep the empty cells, they hold the column positions.

@@ -112,6 +112,8 @@ def _describe(error: Exception) -> str | None:
         return "the PDF is password-protected; remove the password and save it again"
     if kind in ("PDFEncryptionError", "PDFTextExtractionNotAllowed") or "encrypt" in str(cause).lower():
         return f"the PDF is encrypted in a way that cannot be read ({short(cause)})"
+    if kind in ("PSEOF", "PDFNoValidXRef", "PDFEOFError"):
+        return "not a complete PDF (the file is truncated or damaged)"
     if type(cause).__module__.startswith(("pdfminer", "pdfplumber")):
         return f"the PDF is damaged or cannot be read ({kind}: {short(cause)})"
     return None
