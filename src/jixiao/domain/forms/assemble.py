@@ -732,7 +732,10 @@ class _FormBuilder:
         nxt = r + (len(header) if self.stream else 1)
         self.levels = dict.fromkeys(table.horizons, (None, None))
         width = len(header)
+        home = _container(header[0].loc) if header else None
         while nxt < len(self.rows):
+            if self.rows[nxt] and _container(self.rows[nxt][0].loc) != home:
+                break  # a table ends with its sheet, its Word table or its PDF page
             if self.stream:
                 chunk = [row[0] for row in self.rows[nxt : nxt + width] if row]
                 if not chunk or _is_stop(chunk[0]) or any(_is_stop(c) for c in chunk):
@@ -1004,6 +1007,11 @@ def _budget_role(key: str) -> str | None:
     if k in ("原因", "偏差原因", "全年预计执行数"):
         return "other"
     return None
+
+
+def _container(loc: Location) -> tuple[str | None, int | None, int | None]:
+    """The sheet, Word table or PDF page a cell is in; an indicator table never runs past it."""
+    return (loc.sheet, loc.table, loc.page)
 
 
 def _split_unit(text: str) -> tuple[str | None, str]:

@@ -37,18 +37,21 @@ def read_xlsx(path: Path, name: str) -> Grid:
     with library_errors(name, WHAT) as place:
         import openpyxl
 
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-        try:
-            rows: list[Row] = []
-            budget = Budget()
-            for sheet in workbook.worksheets:
-                if not hasattr(sheet, "iter_rows"):
-                    continue  # a chart sheet has no cells
-                place.location = Location(name, sheet=sheet.title)
-                rows.extend(_sheet_rows(sheet, name, place, budget))
-            return Grid(source=name, rows=rows)
-        finally:
-            workbook.close()
+        # A stream, not a path: given a path, openpyxl refuses any name not ending in .xlsx/.xlsm, and an
+        # upload may be stored under any name.
+        with path.open("rb") as stream:
+            workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True, keep_links=False)
+            try:
+                rows: list[Row] = []
+                budget = Budget()
+                for sheet in workbook.worksheets:
+                    if not hasattr(sheet, "iter_rows"):
+                        continue  # a chart sheet has no cells
+                    place.location = Location(name, sheet=sheet.title)
+                    rows.extend(_sheet_rows(sheet, name, place, budget))
+                return Grid(source=name, rows=rows)
+            finally:
+                workbook.close()
 
 
 def _sheet_rows(sheet: Any, name: str, place: Place, budget: Budget) -> Iterator[Row]:
