@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 
 # Bump when the files a (seed, index) gives change, so cached corpora are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 MANIFEST = "manifest.json"
 TITLE = "项目支出绩效目标申报表"
 HEADER = ("绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值")
@@ -54,13 +54,24 @@ _GOAL_PHRASES = (
     "加强数据安全和个人信息保护,定期开展专项检查",
 )
 
-# (二级, 三级 name stems, units usable for a ≥ count) for the counted 数量 rows.
-_COUNT_NAMES = (
-    "开展网络文化活动次数", "组织网上主题宣传", "开展网络公益活动", "开展执法督查", "开展普法宣传",
-    "举办业务培训班", "发布安全预警", "开展专项检查", "通报网络安全风险和事件", "监测重点网站和信息系统",
-    "管理属地网站和账号", "培训人数", "网络安全月报", "走访互联网企业", "征集网络作品",
-)  # fmt: skip
-_COUNT_UNITS = ("次", "人次", "家", "万家", "次/月")
+# Counted 数量 rows: the indicator and the units it may be counted in.
+_COUNTS = (
+    ("开展网络文化活动次数", ("次",)),
+    ("组织网上主题宣传", ("次",)),
+    ("开展网络公益活动", ("次",)),
+    ("开展执法督查", ("次",)),
+    ("开展普法宣传", ("次", "次/月")),
+    ("举办业务培训班", ("次", "期")),
+    ("发布安全预警", ("次", "次/月")),
+    ("开展专项检查", ("次",)),
+    ("通报网络安全风险和事件", ("起", "次")),
+    ("监测重点网站和信息系统", ("家", "个")),
+    ("管理属地网站和账号", ("家", "万家")),
+    ("培训人数", ("人次",)),
+    ("网络安全月报", ("次/月",)),
+    ("走访互联网企业", ("家", "次")),
+    ("注册会员单位", ("家", "万家")),
+)
 _QUALITY = (
     ("违法违规网站账号处置率", "100%"),
     ("主题宣传主要网站覆盖率", "≥95%"),
@@ -93,7 +104,7 @@ _SUSTAINABLE = (
 )
 _SATISFACTION = (
     ("培训学员满意度", "≥{p}%"),
-    ("服务对象满意度", "≥{p}%"),
+    ("群众满意度", "≥{p}%"),
     ("协会会员满意度", "满意度≥{p}%"),
 )
 
@@ -182,8 +193,8 @@ def _indicators(rng: random.Random) -> tuple[IndicatorSpec, ...]:
     def add(level1: str, level2: str, name: str, medium: str, annual: str | None = None) -> None:
         rows.append(IndicatorSpec(level1, level2, name, medium, medium if annual is None else annual))
 
-    for name in rng.sample(_COUNT_NAMES, rng.randint(6, 8)):
-        unit = rng.choice(_COUNT_UNITS)
+    for name, units in rng.sample(_COUNTS, rng.randint(6, 8)):
+        unit = rng.choice(units)
         add("产出指标", "数量指标", name, *_count_targets(rng, unit))
     for name, target in rng.sample(_QUALITY, rng.randint(2, 3)):
         add("产出指标", "质量指标", name, target)
@@ -242,37 +253,61 @@ def _runs(labels: Sequence[str]) -> list[tuple[int, int]]:
     return runs
 
 
-# Rows of the header block: (row, [(first column, last column, text)]), columns 0-based over 8 columns.
-def _header_block(spec: FormSpec) -> list[list[tuple[int, int, str | Decimal | None]]]:
+Span = tuple[int, int, str]  # first column, last column (0-based, inclusive), text
+Down = tuple[int, int, int]  # column, first row, last row (0-based rows of the table)
+
+
+def layout(spec: FormSpec) -> tuple[list[list[Span]], list[Down]]:
+    """The form's table below the title lines: rows of horizontal spans, and the vertical merges.
+
+    8 columns, as the official table: the header block (name, unit, attribute, funds, goals), the indicator
+    header, then one row per indicator with 中期 on the left and 年度 on the right. Both writers use this.
+    """
     m, a = spec.medium, spec.annual
-    return [
+    rows: list[list[Span]] = [
         [(0, 1, "项目名称"), (2, 7, spec.name)],
         [(0, 1, "实施单位"), (2, 7, spec.unit)],
         [(0, 1, "项目属性"), (2, 4, spec.attribute), (5, 6, "项目期"), (7, 7, spec.period)],
-        [(0, 0, "项目资金 (万元)"), (1, 1, "中期资金总额:"), (2, 3, m.total), (4, 4, "年度资金总额:"),
-         (5, 7, a.total)],
-        [(1, 1, "其中:财政拨款"), (2, 3, m.fiscal), (4, 4, "其中:财政拨款"), (5, 7, a.fiscal)],
-        [(1, 1, "其他资金"), (2, 3, m.other), (4, 4, "其他资金"), (5, 7, a.other)],
+        [(0, 0, "项目资金 (万元)"), (1, 1, "中期资金总额:"), (2, 3, _plain(m.total)), (4, 4, "年度资金总额:"),
+         (5, 7, _plain(a.total))],
+        [(1, 1, "其中:财政拨款"), (2, 3, _plain(m.fiscal)), (4, 4, "其中:财政拨款"), (5, 7, _plain(a.fiscal))],
+        [(1, 1, "其他资金"), (2, 3, _plain(m.other)), (4, 4, "其他资金"), (5, 7, _plain(a.other))],
         [(0, 0, "总体目标"), (1, 4, f"中期目标({spec.year}年—{spec.year + 2}年)"), (5, 7, "年度目标")],
         [(1, 4, spec.goal_medium), (5, 7, spec.goal_annual)],
     ]  # fmt: skip
+    down: list[Down] = [(0, 3, 5), (0, 6, 7)]
+    header = len(rows)
+    rows.append([(column, column, label) for column, label in enumerate(HEADER)])
+    first = header + 1
+    inds = spec.indicators
+    for ind in inds:
+        cells = ["", ind.level1, ind.level2, ind.name, ind.medium, ind.level2, ind.name, ind.annual]
+        rows.append([(column, column, text) for column, text in enumerate(cells)])
+    down.append((0, header, first + len(inds) - 1))
+    # Equal 一级 labels (column 1) and 二级 labels (columns 2 and 5) are merged downwards, as on the paper form.
+    for column, labels in (
+        (1, [(i.level1,) for i in inds]),
+        (2, [(i.level1, i.level2) for i in inds]),
+        (5, [(i.level1, i.level2) for i in inds]),
+    ):
+        down.extend((column, first + a, first + b) for a, b in _runs(labels) if b > a)
+    return rows, down
 
 
-# Vertical merges of the header block: (column, first row, last row), rows relative to the block.
-_HEADER_DOWN = ((0, 3, 5), (0, 6, 7))
-
-
-def _indicator_cells(ind: IndicatorSpec) -> list[str]:
-    return ["", ind.level1, ind.level2, ind.name, ind.medium, ind.level2, ind.name, ind.annual]
+_TABLE_TOP = 3  # the xlsx table starts below the title and year lines
 
 
 def write_xlsx(spec: FormSpec, path: Path) -> None:
     import openpyxl
     from openpyxl.utils import get_column_letter
 
-    def ref(row: int, first: int, last_row: int, last: int) -> str:
-        return f"{get_column_letter(first + 1)}{row}:{get_column_letter(last + 1)}{last_row}"
+    def ref(first_row: int, first: int, last_row: int, last: int) -> str:
+        return (
+            f"{get_column_letter(first + 1)}{first_row + _TABLE_TOP}:"
+            f"{get_column_letter(last + 1)}{last_row + _TABLE_TOP}"
+        )
 
+    rows, down = layout(spec)
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -281,86 +316,54 @@ def write_xlsx(spec: FormSpec, path: Path) -> None:
     sheet.merge_cells("A1:H1")
     sheet["A2"] = f"({spec.year}年度)"
     sheet.merge_cells("A2:H2")
-    top = 3
-    for offset, spans in enumerate(_header_block(spec)):
-        row = top + offset
-        for first, last, value in spans:
-            if value is not None:
-                sheet.cell(row, first + 1, value)
-            if last > first:
-                sheet.merge_cells(ref(row, first, row, last))
-    for column, first, last in _HEADER_DOWN:
-        sheet.merge_cells(ref(top + first, column, top + last, column))
-    header_row = top + len(_header_block(spec))
-    for column, label in enumerate(HEADER, start=1):
-        sheet.cell(header_row, column, label)
-    first_row = header_row + 1
-    for offset, ind in enumerate(spec.indicators):
-        for column, text in enumerate(_indicator_cells(ind), start=1):
+    money_rows = {3, 4, 5}
+    for r, spans in enumerate(rows):
+        for first, last, text in spans:
             if text:
-                sheet.cell(first_row + offset, column, text)
-    last_row = first_row + len(spec.indicators) - 1
-    sheet.merge_cells(f"A{header_row}:A{last_row}")
-    _merge_levels(spec, lambda column, a, b: sheet.merge_cells(ref(first_row + a, column, first_row + b, column)))
+                # Amounts go in as numbers, as a person types them into Excel.
+                value: str | Decimal = Decimal(text) if r in money_rows and first in (2, 5) else text
+                sheet.cell(r + _TABLE_TOP, first + 1, value)
+            if last > first:
+                sheet.merge_cells(ref(r, first, r, last))
+    for column, first_row, last_row in down:
+        sheet.merge_cells(ref(first_row, column, last_row, column))
     for letter, width in zip("ABCDEFGH", (10, 12, 16, 30, 16, 16, 30, 16), strict=True):
         sheet.column_dimensions[letter].width = width
     workbook.save(path)
 
 
-def _merge_levels(spec: FormSpec, merge: object) -> None:
-    """Merge runs of equal 一级 labels (column 1) and equal 二级 labels (columns 2 and 5) downwards."""
-    assert callable(merge)
-    inds = spec.indicators
-    for column, labels in (
-        (1, [i.level1 for i in inds]),
-        (2, [(i.level1, i.level2) for i in inds]),
-        (5, [(i.level1, i.level2) for i in inds]),
-    ):
-        for first, last in _runs(labels):  # type: ignore[arg-type]
-            if last > first:
-                merge(column, first, last)
-
-
 def write_docx(spec: FormSpec, path: Path) -> None:
     import docx
+    from docx.table import _Cell
 
+    rows, down = layout(spec)
     document = docx.Document()
     document.add_paragraph(TITLE)
     document.add_paragraph(f"({spec.year}年度)")
-    block = _header_block(spec)
-    rows = len(block) + 1 + len(spec.indicators)
-    table = document.add_table(rows=rows, cols=8)
+    table = document.add_table(rows=len(rows), cols=len(HEADER))
     table.style = "Table Grid"
-    # Cells are taken once, before any merge: python-docx's table.cell() rescans the whole table each call.
-    grid = [list(row.cells) for row in table.rows]
-    for r, spans in enumerate(block):
-        for first, last, value in spans:
-            cell = grid[r][first]
-            if last > first:
-                cell = cell.merge(grid[r][last])
-            text = value if isinstance(value, str) else _plain(value)
-            if text:
-                cell.text = text
-    for column, first, last in _HEADER_DOWN:
-        grid[first][column].merge(grid[last][column])
-    header = len(block)
-    for column, label in enumerate(HEADER):
-        grid[header][column].text = label
-    first_row = header + 1
-    for offset, ind in enumerate(spec.indicators):
-        for column, text in enumerate(_indicator_cells(ind)):
-            if text:
-                grid[first_row + offset][column].text = text
-
-    def merge(column: int, a: int, b: int) -> None:
-        top = grid[first_row + a][column]
-        text = top.text
-        merged = top.merge(grid[first_row + b][column])
-        # A merge joins the texts of the merged cells; the label is to stand once.
-        merged.text = text
-
-    _merge_levels(spec, merge)
-    grid[header][0].merge(grid[rows - 1][0]).text = HEADER[0]
+    continued = {(r, column) for column, first, last in down for r in range(first + 1, last + 1)}
+    starts = {(first, column) for column, first, _ in down}
+    # The merges are written as Word writes them (gridSpan, vMerge) instead of with python-docx's
+    # ``_Cell.merge``, which rescans the table on every call and takes most of a second per form.
+    for r, (tr, spans) in enumerate(zip(table._tbl.tr_lst, rows, strict=True)):
+        tcs = list(tr.tc_lst)
+        texts = {first: (last, text) for first, last, text in spans}
+        column = 0
+        while column < len(tcs):
+            last, text = texts.get(column, (column, ""))
+            tc = tcs[column]
+            if last > column:
+                tc.grid_span = last - column + 1
+                for extra in tcs[column + 1 : last + 1]:
+                    tr.remove(extra)
+            if (r, column) in continued:
+                tc.vMerge = "continue"
+            elif (r, column) in starts:
+                tc.vMerge = "restart"
+            if text and (r, column) not in continued:
+                _Cell(tc, table).text = text
+            column = last + 1
     document.add_paragraph("填报说明:指标值为目标值。")
     document.save(str(path))
 
@@ -421,7 +424,9 @@ def generate(out_dir: Path, count: int, *, seed: int = 0, workers: int = 2, quie
         json.dumps({"count": total, "seed": seed, "version": GENERATOR_VERSION}), encoding="utf-8"
     )
     if not quiet:
-        print(f"wrote {written} forms into {out_dir} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        print(
+            f"wrote {written} forms into {out_dir} in {time.perf_counter() - started:.1f} s", file=sys.stderr
+        )
     return paths
 
 

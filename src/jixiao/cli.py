@@ -171,11 +171,27 @@ def cmd_import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_UNREADABLE
+    from django.core.exceptions import PermissionDenied
+
+    from jixiao.performance.actions import FormImportError
+
     user = None
     if args.user:
-        user = get_user_model().objects.get(username=args.user)
-    result = do_import_forms(forms, acting_user=user, reason=args.reason or "command-line import")
-    print(result.summary() if hasattr(result, "summary") else result)
+        try:
+            user = get_user_model().objects.get(username=args.user)
+        except get_user_model().DoesNotExist:
+            print(f"jixiao: error: no user named {args.user!r}", file=sys.stderr)
+            return EXIT_UNREADABLE
+    try:
+        result = do_import_forms(forms, acting_user=user, reason=args.reason or "command-line import")
+    except (FormImportError, PermissionDenied) as exc:
+        print(f"jixiao: error: {exc}", file=sys.stderr)
+        print("jixiao: nothing imported (imports are all or nothing)", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(
+        f"imported {len(forms)} forms from {len(args.files)} files: {len(result.created)} created, "
+        f"{len(result.updated)} updated, {len(result.unchanged)} unchanged (batch {result.batch.pk})"
+    )
     return EXIT_OK
 
 

@@ -9,6 +9,8 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("JIXIAO_VAR_DIR", BASE_DIR.parent.parent / "var"))
+# The embedded SQLite database and collected static files live here; WhiteNoise wants the folder to exist.
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool = False) -> bool:

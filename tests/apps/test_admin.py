@@ -32,7 +32,9 @@ def logged_in(client: Client, user: User) -> Client:
 
 
 @pytest.mark.usefixtures("both_imported")
-def test_an_office_viewer_sees_only_their_projects_in_the_changelist(client: Client, suzhou_viewer: User) -> None:
+def test_an_office_viewer_sees_only_their_projects_in_the_changelist(
+    client: Client, suzhou_viewer: User
+) -> None:
     response = logged_in(client, suzhou_viewer).get("/admin/performance/project/")
 
     assert response.status_code == 200
@@ -47,7 +49,9 @@ def test_an_office_viewer_cannot_open_another_offices_project(client: Client, su
 
     response = logged_in(client, suzhou_viewer).get(f"/admin/performance/project/{other.pk}/change/")
 
-    assert response.status_code == 302  # the admin redirects a missing (here: out of scope) object to its index
+    assert (
+        response.status_code == 302
+    )  # the admin redirects a missing (here: out of scope) object to its index
     assert Project.objects.filter(pk=other.pk).exists()
 
 
@@ -103,13 +107,27 @@ def test_a_unit_admin_adds_a_child_unit_through_the_audited_action(
 
     response = client.post(
         "/admin/orgs/unit/add/",
-        {"name": "网络安全科", "code": "", "kind": "division", "parent": suzhou.pk, "reason": "新设科室",
-         "children-TOTAL_FORMS": "0", "children-INITIAL_FORMS": "0"},
+        {
+            "name": "网络安全科",
+            "code": "",
+            "kind": "division",
+            "parent": suzhou.pk,
+            "reason": "新设科室",
+            "children-TOTAL_FORMS": "0",
+            "children-INITIAL_FORMS": "0",
+        },
     )
     refused = client.post(
         "/admin/orgs/unit/add/",
-        {"name": "越权科室", "code": "", "kind": "division", "parent": shunping.pk, "reason": "try",
-         "children-TOTAL_FORMS": "0", "children-INITIAL_FORMS": "0"},
+        {
+            "name": "越权科室",
+            "code": "",
+            "kind": "division",
+            "parent": shunping.pk,
+            "reason": "try",
+            "children-TOTAL_FORMS": "0",
+            "children-INITIAL_FORMS": "0",
+        },
     )
 
     assert response.status_code == 302

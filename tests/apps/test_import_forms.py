@@ -30,7 +30,16 @@ Form = Callable[[], FormDocument]
 def table_counts() -> dict[str, int]:
     return {
         model.__name__: model._default_manager.count()
-        for model in (Unit, Project, ProjectFunds, FundUse, SpendingStep, IndicatorRow, ImportBatch, AuditEvent)
+        for model in (
+            Unit,
+            Project,
+            ProjectFunds,
+            FundUse,
+            SpendingStep,
+            IndicatorRow,
+            ImportBatch,
+            AuditEvent,
+        )
     }
 
 
@@ -75,7 +84,11 @@ def test_it_stores_indicators_of_both_horizons_with_typed_targets(suzhou: Unit, 
     rate = project.indicators.get(horizon=Horizon.MEDIUM_TERM, name="网络安全月报")
     assert rate.target_unit == "次/月"
     compliance = project.indicators.get(horizon=Horizon.ANNUAL, name="经费支出合规性")
-    assert (compliance.target_kind, compliance.target_operator, compliance.target_value) == ("qualitative", None, None)
+    assert (compliance.target_kind, compliance.target_operator, compliance.target_value) == (
+        "qualitative",
+        None,
+        None,
+    )
 
 
 def test_it_records_where_each_value_came_from(suzhou: Unit, security_form: Form) -> None:
@@ -138,7 +151,9 @@ def test_it_stores_periods_dates_and_reader_warnings(suzhou: Unit, security_form
     row = IndicatorRow.objects.get(name="项目实施期")
     assert (row.target_period_start, row.target_period_end) == (dt.date(2023, 7, 1), dt.date(2024, 1, 31))
     assert row.target_warnings == ["read as a period"]
-    assert Project.objects.get().warnings == [{"message": "其他资金 is empty", "location": "000_seed.txt, line 50"}]
+    assert Project.objects.get().warnings == [
+        {"message": "其他资金 is empty", "location": "000_seed.txt, line 50"}
+    ]
 
 
 def test_importing_the_same_forms_twice_changes_no_rows(
@@ -170,15 +185,21 @@ def test_the_second_identical_import_is_audited_as_no_changes(suzhou: Unit, secu
     assert events[1].reason == "second"
 
 
-def test_a_changed_reimport_updates_in_place_and_audits_the_difference(suzhou: Unit, security_form: Form) -> None:
+def test_a_changed_reimport_updates_in_place_and_audits_the_difference(
+    suzhou: Unit, security_form: Form
+) -> None:
     do_import_forms([security_form()], acting_user=None, reason="first")
     project_id = Project.objects.get().pk
     changed = security_form()
     changed.funds_annual.total = Decimal("350000")
     changed.funds_annual.fiscal = Decimal("350000")
     changed.goal_annual = "目标1：动态监测系统数不少于160家。"
-    annual_count = next(i for i in changed.indicators if i.horizon == Horizon.ANNUAL and i.name == "全市网络资产监测")
-    annual_count.target = TargetValue("≥160家", TargetKind.QUANTITATIVE, Operator.GE, Decimal("160"), "家", "家")
+    annual_count = next(
+        i for i in changed.indicators if i.horizon == Horizon.ANNUAL and i.name == "全市网络资产监测"
+    )
+    annual_count.target = TargetValue(
+        "≥160家", TargetKind.QUANTITATIVE, Operator.GE, Decimal("160"), "家", "家"
+    )
     changed.indicators = [i for i in changed.indicators if i.name != "网络安全月报"]
 
     result = do_import_forms([changed], acting_user=None, reason="revised targets")
@@ -243,11 +264,13 @@ def test_a_float_is_rejected_rather_than_stored_inexactly(suzhou: Unit, security
 
 
 def test_the_same_project_twice_in_one_batch_is_an_error(suzhou: Unit, security_form: Form) -> None:
-    with pytest.raises(FormImportError, match="the same project as 000_seed.txt, form 1"):
+    with pytest.raises(FormImportError, match=r"the same project as 000_seed\.txt, form 1"):
         do_import_forms([security_form(), security_form()], acting_user=None, reason="seed")
 
 
-def test_a_project_with_a_code_is_found_by_its_code_even_when_renamed(shunping: Unit, office_form: Form) -> None:
+def test_a_project_with_a_code_is_found_by_its_code_even_when_renamed(
+    shunping: Unit, office_form: Form
+) -> None:
     do_import_forms([office_form()], acting_user=None, reason="first")
     renamed = office_form()
     renamed.project.name = "网络信息办公专项经费（调整）"
@@ -257,7 +280,10 @@ def test_a_project_with_a_code_is_found_by_its_code_even_when_renamed(shunping: 
     project = Project.objects.get()
     assert result.updated == [project]
     assert project.name == "网络信息办公专项经费（调整）"
-    assert project_events(project)[-1].changes["name"] == ["网络信息办公专项经费", "网络信息办公专项经费（调整）"]
+    assert project_events(project)[-1].changes["name"] == [
+        "网络信息办公专项经费",
+        "网络信息办公专项经费（调整）",
+    ]
 
 
 def test_a_project_without_a_code_is_identified_by_unit_name_and_year(
@@ -327,7 +353,10 @@ def test_the_batch_records_who_when_files_and_counts(
     suzhou: Unit, shunping: Unit, root: Unit, superuser: User, security_form: Form, office_form: Form
 ) -> None:
     result = do_import_forms(
-        [security_form(), office_form()], acting_user=superuser, reason="annual intake", batch_label="2023 targets"
+        [security_form(), office_form()],
+        acting_user=superuser,
+        reason="annual intake",
+        batch_label="2023 targets",
     )
 
     batch = ImportBatch.objects.get()
@@ -345,7 +374,9 @@ def test_the_batch_records_who_when_files_and_counts(
     assert set(Project.objects.values_list("last_import", flat=True)) == {batch.pk}
 
 
-def test_audit_rows_carry_the_actor_and_the_reason(suzhou: Unit, superuser: User, security_form: Form) -> None:
+def test_audit_rows_carry_the_actor_and_the_reason(
+    suzhou: Unit, superuser: User, security_form: Form
+) -> None:
     do_import_forms([security_form()], acting_user=superuser, reason="annual intake")
 
     created = AuditEvent.objects.get(action="project.created")
@@ -361,9 +392,9 @@ def test_audit_rows_carry_the_actor_and_the_reason(suzhou: Unit, superuser: User
 def test_a_system_import_is_audited_as_the_system(suzhou: Unit, security_form: Form) -> None:
     do_import_forms([security_form()], acting_user=None, reason="cron")
 
-    assert set(AuditEvent.objects.filter(action__startswith="project.").values_list("actor", "actor_label")) == {
-        (None, "system")
-    }
+    assert set(
+        AuditEvent.objects.filter(action__startswith="project.").values_list("actor", "actor_label")
+    ) == {(None, "system")}
 
 
 def test_audit_rows_cannot_be_changed_or_deleted(suzhou: Unit, security_form: Form) -> None:

@@ -20,9 +20,7 @@ Form = Callable[[], FormDocument]
 
 
 @pytest.fixture
-def seed_dir(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, security_form: Form, office_form: Form
-) -> Path:
+def seed_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, security_form: Form, office_form: Form) -> Path:
     """Two seed-named files; the reader is replaced so this tests the loader, not the reader."""
     forms = {"000_seed.txt": security_form, "004_seed.txt": office_form}
     for name in forms:

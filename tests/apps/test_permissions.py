@@ -57,7 +57,9 @@ def test_a_viewer_may_not_change_and_an_inactive_user_may_not_view(suzhou_viewer
     assert not can(suzhou_viewer, "view", suzhou)
 
 
-def test_a_role_counts_on_the_whole_subtree_but_not_upwards(suzhou: Unit, root: Unit, suzhou_editor: User) -> None:
+def test_a_role_counts_on_the_whole_subtree_but_not_upwards(
+    suzhou: Unit, root: Unit, suzhou_editor: User
+) -> None:
     division = do_create_unit("网络安全科", parent=suzhou, acting_user=None, reason="setup")
 
     assert set(units_for(suzhou_editor, "change")) == {suzhou, division}
@@ -75,7 +77,9 @@ def test_the_audit_log_is_scoped_like_the_data(
     assert visible.filter(action="project.created").count() == 1
 
 
-def test_an_office_editor_may_import_into_their_office(suzhou: Unit, suzhou_editor: User, security_form: Form) -> None:
+def test_an_office_editor_may_import_into_their_office(
+    suzhou: Unit, suzhou_editor: User, security_form: Form
+) -> None:
     result = do_import_forms([security_form()], acting_user=suzhou_editor, reason="intake")
 
     assert result.created[0].unit == suzhou

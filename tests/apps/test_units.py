@@ -22,7 +22,9 @@ def test_it_gives_a_new_unit_a_path_of_its_ancestors(root: Unit, suzhou: Unit) -
     assert set(Unit.objects.subtree_of(suzhou)) == {suzhou, division}
 
 
-def test_moving_a_unit_rewrites_the_paths_of_its_whole_subtree(root: Unit, suzhou: Unit, shunping: Unit) -> None:
+def test_moving_a_unit_rewrites_the_paths_of_its_whole_subtree(
+    root: Unit, suzhou: Unit, shunping: Unit
+) -> None:
     division = do_create_unit("网络安全科", parent=suzhou, acting_user=None, reason="setup")
     team = do_create_unit("应急组", parent=division, acting_user=None, reason="setup")
 
@@ -63,7 +65,9 @@ def test_a_unit_admin_may_create_below_but_an_editor_may_not(suzhou: Unit, suzho
     assert do_create_unit("网络安全科", parent=suzhou, acting_user=admin, reason="setup").parent == suzhou
 
 
-def test_granting_a_role_is_audited_once_and_revoking_it_too(suzhou: Unit, superuser: User, outsider: User) -> None:
+def test_granting_a_role_is_audited_once_and_revoking_it_too(
+    suzhou: Unit, superuser: User, outsider: User
+) -> None:
     first = do_grant_membership(outsider, suzhou, RoleChoices.VIEWER, acting_user=superuser, reason="joined")
     again = do_grant_membership(outsider, suzhou, RoleChoices.VIEWER, acting_user=superuser, reason="joined")
 

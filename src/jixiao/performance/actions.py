@@ -3,7 +3,7 @@
 One transaction per batch: either every form is stored or none is. Re-importing a form updates its project in
 place (identity: ``(code, year, kind)`` when there is a project code, else ``(unit, name, year, kind)``); an
 identical re-import writes nothing but an audit row saying so. Built for bulk: a fixed number of queries per
-batch for lookups, ``bulk_create`` for rows.
+batch for lookups, prepared ``executemany`` statements for rows (``performance.bulk``).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from jixiao.audit import log as audit
 from jixiao.domain.forms.model import FormDocument, FormKind
 from jixiao.orgs.models import Unit
 from jixiao.orgs.permissions import is_superuser, units_for
+from jixiao.performance import bulk
 from jixiao.performance.choices import ImportStatusChoices
 from jixiao.performance.models import (
     BudgetExecution,
@@ -156,6 +157,14 @@ def _check_decimal(value: Any, where: str, name: str, max_digits: int, places: i
         raise FormImportError(where, name, f"{value!r} is not an exact decimal")
     if not value.is_finite():
         raise FormImportError(where, name, f"{value} is not a finite number")
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    if (
+        exponent >= -places
+        and len(digits) <= MAX_SIGNIFICANT_DIGITS
+        and len(digits) + exponent <= max_digits - places
+    ):
+        return  # the common case, decided without normalize()
     _, digits, exponent = value.normalize().as_tuple()
     assert isinstance(exponent, int)
     if -exponent > places:
@@ -538,21 +547,41 @@ def _diff(existing: Project, old_children: dict[str, Any], plan: _Plan) -> dict[
 # --- writing -----------------------------------------------------------------------------------------------
 
 
-def _child_rows(plans: list[_Plan]) -> dict[str, list[models.Model]]:
-    rows: dict[str, list[models.Model]] = {"funds": [], "be": [], "uses": [], "steps": [], "indicators": []}
-    for plan in plans:
-        assert plan.existing is not None
-        pid = plan.existing.pk
-        children = plan.children
-        rows["funds"].extend(
-            ProjectFunds(project_id=pid, horizon=h, **money) for h, money in children["funds"].items()
+def _insert_children(plans: list[_Plan]) -> int:
+    """Insert the funds, fund uses, spending steps and indicators of these projects; returns the indicators."""
+    children = [(plan.existing.pk, plan.children) for plan in plans if plan.existing is not None]
+    bulk.insert_rows(
+        ProjectFunds,
+        ("project_id", "horizon", *FUNDS_FIELDS),
+        (
+            (pid, h, *(money[f] for f in FUNDS_FIELDS))
+            for pid, c in children
+            for h, money in c["funds"].items()
+        ),
+    )
+    bulk.insert_rows(
+        BudgetExecution,
+        ("project_id", *BUDGET_EXECUTION_FIELDS),
+        (
+            (pid, *(c["budget_execution"][f] for f in BUDGET_EXECUTION_FIELDS))
+            for pid, c in children
+            if c["budget_execution"] is not None
+        ),
+    )
+    for model, key, fields in (
+        (FundUse, "fund_uses", FUND_USE_FIELDS),
+        (SpendingStep, "spending_plan", SPENDING_STEP_FIELDS),
+    ):
+        bulk.insert_rows(
+            model,
+            ("project_id", *fields),
+            ((pid, *(r[f] for f in fields)) for pid, c in children for r in c[key]),
         )
-        if children["budget_execution"] is not None:
-            rows["be"].append(BudgetExecution(project_id=pid, **children["budget_execution"]))
-        rows["uses"].extend(FundUse(project_id=pid, **r) for r in children["fund_uses"])
-        rows["steps"].extend(SpendingStep(project_id=pid, **r) for r in children["spending_plan"])
-        rows["indicators"].extend(Indicator(project_id=pid, **r) for r in children["indicators"])
-    return rows
+    return bulk.insert_rows(
+        Indicator,
+        ("project_id", *INDICATOR_FIELDS),
+        ((pid, *(r[f] for f in INDICATOR_FIELDS)) for pid, c in children for r in c["indicators"]),
+    )
 
 
 def _common_unit(units: list[Unit]) -> Unit | None:
@@ -630,10 +659,14 @@ def do_import_forms(
         project.updated_at = now
         project.last_import = batch
     if updated:
-        Project.objects.bulk_update(
-            [p.existing for p in updated if p.existing is not None],
-            ["unit", *PROJECT_FIELDS, "updated_at", "last_import"],
-            batch_size=200,
+        bulk.update_rows(
+            Project,
+            ("unit_id", *PROJECT_FIELDS, "updated_at", "last_import_id"),
+            (
+                (p.existing.pk, (p.existing.unit_id, *(p.project[f] for f in PROJECT_FIELDS), now, batch.pk))
+                for p in updated
+                if p.existing is not None
+            ),
         )
         ids = [p.existing.pk for p in updated if p.existing is not None]
         for chunk in _chunks(ids):
@@ -649,13 +682,7 @@ def do_import_forms(
     )
     for plan, project in zip(created, new_projects, strict=True):
         plan.existing = project
-
-    rows = _child_rows([*created, *updated])
-    ProjectFunds.objects.bulk_create(rows["funds"])  # type: ignore[arg-type]
-    BudgetExecution.objects.bulk_create(rows["be"])  # type: ignore[arg-type]
-    FundUse.objects.bulk_create(rows["uses"])  # type: ignore[arg-type]
-    SpendingStep.objects.bulk_create(rows["steps"])  # type: ignore[arg-type]
-    Indicator.objects.bulk_create(rows["indicators"])  # type: ignore[arg-type]
+    indicators_written = _insert_children([*created, *updated])
 
     events = []
     for verb, group in (
@@ -699,7 +726,7 @@ def do_import_forms(
         len(updated),
         len(unchanged),
     )
-    batch.indicators_count = len(rows["indicators"])
+    batch.indicators_count = indicators_written
     batch.save()
     counts = {
         "forms": batch.forms_count,

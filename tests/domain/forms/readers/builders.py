@@ -43,8 +43,17 @@ def seed_docx(path: Path) -> Path:
     table = document.add_table(rows=5 + len(INDICATORS), cols=8)
     _fill(table, 0, [(0, 1, "项目名称"), (2, 7, PROJECT)])
     _fill(table, 1, [(0, 1, "实施单位"), (2, 7, UNIT)])
-    _fill(table, 2, [(0, 0, "项目资金\n(万元)"), (1, 1, "中期资金总额:"), (2, 2, "90"), (3, 3, "年度资金总额:"),
-                     (4, 4, "30")])
+    _fill(
+        table,
+        2,
+        [
+            (0, 0, "项目资金\n(万元)"),
+            (1, 1, "中期资金总额:"),
+            (2, 2, "90"),
+            (3, 3, "年度资金总额:"),
+            (4, 4, "30"),
+        ],
+    )
     _fill(table, 3, [(1, 1, "其中:财政拨款"), (2, 2, "90"), (3, 3, "其中:财政拨款"), (4, 4, "30")])
     table.cell(2, 0).merge(table.cell(3, 0))
     table.cell(2, 0).text = "项目资金\n(万元)"
@@ -158,7 +167,9 @@ def seed_xlsx(path: Path) -> Path:
     return path
 
 
-def minimal_xlsx(path: Path, sheet_xml: bytes | Iterable[bytes], *, shared_strings: bytes | None = None) -> Path:
+def minimal_xlsx(
+    path: Path, sheet_xml: bytes | Iterable[bytes], *, shared_strings: bytes | None = None
+) -> Path:
     """A hand-made xlsx of one sheet whose XML is ``sheet_xml`` (streamed if given in chunks)."""
     content_types = (
         b'<?xml version="1.0" encoding="UTF-8"?>'
@@ -227,45 +238,102 @@ SHEET_END = b"</sheetData></worksheet>"
 
 
 def sheet(rows: str, *, after: str = "", before: str = "") -> bytes:
-    return SHEET_START.replace(b"<sheetData>", before.encode() + b"<sheetData>") + rows.encode() + (
-        b"</sheetData>" + after.encode() + b"</worksheet>"
+    return (
+        SHEET_START.replace(b"<sheetData>", before.encode() + b"<sheetData>")
+        + rows.encode()
+        + (b"</sheetData>" + after.encode() + b"</worksheet>")
     )
 
 
 # --- hostile zips ----------------------------------------------------------------------------------------
 
 
-def zip_bomb(path: Path, member: str, size: int) -> Path:
-    """A zip holding ``size`` bytes of zeros in ``member``, written in chunks so the test never holds them."""
-    chunk = bytes(1024 * 1024)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", b"<Types/>")
-        with archive.open(member, "w", force_zip64=True) as stream:
-            for _ in range(size // len(chunk)):
-                stream.write(chunk)
+_MIB = 1024 * 1024
+
+
+def deflated_zeros(size: int) -> bytes:
+    """A raw deflate stream of ``size`` zeros, made by repeating one fully flushed block: quick to build."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    chunk = bytes(_MIB)
+    compressor.compress(chunk)
+    compressor.flush(zlib.Z_FULL_FLUSH)
+    # After a full flush the compressor starts afresh, so every further block comes out the same.
+    block = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+    return block * (size // _MIB) + compressor.flush()
+
+
+def zeros_checksums(size: int) -> tuple[int, int]:
+    """CRC-32 and Adler-32 of ``size`` zeros, without holding them."""
+    chunk = bytes(_MIB)
+    crc, adler = 0, 1
+    for _ in range(size // _MIB):
+        crc, adler = zlib.crc32(chunk, crc), zlib.adler32(chunk, adler)
+    return crc, adler
+
+
+def raw_zip(path: Path, members: list[tuple[str, bytes, int, int]]) -> Path:
+    """A zip of deflated members given as (name, raw deflate data, crc, declared size), headers as given."""
+    body = bytearray()
+    directory = bytearray()
+    for name, packed, crc, declared in members:
+        encoded = name.encode()
+        offset = len(body)
+        body += struct.pack(
+            "<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(packed), declared, len(encoded), 0
+        )
+        body += encoded + packed
+        directory += struct.pack(
+            "<4sHHHHHHIIIHHHHHII",
+            b"PK\x01\x02",
+            20,
+            20,
+            0,
+            8,
+            0,
+            0,
+            crc,
+            len(packed),
+            declared,
+            len(encoded),
+            0,
+            0,
+            0,
+            0,
+            0,
+            offset,
+        )
+        directory += encoded
+    end = struct.pack(
+        "<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), len(body), 0
+    )
+    path.write_bytes(bytes(body + directory + end))
     return path
+
+
+def zip_bomb(path: Path, member: str, size: int) -> Path:
+    """A well-formed zip whose ``member`` really inflates to ``size`` zeros."""
+    types = b"<Types/>"
+    crc, _ = zeros_checksums(size)
+    return raw_zip(
+        path,
+        [
+            ("[Content_Types].xml", _raw_deflate(types), zlib.crc32(types), len(types)),
+            (member, deflated_zeros(size), crc, size),
+        ],
+    )
 
 
 def lying_zip(path: Path, member: str, real_size: int, declared_size: int) -> Path:
     """A zip whose only member holds ``real_size`` zeros but declares ``declared_size`` bytes."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
-    chunk = bytes(1024 * 1024)
-    packed = b"".join(compressor.compress(chunk) for _ in range(real_size // len(chunk))) + compressor.flush()
     # The checksum matches the declared prefix, so only the size gives the lie away.
-    crc = zlib.crc32(bytes(declared_size))
-    name = member.encode()
-    local = struct.pack(
-        "<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(packed), declared_size, len(name), 0
+    return raw_zip(
+        path, [(member, deflated_zeros(real_size), zlib.crc32(bytes(declared_size)), declared_size)]
     )
-    central = struct.pack(
-        "<4sHHHHHHIIIHHHHHII",
-        b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, len(packed), declared_size, len(name), 0, 0, 0, 0, 0, 0,
-    )
-    body = local + name + packed
-    directory = central + name
-    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, 1, 1, len(directory), len(body), 0)
-    path.write_bytes(body + directory + end)
-    return path
+
+
+def _raw_deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
 
 
 def entity_bomb_xml() -> str:
@@ -332,8 +400,7 @@ def pdf(
     if encrypt:
         # An owner and user key that no password matches: the file stays locked for any reader.
         encryption = add(
-            b"<< /Filter /Standard /V 1 /R 2 /P -44 "
-            b"/O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> >>"
+            b"<< /Filter /Standard /V 1 /R 2 /P -44 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> >>"
         )
         trailer_extra = f" /Encrypt {encryption} 0 R /ID [<{'ab' * 16}> <{'ab' * 16}>]".encode()
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
@@ -358,7 +425,9 @@ def _stream(data: bytes, *, deflate: bool = False) -> bytes:
 
 
 def _identity_to_unicode() -> bytes:
-    ranges = [f"<{high:02X}00> <{high:02X}FF> <{high:02X}00>" for high in range(256) if not 0xD8 <= high <= 0xDF]
+    ranges = [
+        f"<{high:02X}00> <{high:02X}FF> <{high:02X}00>" for high in range(256) if not 0xD8 <= high <= 0xDF
+    ]
     blocks = []
     for start in range(0, len(ranges), 100):
         part = ranges[start : start + 100]
@@ -389,16 +458,18 @@ def table_page(
 
 def pdf_bomb(path: Path, size: int, *, layers: int = 1) -> Path:
     """A one-page PDF with an extra stream of ``size`` zeros, deflated ``layers`` times over."""
-    compressor = zlib.compressobj(9)
-    chunk = bytes(1024 * 1024)
-    packed = b"".join(compressor.compress(chunk) for _ in range(size // len(chunk))) + compressor.flush()
+    _, adler = zeros_checksums(size)
+    packed = b"\x78\xda" + deflated_zeros(size) + struct.pack(">I", adler)
     for _ in range(layers - 1):
         packed = zlib.compress(packed, 9)
     pdf(path, [([(50, 700, "hello")], [])])
     original = path.read_bytes()
     extra = (
-        b"99 0 obj\n<< /Length " + str(len(packed)).encode() + b" /Filter /FlateDecode >>\nstream\n"
-        + packed + b"\nendstream\nendobj\n"
+        b"99 0 obj\n<< /Length "
+        + str(len(packed)).encode()
+        + b" /Filter /FlateDecode >>\nstream\n"
+        + packed
+        + b"\nendstream\nendobj\n"
     )
     cut = original.index(b"xref")
     tail = original[cut:]

@@ -46,6 +46,16 @@ def test_a_workbook_named_docx_is_read_as_a_workbook(tmp_path: Path) -> None:
     assert grid.rows[0].location.sheet == "目标表"
 
 
+def test_files_stored_without_an_extension_are_read_by_content(tmp_path: Path) -> None:
+    workbook = read_grid(seed_xlsx(tmp_path / "upload-1"), display_name="目标.xlsx")
+    document = read_grid(seed_docx(tmp_path / "upload-2"), display_name="目标.docx")
+    old = read_grid(shutil.copy(SEED_XLS, tmp_path / "upload-3"), display_name="目标.xls")
+
+    assert workbook.rows[0].cells[0].location == Location("目标.xlsx", sheet="目标表", row=1, column=1)
+    assert document.rows[0].cells[0].location == Location("目标.docx", paragraph=1)
+    assert old.rows[0].texts() == workbook.rows[0].texts()
+
+
 def test_a_broken_zip_is_named_by_its_extension_so_the_error_says_what_it_should_be(tmp_path: Path) -> None:
     path = tmp_path / "cut.xlsx"
     path.write_bytes(b"PK\x03\x04" + bytes(100))

@@ -51,10 +51,21 @@ def test_it_gives_a_horizontally_merged_cell_once_at_its_first_grid_column(seed:
 
 def test_it_gives_vertically_merged_continuations_as_empty_text(seed: Grid) -> None:
     rows = texts(seed)
-    header = rows.index(["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值"])
+    header = rows.index(
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值"]
+    )
     first, second, third = rows[header + 1], rows[header + 2], rows[header + 3]
 
-    assert first == ["", "产出指标", "数量指标", "举办网络安全培训班", "≥6期", "数量指标", "举办网络安全培训班", "≥2期"]
+    assert first == [
+        "",
+        "产出指标",
+        "数量指标",
+        "举办网络安全培训班",
+        "≥6期",
+        "数量指标",
+        "举办网络安全培训班",
+        "≥2期",
+    ]
     # 产出指标 and both 数量指标 are merged downwards: the label appears once.
     assert second == ["", "", "", "发放宣传手册", "≥3000份", "", "发放宣传手册", "≥1000份"]
     assert third == ["", "", "质量指标", "培训考核合格率", "≥95%", "质量指标", "培训考核合格率", "≥95%"]
@@ -131,4 +142,7 @@ def test_it_names_the_cell_of_an_oversize_table_cell(tmp_path: Path) -> None:
     with pytest.raises(FormReadError) as caught:
         read_grid(docx_with_body_xml(tmp_path / "long.docx", body))
 
-    assert str(caught.value) == "long.docx, table 1, row 1, column 2: a cell holds 100,001 characters; the limit is 100,000"
+    assert (
+        str(caught.value)
+        == "long.docx, table 1, row 1, column 2: a cell holds 100,001 characters; the limit is 100,000"
+    )

@@ -38,7 +38,9 @@ def refused(path: Path, pattern: str | None = None) -> FormReadError:
 
 
 @pytest.mark.parametrize(("builder", "what"), [(seed_docx, "Word document"), (seed_xlsx, "Excel workbook")])
-def test_a_file_cut_in_half_is_reported_as_an_incomplete_zip(tmp_path: Path, builder: object, what: str) -> None:
+def test_a_file_cut_in_half_is_reported_as_an_incomplete_zip(
+    tmp_path: Path, builder: object, what: str
+) -> None:
     suffix = ".docx" if what == "Word document" else ".xlsx"
     whole = builder(tmp_path / f"whole{suffix}").read_bytes()  # type: ignore[operator]
     cut = tmp_path / f"report{suffix}"
@@ -98,7 +100,9 @@ def test_a_gigabyte_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path) ->
 def test_a_highly_compressed_member_is_refused_by_its_ratio(tmp_path: Path) -> None:
     bomb = zip_bomb(tmp_path / "ratio.xlsx", "xl/worksheets/sheet1.xml", 100 * 1024 * 1024)
 
-    refused(bomb, r"^ratio\.xlsx: member 'xl/worksheets/sheet1\.xml' of the Excel workbook is compressed .* to 1")
+    refused(
+        bomb, r"^ratio\.xlsx: member 'xl/worksheets/sheet1\.xml' of the Excel workbook is compressed .* to 1"
+    )
 
 
 def test_a_member_that_holds_more_than_it_declares_is_refused(tmp_path: Path) -> None:
@@ -122,7 +126,9 @@ def test_a_bzip2_member_is_refused_before_zipfile_inflates_it_whole(tmp_path: Pa
 
 
 def test_an_entity_bomb_in_a_docx_is_refused_before_parsing(tmp_path: Path) -> None:
-    bomb = docx_with_body_xml(tmp_path / "lol.docx", "<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p>", prolog=entity_bomb_xml())
+    bomb = docx_with_body_xml(
+        tmp_path / "lol.docx", "<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p>", prolog=entity_bomb_xml()
+    )
 
     refused(bomb, r"^lol\.docx: member 'word/document\.xml' .* declares an XML document type or entities")
 
@@ -150,8 +156,9 @@ def test_an_entity_bomb_in_shared_strings_is_refused(tmp_path: Path) -> None:
         '<?xml version="1.0"?>' + entity_bomb_xml() + '<sst xmlns="http://schemas.openxmlformats.org/'
         'spreadsheetml/2006/main"><si><t>&lol9;</t></si></sst>'
     ).encode()
-    path = minimal_xlsx(tmp_path / "lol.xlsx", sheet('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'),
-                        shared_strings=strings)
+    path = minimal_xlsx(
+        tmp_path / "lol.xlsx", sheet('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'), shared_strings=strings
+    )
 
     refused(path, r"^lol\.xlsx: member 'xl/sharedStrings\.xml' .* declares an XML document type")
 

@@ -82,5 +82,7 @@ def test_it_reports_a_truncated_pdf_as_incomplete(tmp_path: Path, keep: int) -> 
     cut = tmp_path / "cut.pdf"
     cut.write_bytes(whole[:keep] if keep > 10 else whole[: len(whole) // keep])
 
-    with pytest.raises(FormReadError, match=r"^cut\.pdf: not a complete PDF \(the file is truncated or damaged\)$"):
+    with pytest.raises(
+        FormReadError, match=r"^cut\.pdf: not a complete PDF \(the file is truncated or damaged\)$"
+    ):
         read_grid(cut)

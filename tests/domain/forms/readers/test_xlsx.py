@@ -26,8 +26,9 @@ def sheet_rows(grid: Grid, title: str) -> dict[int, list[str]]:
 
 
 def test_it_reads_every_sheet_in_order_keeping_true_row_numbers(seed: Grid) -> None:
-    assert [r.location.sheet for r in seed.rows][0] == "目标表"
-    assert [r.location.sheet for r in seed.rows][-1] == "数值"
+    sheets = [r.location.sheet for r in seed.rows]
+    assert sheets[0] == "目标表"
+    assert sheets[-1] == "数值"
     form = sheet_rows(seed, "目标表")
     # Row 3 is empty and skipped; the others keep their sheet numbers.
     assert sorted(form) == [1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12]
@@ -39,7 +40,16 @@ def test_it_gives_merged_ranges_once_at_their_top_left_cell(seed: Grid) -> None:
     form = sheet_rows(seed, "目标表")
 
     assert form[7][0] == "绩效指标"
-    assert form[8] == ["", "产出指标", "数量指标", "举办网络安全培训班", "≥6期", "数量指标", "举办网络安全培训班", "≥2期"]
+    assert form[8] == [
+        "",
+        "产出指标",
+        "数量指标",
+        "举办网络安全培训班",
+        "≥6期",
+        "数量指标",
+        "举办网络安全培训班",
+        "≥2期",
+    ]
     assert form[9] == ["", "", "", "发放宣传手册", "≥3000份", "", "发放宣传手册", "≥1000份"]
     assert form[10][:3] == ["", "", "质量指标"]
 

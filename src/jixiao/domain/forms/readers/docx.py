@@ -49,7 +49,8 @@ def read_docx(path: Path, name: str) -> Grid:
             raise FormReadError(
                 f"not a {WHAT} (it has no main document: {short(error)})", place.location
             ) from None
-        if "wordprocessingml" not in str(part.content_type):
+        # Documents, templates and their macro-enabled kin share the body markup; anything else does not.
+        if not any(kind in str(part.content_type) for kind in ("wordprocessingml", "ms-word")):
             raise FormReadError(f"not a {WHAT} (its main part is {part.content_type})", place.location)
         body = part.element.find(_W + "body")
         if body is None:

@@ -375,17 +375,21 @@ def library_errors(
 def describe_common(error: Exception, what: str) -> str:
     """A plain-words account of the exceptions every reader can meet."""
     detail = short(error)
-    if isinstance(error, zipfile.BadZipFile | EOFError):
+    if isinstance(error, zipfile.BadZipFile):
         return f"not a complete {what} (the zip archive is truncated or damaged)"
+    if isinstance(error, EOFError):
+        return f"not a complete {what} (the file ends too early)"
     if isinstance(error, zlib.error):
         return f"the {what} holds damaged compressed data"
+    if type(error).__module__.startswith("defusedxml"):
+        return f"the {what} holds XML with a document type or entities, which is refused for safety"
     if _is_xml_error(error):
         return f"the {what} holds damaged XML ({detail})"
     if isinstance(error, KeyError):
         return f"the {what} is missing a part it needs ({detail})"
     if isinstance(error, UnicodeError):
         return f"the {what} holds text in an unreadable encoding"
-    if isinstance(error, OSError) and not isinstance(error, zipfile.BadZipFile):
+    if isinstance(error, OSError):
         return f"the file could not be read ({error.strerror or detail})"
     return f"the {what} is damaged or has a structure that cannot be read ({type(error).__name__}: {detail})"
 
@@ -394,7 +398,7 @@ def _is_xml_error(error: Exception) -> bool:
     if isinstance(error, ParseError):
         return True
     module = type(error).__module__
-    return module.startswith(("lxml", "defusedxml", "xml."))
+    return module.startswith(("lxml", "xml.", "pyexpat"))
 
 
 def short(error: BaseException) -> str:
