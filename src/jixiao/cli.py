@@ -144,6 +144,24 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(f.severity is Severity.ERROR for f in findings) else EXIT_OK
 
 
+def cmd_rules(args: argparse.Namespace) -> int:
+    from jixiao.domain.review import RULES
+
+    if args.json:
+        _dump(
+            {
+                "rules": [
+                    {"id": r.id, "severity": r.severity.value, "title": r.title, "description": r.description}
+                    for r in RULES
+                ]
+            }
+        )
+        return EXIT_OK
+    for rule in RULES:
+        print(f"{rule.id:28} {rule.severity.value:8} {rule.title}")
+    return EXIT_OK
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     import django
 
@@ -210,6 +228,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_lint)
+
+    p = sub.add_parser("rules", help="list the review rules")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_rules)
 
     p = sub.add_parser("import", help="store forms in the database (atomic, idempotent)")
     p.add_argument("files", nargs="+", metavar="FILE")

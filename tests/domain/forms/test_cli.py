@@ -87,3 +87,11 @@ def test_it_needs_a_file(command, capsys):
     with pytest.raises(SystemExit) as info:
         main([command])
     assert info.value.code == 2
+
+
+def test_rules_lists_every_review_rule_with_its_severity(capsys):
+    assert main(["rules", "--json"]) == 0
+    rules = {r["id"]: r["severity"] for r in json.loads(capsys.readouterr().out)["rules"]}
+    assert rules["fund-uses-sum"] == "error"
+    assert rules["count-unit"] == "warning"
+    assert len(rules) >= 20
