@@ -144,6 +144,36 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(f.severity is Severity.ERROR for f in findings) else EXIT_OK
 
 
+def cmd_score(args: argparse.Namespace) -> int:
+    from jixiao.domain.scoring.selfeval import recheck, recheck_to_dict
+
+    forms, errors = _read_all(args.files)
+    rechecks = [recheck(form) for form in forms if form.indicators]
+    if args.json:
+        payload: dict[str, Any] = {"forms": [recheck_to_dict(r) for r in rechecks]}
+        if errors:
+            payload["errors"] = errors
+        _dump(payload)
+    else:
+        for data in (recheck_to_dict(r) for r in rechecks):
+            print(
+                f"{data['project']}: computed {data['computed_total']} ({data['grade'] or '-'}), "
+                f"recorded {data['recorded_total'] or '-'}"
+            )
+            for ind in data["indicators"]:
+                print(
+                    f"  {ind['name']}: {ind['score'] or '-'} (recorded {ind['recorded_score'] or '-'}) {ind['method']}"
+                )
+            for d in data["discrepancies"]:
+                print(
+                    f"  ! {d['indicator'] or '总分'}: {d['computed']} vs {d['recorded']}: {d['cause']}: {d['message']}"
+                )
+    _print_errors(errors)
+    if errors:
+        return EXIT_UNREADABLE
+    return EXIT_FINDINGS if any(r.discrepancies for r in rechecks) else EXIT_OK
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from jixiao.domain.review import RULES
 
@@ -228,6 +258,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_lint)
+
+    p = sub.add_parser(
+        "score", help="recompute the scores of self-evaluation tables; exit 1 on a discrepancy"
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("rules", help="list the review rules")
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -738,6 +738,8 @@ class _FormBuilder:
                 break  # a table ends with its sheet, its Word table or its PDF page
             if self.stream:
                 chunk = [row[0] for row in self.rows[nxt : nxt + width] if row]
+                if chunk and _is_total(chunk[0]):
+                    self._read_total(chunk[0], chunk[1:4])
                 if not chunk or _is_stop(chunk[0]) or any(_is_stop(c) for c in chunk):
                     break
                 if len(chunk) < width:
@@ -751,6 +753,8 @@ class _FormBuilder:
             if not non_empty:
                 nxt += 1
                 continue
+            if _is_total(non_empty[0]):
+                self._read_total(non_empty[0], non_empty[1:])
             if _is_stop(non_empty[0]) or (_single(row) is not None and TITLE.search(non_empty[0].key)):
                 break
             if any(strip_notes(c.key) in FIELD_LABELS for c in non_empty):
@@ -822,6 +826,23 @@ class _FormBuilder:
         for form in self.table_forms:
             form.money_unit = self.money_unit or "元"
         return nxt
+
+    def _read_total(self, label: C, cells: list[C]) -> None:
+        """The 合计 row: the weights' total, then the recorded score total; a 总分 row holds the score."""
+        numbers: list[tuple[Decimal, C]] = []
+        for cell in cells:
+            if _NUMBER_TOKEN.match(cell.text):
+                numbers.append((Decimal(cell.text.replace(",", "")), cell))
+            elif not cell.empty:
+                break
+        if label.key.startswith("总分") and numbers:
+            found = numbers[0]
+        elif len(numbers) >= 2:
+            found = numbers[1]
+        else:
+            return
+        self.form.recorded_total = found[0]
+        self.form.field_locations["recorded_total"] = found[1].loc
 
     def _indicator_row(self, row: list[C], table: _Table, *, aligned: bool) -> None:
         if aligned and self._by_columns(row, table):
@@ -1032,6 +1053,10 @@ def _is_label(cell: C) -> bool:
 
 def _is_stop(cell: C) -> bool:
     return any(cell.key.startswith(w) for w in STOP_WORDS)
+
+
+def _is_total(cell: C) -> bool:
+    return cell.key.startswith(("合计", "总分"))
 
 
 def _is_percent(cell: C) -> bool:

@@ -180,6 +180,7 @@ class FormDocument:
     spending_plan: list[SpendingStep] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     budget_execution: BudgetExecution | None = None
+    recorded_total: Decimal | None = None
     department: DepartmentGoals | None = None
     taxonomy: Taxonomy = Taxonomy.CLASSIC
     money_unit: str = "元"

@@ -114,5 +114,6 @@ def form_to_dict(form: FormDocument) -> dict[str, Any]:
             "recorded_score": number(be.recorded_score),
             "location": location(be.location),
         },
+        "recorded_total": number(form.recorded_total),
         "warnings": [{"message": w.message, "location": location(w.location)} for w in form.warnings],
     }

@@ -1,0 +1,53 @@
+"""Defensive probes of registered network assets: availability, TLS, headers, content, hidden links, exposure.
+
+Pure asyncio + aiohttp; see README.md in this folder for what each check does and why.
+"""
+
+from jixiao.domain.probes.engine import ProbeEngine, ProbeTarget, probe, probe_many
+from jixiao.domain.probes.failures import FailureTracker, TrackState, Transition
+from jixiao.domain.probes.findings import Finding, Severity, finding_key
+from jixiao.domain.probes.model import (
+    ALL_CHECKS,
+    ROUTINE_CHECKS,
+    Baseline,
+    Check,
+    ContentResult,
+    ContentRules,
+    HeaderGrade,
+    HeaderTest,
+    HiddenLink,
+    ProbeOptions,
+    ProbeResult,
+    Timeouts,
+    Timings,
+    TlsInfo,
+)
+from jixiao.domain.probes.serialize import result_to_dict
+
+__all__ = [
+    "ALL_CHECKS",
+    "ROUTINE_CHECKS",
+    "Baseline",
+    "Check",
+    "ContentResult",
+    "ContentRules",
+    "FailureTracker",
+    "Finding",
+    "HeaderGrade",
+    "HeaderTest",
+    "HiddenLink",
+    "ProbeEngine",
+    "ProbeOptions",
+    "ProbeResult",
+    "ProbeTarget",
+    "Severity",
+    "Timeouts",
+    "Timings",
+    "TlsInfo",
+    "TrackState",
+    "Transition",
+    "finding_key",
+    "probe",
+    "probe_many",
+    "result_to_dict",
+]

@@ -1,0 +1,294 @@
+"""The page as text, parsed once: normalised hash, change against a baseline, keywords, hidden links.
+
+Hashing the visible text rather than the raw HTML keeps rotating tokens, scripts and styles from
+raising alarms; the raw checksum is still kept so an unchanged page costs nothing to re-analyse.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lxml import etree  # type: ignore[import-untyped]  # lxml ships no stubs; pyproject is not ours to edit
+from lxml import html as lxml_html
+
+from jixiao.domain.probes.css import select
+from jixiao.domain.probes.findings import FindingSink, Severity
+from jixiao.domain.probes.hidden import find_hidden_links
+from jixiao.domain.probes.model import Baseline, ContentResult, ContentRules, HiddenLink, KeywordHit
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_SPACES = re.compile(r"[^\S\n]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+_DROPPED_TAGS = ("script", "style", "noscript", "template")
+# Sequence matching is quadratic in the worst case; past this many lines quick_ratio's bound is used.
+_MAX_DIFF_LINES = 4000
+DEFACEMENT_SIMILARITY = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptRef:
+    """A ``<script src>`` of the page, for the Observatory SRI test."""
+
+    src: str
+    integrity: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PageFacts:
+    """What other checks need from the parsed page, so that nobody parses it twice."""
+
+    content: ContentResult
+    scripts: tuple[ScriptRef, ...]
+
+
+def decode(body: bytes, content_type: str | None) -> str:
+    """Bytes to text: the declared charset, else ``<meta charset>``, else UTF-8, else GB18030 (GBK/GB2312)."""
+    charset = _charset(content_type) or _meta_charset(body)
+    if charset:
+        charset = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030"}.get(charset, charset)
+        try:
+            return body.decode(charset, errors="replace")
+        except LookupError:
+            pass
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("gb18030", errors="replace")
+
+
+def _charset(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'").lower()
+    return None
+
+
+def _meta_charset(body: bytes) -> str | None:
+    match = _META_CHARSET.search(body[:4096])
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def is_html(content_type: str | None, body: bytes) -> bool:
+    if content_type:
+        lowered = content_type.lower()
+        return "html" in lowered
+    return body[:512].lstrip().lower().startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
+
+
+def normalise(text: str, rules: ContentRules) -> str:
+    """Collapse whitespace, drop the ignored patterns, and sort/de-duplicate lines when configured."""
+    for pattern in rules.ignore_patterns:
+        text = _compiled(pattern).sub(" ", text)
+    text = _NEWLINES.sub("\n", _SPACES.sub(" ", text)).strip()
+    if rules.sort_lines:
+        text = "\n".join(sorted({line for line in text.split("\n") if line}))
+    return text
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def similarity(before: str, after: str) -> float:
+    """How much of the text survived, 0.0 to 1.0, comparing lines (cheap, and what a reviewer reads)."""
+    if before == after:
+        return 1.0
+    old, new = before.split("\n"), after.split("\n")
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    if len(old) + len(new) > _MAX_DIFF_LINES:
+        return round(matcher.quick_ratio(), 4)
+    return round(matcher.ratio(), 4)
+
+
+def find_keywords(text: str, rules: ContentRules) -> tuple[KeywordHit, ...]:
+    lists = rules.keywords
+    seen: dict[str, KeywordHit] = {}
+    for match in lists.pattern.finditer(text.lower()):
+        word = match.group(0)
+        if word not in seen:
+            seen[word] = KeywordHit(lists.category_of.get(word, "defacement"), word)
+    return tuple(seen.values())
+
+
+def analyse(
+    body: bytes,
+    content_type: str | None,
+    page_url: str,
+    rules: ContentRules,
+    *,
+    own_hosts: tuple[str, ...],
+    with_hidden_links: bool = True,
+    raw_hash: str | None = None,
+) -> PageFacts:
+    """Parse the body once and derive everything the content, hidden-link and SRI checks need."""
+    raw_hash = raw_hash or hashlib.sha256(body).hexdigest()
+    if not is_html(content_type, body):
+        text = normalise(decode(body, content_type), rules)
+        content = ContentResult(
+            hash=text_hash(text),
+            raw_hash=raw_hash,
+            text=text,
+            keywords=find_keywords(text, rules),
+            is_html=False,
+        )
+        return PageFacts(content, ())
+    root = _parse(decode(body, content_type))
+    if root is None:
+        return PageFacts(ContentResult(hash=text_hash(""), raw_hash=raw_hash, text=""), ())
+    scripts = tuple(
+        ScriptRef(src=(el.get("src") or "").strip(), integrity=bool((el.get("integrity") or "").strip()))
+        for el in root.iter("script")
+        if (el.get("src") or "").strip()
+    )
+    hidden: list[HiddenLink] = []
+    if with_hidden_links:
+        hidden = find_hidden_links(
+            root,
+            page_url,
+            own_hosts=own_hosts,
+            own_domains=rules.own_domains,
+            bad_domains=rules.bad_domains,
+            keywords=rules.keywords,
+        )
+    meta = " ".join(
+        (el.get("content") or "")
+        for el in root.iter("meta")
+        if (el.get("name") or "").lower() in ("keywords", "description")
+    )
+    text = normalise(_visible_text(root, rules.ignore_selectors, meta), rules)
+    content = ContentResult(
+        hash=text_hash(text),
+        raw_hash=raw_hash,
+        text=text,
+        keywords=find_keywords(text, rules),
+        hidden_links=tuple(hidden),
+    )
+    return PageFacts(content, scripts)
+
+
+def _parse(text: str) -> etree._Element | None:
+    if not text.strip():
+        return None
+    try:
+        return lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _visible_text(root: etree._Element, ignore_selectors: tuple[str, ...], meta: str) -> str:
+    # Mutates the tree: the hidden-link walk and the script list must be taken before this.
+    etree.strip_elements(root, *_DROPPED_TAGS, with_tail=False)
+    if ignore_selectors:
+        for element in select(root, ignore_selectors):
+            parent = element.getparent()
+            if parent is not None:
+                _drop_keep_tail(element, parent)
+    text = etree.tostring(root, method="text", encoding="unicode")
+    return f"{meta}\n{text}" if meta.strip() else text
+
+
+def _drop_keep_tail(element: etree._Element, parent: etree._Element) -> None:
+    tail = element.tail
+    previous = element.getprevious()
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def with_baseline(content: ContentResult, baseline: Baseline | None) -> ContentResult:
+    """Fill in ``similarity`` against the previous good version of the page."""
+    if baseline is None:
+        return content
+    if baseline.raw_hash == content.raw_hash or baseline.text_hash == content.hash:
+        score = 1.0
+    else:
+        score = similarity(baseline.text, content.text)
+    return ContentResult(
+        hash=content.hash,
+        raw_hash=content.raw_hash,
+        text=content.text,
+        similarity=score,
+        keywords=content.keywords,
+        hidden_links=content.hidden_links,
+        is_html=content.is_html,
+    )
+
+
+def content_findings(
+    content: ContentResult, baseline: Baseline | None, rules: ContentRules, sink: FindingSink
+) -> None:
+    """Keywords, the size of a change, and defacement when new bad words come with a large change."""
+    baseline_words = {hit.keyword for hit in find_keywords(baseline.text, rules)} if baseline else set()
+    new_hits = [hit for hit in content.keywords if hit.keyword not in baseline_words]
+    for hit in content.keywords:
+        label = {"defacement": "defacement", "gambling": "gambling", "porn": "pornography"}[hit.category]
+        sink.add(
+            "content.keyword",
+            Severity.HIGH,
+            f"{hit.category}:{hit.keyword}",
+            f"{label} keyword on the page: {hit.keyword}",
+        )
+    score = content.similarity
+    if score is None or score >= 1.0:
+        return
+    if new_hits and score < DEFACEMENT_SIMILARITY:
+        words = ", ".join(hit.keyword for hit in new_hits[:5])
+        sink.add(
+            "content.defacement",
+            Severity.CRITICAL,
+            content.hash,
+            f"page replaced ({score:.0%} of the text left) and new bad words appeared: {words}",
+        )
+    if score < 0.4:
+        severity = Severity.HIGH
+    elif score < 0.7:
+        severity = Severity.MEDIUM
+    elif score < 0.9:
+        severity = Severity.LOW
+    else:
+        severity = Severity.INFO
+    sink.add(
+        "content.change", severity, content.hash, f"page text changed: {score:.0%} similar to the baseline"
+    )
+
+
+def hidden_link_findings(links: tuple[HiddenLink, ...], sink: FindingSink) -> None:
+    for link in links:
+        sink.add("hidden_link", Severity.CRITICAL, link.href, f"hidden link to {link.href} ({link.why})")
+
+
+class AnalysisCache:
+    """Raw body hash → analysis, bounded: an unchanged page is not parsed again."""
+
+    def __init__(self, size: int = 2048) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[str, str, ContentRules, tuple[str, ...], bool], PageFacts] = (
+            OrderedDict()
+        )
+
+    def get(self, key: tuple[str, str, ContentRules, tuple[str, ...], bool]) -> PageFacts | None:
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[str, str, ContentRules, tuple[str, ...], bool], facts: PageFacts) -> None:
+        self._items[key] = facts
+        if len(self._items) > self._size:
+            self._items.popitem(last=False)

@@ -1,0 +1,442 @@
+"""The probe engine: every check of one asset in one pass, and many assets concurrently and politely.
+
+One ``ProbeEngine`` owns one aiohttp session (one connection pool, one DNS cache, shared SSL contexts and
+a cache of page analyses), so that thousands of probes pay for set-up once. No Django here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import aiohttp
+
+from jixiao.domain.probes.content import (
+    AnalysisCache,
+    PageFacts,
+    analyse,
+    content_findings,
+    find_keywords,
+    hidden_link_findings,
+    similarity,
+    with_baseline,
+)
+from jixiao.domain.probes.exposure import check_exposure, paths_named
+from jixiao.domain.probes.failures import FailureTracker, TrackState, Transition
+from jixiao.domain.probes.findings import FindingSink, Severity
+from jixiao.domain.probes.headers import Redirection, grade_headers, header_findings
+from jixiao.domain.probes.http import REDIRECT_STATUSES, ErrorKind, FetchResult, fetch, new_session
+from jixiao.domain.probes.model import (
+    Baseline,
+    Check,
+    ContentResult,
+    HeaderGrade,
+    Hop,
+    ProbeOptions,
+    ProbeResult,
+    Timings,
+    TlsInfo,
+)
+from jixiao.domain.probes.tls import TlsContexts, check_tls, describe, tls_findings
+
+__all__ = [
+    "FailureTracker",
+    "ProbeEngine",
+    "ProbeTarget",
+    "TrackState",
+    "Transition",
+    "probe",
+    "probe_many",
+]
+
+# Below this similarity a page served to a search spider is a different page, not a dynamic widget.
+CLOAKING_SIMILARITY = 0.7
+_UNREACHABLE = frozenset({ErrorKind.DNS, ErrorKind.CONNECT, ErrorKind.INVALID_URL})
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeTarget:
+    """One asset with its own options (baseline, CA file, ignore rules) for ``probe_many``."""
+
+    url: str
+    options: ProbeOptions | None = None
+
+
+class ProbeEngine:
+    """Shared machinery for many probes. Use as ``async with ProbeEngine() as engine``.
+
+    ``concurrency`` bounds probes in flight; ``per_host`` bounds probes of one host name in flight (each
+    probe sends its requests one after another, so that is also the request concurrency per host).
+    ``resolver`` replaces aiohttp's DNS resolver (tests pin it to loopback).
+    """
+
+    def __init__(
+        self,
+        *,
+        concurrency: int = 200,
+        per_host: int = 2,
+        resolver: aiohttp.abc.AbstractResolver | None = None,
+        cache_size: int = 2048,
+    ) -> None:
+        if concurrency < 1 or per_host < 1:
+            raise ValueError("concurrency and per_host must be at least 1")
+        self.concurrency = concurrency
+        self.per_host = per_host
+        self._resolver = resolver
+        self._session: aiohttp.ClientSession | None = None
+        self.contexts = TlsContexts()
+        self.analyses = AnalysisCache(cache_size)
+        self._global = asyncio.Semaphore(concurrency)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._host_users: dict[str, int] = {}
+
+    async def __aenter__(self) -> ProbeEngine:
+        self.session()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = new_session(limit=max(self.concurrency * 2, 100), resolver=self._resolver)
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def probe(self, url: str, options: ProbeOptions | None = None) -> ProbeResult:
+        """Run every selected check once against ``url``. Never raises for anything the target does."""
+        options = options or ProbeOptions()
+        run = _Run(self, url, options)
+        try:
+            async with asyncio.timeout(options.timeouts.budget):
+                await run.run()
+        except TimeoutError:
+            run.sink.add(
+                "probe.budget",
+                Severity.MEDIUM,
+                "budget",
+                f"probe stopped after its {options.timeouts.budget:g} s budget; later checks did not run",
+            )
+        except Exception as exc:  # a bug of ours must not take the batch down with it
+            run.sink.add(
+                "probe.error",
+                Severity.MEDIUM,
+                type(exc).__name__,
+                f"probe failed: {type(exc).__name__}: {exc}",
+            )
+        return run.result()
+
+    async def probe_many(
+        self, targets: Iterable[str | ProbeTarget], *, options: ProbeOptions | None = None
+    ) -> list[ProbeResult]:
+        """Probe every target, in input order, at most ``concurrency`` at once and ``per_host`` per host."""
+        jobs = [t if isinstance(t, ProbeTarget) else ProbeTarget(t) for t in targets]
+        return list(await asyncio.gather(*(self._polite(job, job.options or options) for job in jobs)))
+
+    async def _polite(self, target: ProbeTarget, options: ProbeOptions | None) -> ProbeResult:
+        host = _host_key(target.url)
+        semaphore = self._hosts.get(host)
+        if semaphore is None:
+            semaphore = self._hosts[host] = asyncio.Semaphore(self.per_host)
+        self._host_users[host] = self._host_users.get(host, 0) + 1
+        try:
+            async with self._global, semaphore:
+                return await self.probe(target.url, options)
+        finally:
+            self._host_users[host] -= 1
+            if not self._host_users[host]:
+                # Keep the table as small as the hosts in flight, not every host ever probed.
+                del self._host_users[host]
+                del self._hosts[host]
+
+
+def _host_key(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or url).lower()
+    except ValueError:
+        return url
+
+
+class _Run:
+    """The state of one probe, kept outside the coroutine so a budget timeout still yields a result."""
+
+    def __init__(self, engine: ProbeEngine, url: str, options: ProbeOptions) -> None:
+        self.engine = engine
+        self.url = url
+        self.options = options
+        self.sink = FindingSink(url)
+        self.main: FetchResult | None = None
+        self.tls: TlsInfo | None = None
+        self.headers: HeaderGrade | None = None
+        self.content: ContentResult | None = None
+
+    async def _get(
+        self,
+        url: str,
+        *,
+        user_agent: str | None = None,
+        max_bytes: int | None = None,
+        follow: bool = True,
+        extra: dict[str, str] | None = None,
+    ) -> FetchResult:
+        headers = {"User-Agent": user_agent or self.options.user_agent, "Accept": "text/html,*/*;q=0.8"}
+        headers.update(extra or {})
+        return await fetch(
+            self.engine.session(),
+            url,
+            contexts=self.engine.contexts,
+            timeouts=self.options.timeouts,
+            max_bytes=self.options.max_body_bytes if max_bytes is None else max_bytes,
+            headers=headers,
+            max_redirects=self.options.max_redirects,
+            follow_redirects=follow,
+            ca_file=self.options.ca_file,
+        )
+
+    async def run(self) -> None:
+        checks = self.options.checks
+        self.main = main = await self._get(self.url, extra={"Origin": self.options.cors_origin})
+        self._availability(main)
+        if Check.TLS in checks:
+            await self._tls(main)
+        response = main.response
+        if response is None:
+            return
+        final_url = response.url
+        wants_page = checks & {Check.CONTENT, Check.HIDDEN_LINKS, Check.HEADERS, Check.CLOAKING}
+        facts = (
+            self._analyse(response.body, response.headers.get("Content-Type"), final_url)
+            if wants_page
+            else None
+        )
+        if facts is not None and (Check.CONTENT in checks or Check.HIDDEN_LINKS in checks):
+            content = with_baseline(facts.content, self.options.baseline)
+            if Check.CONTENT not in checks:
+                content = replace(content, keywords=())
+            if Check.HIDDEN_LINKS not in checks:
+                content = replace(content, hidden_links=())
+            self.content = content
+            if Check.CONTENT in checks:
+                content_findings(content, self.options.baseline, self.options.content, self.sink)
+            hidden_link_findings(content.hidden_links, self.sink)
+        if Check.HEADERS in checks:
+            redirection = await self._redirection(main)
+            self.headers = grade_headers(
+                final_url,
+                response.headers,
+                is_html=facts.content.is_html if facts is not None else False,
+                scripts=facts.scripts if facts is not None else (),
+                redirection=redirection,
+                cors_origin=self.options.cors_origin,
+                hsts_preloaded=(urlsplit(final_url).hostname or "") in self.options.hsts_preloaded,
+            )
+            header_findings(self.headers, self.sink)
+        if Check.CLOAKING in checks and facts is not None:
+            await self._cloaking(main, facts)
+        if Check.EXPOSURE in checks:
+            parts = urlsplit(final_url)
+            origin = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+            await check_exposure(
+                origin,
+                lambda u: self._get(u, max_bytes=self.options.exposure_max_bytes, follow=False),
+                paths=paths_named(self.options.exposure_paths),
+                sink=self.sink,
+            )
+
+    def _availability(self, main: FetchResult) -> None:
+        response = main.response
+        if response is None:
+            kind = main.error_kind or ErrorKind.PROTOCOL
+            self.sink.add(f"availability.{kind}", Severity.HIGH, str(kind), f"site unreachable: {main.error}")
+            return
+        if response.status >= 500:
+            self.sink.add(
+                "availability.status", Severity.HIGH, str(response.status), f"server error {response.status}"
+            )
+        elif response.status >= 400:
+            self.sink.add(
+                "availability.status",
+                Severity.MEDIUM,
+                str(response.status),
+                f"client error {response.status}",
+            )
+        elif response.status in REDIRECT_STATUSES:
+            self.sink.add(
+                "availability.status", Severity.LOW, "redirect", "redirect without a usable Location"
+            )
+        if response.truncated:
+            self.sink.add(
+                "availability.oversize",
+                Severity.MEDIUM,
+                "oversize",
+                f"page larger than {self.options.max_body_bytes} bytes; only the first part was checked",
+            )
+
+    async def _tls(self, main: FetchResult) -> None:
+        parts = urlsplit(main.url)
+        host = parts.hostname or ""
+        now = self.options.now or dt.datetime.now(dt.UTC)
+        if main.peer is not None:
+            self.tls = describe(main.peer, host, now=now)
+        elif (
+            parts.scheme == "https"
+            and main.error_kind not in _UNREACHABLE
+            and main.error_kind != ErrorKind.TIMEOUT
+        ):
+            # The HTTP exchange died after connecting (reset, garbage): one bare handshake tells the rest.
+            self.tls = await check_tls(
+                host,
+                parts.port or 443,
+                ca_file=self.options.ca_file,
+                timeout=self.options.timeouts.connect,
+                contexts=self.engine.contexts,
+                now=now,
+            )
+        elif main.response is not None and main.response.peer is not None:
+            final_host = urlsplit(main.response.url).hostname or ""
+            self.tls = describe(main.response.peer, final_host, now=now)
+        if self.tls is not None:
+            tls_findings(self.tls, self.sink, warn_days=self.options.expiry_warn_days)
+
+    def _analyse(self, body: bytes, content_type: str | None, url: str) -> PageFacts:
+        own_hosts = tuple({urlsplit(self.url).hostname or "", urlsplit(url).hostname or ""} - {""})
+        with_hidden = Check.HIDDEN_LINKS in self.options.checks
+        raw_hash = hashlib.sha256(body).hexdigest()
+        raw_key = (raw_hash, url, self.options.content, own_hosts, with_hidden)
+        cached = self.engine.analyses.get(raw_key)
+        if cached is not None:
+            return cached
+        facts = analyse(
+            body,
+            content_type,
+            url,
+            self.options.content,
+            own_hosts=own_hosts,
+            with_hidden_links=with_hidden,
+            raw_hash=raw_hash,
+        )
+        self.engine.analyses.put(raw_key, facts)
+        return facts
+
+    async def _redirection(self, main: FetchResult) -> Redirection:
+        parts = urlsplit(self.url)
+        if parts.scheme == "http":
+            return Redirection(checked=True, hops=main.hops, final_url=main.final_url)
+        if not self.options.check_http_redirect:
+            return Redirection(checked=False)
+        # Follow only while the site stays on http: the https page itself was fetched already.
+        current = urlunsplit(("http", parts.hostname or "", "/", "", ""))
+        hops: list[Hop] = []
+        for _ in range(self.options.max_redirects + 1):
+            step = await self._get(current, max_bytes=0, follow=False)
+            if step.response is None:
+                return Redirection(checked=True, hops=tuple(hops), final_url=None if not hops else current)
+            location = step.response.headers.get("Location")
+            if step.response.status not in REDIRECT_STATUSES or not location:
+                return Redirection(checked=True, hops=tuple(hops), final_url=current)
+            target = urljoin(current, location.strip())
+            hops.append(Hop(url=current, status=step.response.status, location=target))
+            if urlsplit(target).scheme == "https":
+                return Redirection(checked=True, hops=tuple(hops), final_url=target)
+            current = target
+        return Redirection(checked=True, hops=tuple(hops), final_url=current)
+
+    async def _cloaking(self, main: FetchResult, facts: PageFacts) -> None:
+        spider = await self._get(self.url, user_agent=self.options.spider_user_agent)
+        response = spider.response
+        if response is None or main.response is None:
+            return
+        if (urlsplit(response.url).hostname or "") != (urlsplit(main.response.url).hostname or ""):
+            self.sink.add(
+                "cloaking",
+                Severity.HIGH,
+                f"redirect:{urlsplit(response.url).hostname}",
+                f"search spiders are sent to {response.url}, visitors to {main.response.url}",
+            )
+            return
+        if response.body == main.response.body:
+            return
+        seen = self._analyse(response.body, response.headers.get("Content-Type"), response.url).content
+        if seen.hash == facts.content.hash:
+            return
+        visible_words = {hit.keyword for hit in facts.content.keywords}
+        spider_only = [
+            hit.keyword
+            for hit in find_keywords(seen.text, self.options.content)
+            if hit.keyword not in visible_words
+        ]
+        score = similarity(facts.content.text, seen.text)
+        if spider_only:
+            self.sink.add(
+                "cloaking",
+                Severity.CRITICAL,
+                "words:" + ",".join(sorted(spider_only)),
+                f"search spiders are served words visitors never see: {', '.join(spider_only[:5])}",
+            )
+        elif score < CLOAKING_SIMILARITY:
+            self.sink.add(
+                "cloaking",
+                Severity.MEDIUM,
+                seen.hash,
+                f"search spiders are served a different page ({score:.0%} similar to what visitors get)",
+            )
+
+    def result(self) -> ProbeResult:
+        main = self.main
+        response = main.response if main is not None else None
+        ok = response is not None and response.status < 400
+        baseline = None
+        if ok and self.content is not None:
+            baseline = Baseline(
+                raw_hash=self.content.raw_hash, text_hash=self.content.hash, text=self.content.text
+            )
+        ordered = tuple(sorted(self.sink.findings, key=lambda f: (f.severity.rank, f.check, f.key)))
+        return ProbeResult(
+            url=self.url,
+            ok=ok,
+            status=response.status if response is not None else None,
+            timings=main.timings if main is not None else Timings(),
+            tls=self.tls,
+            headers=self.headers,
+            content=self.content,
+            findings=ordered,
+            final_url=response.url if response is not None else None,
+            hops=main.hops if main is not None else (),
+            error=main.error if main is not None else None,
+            truncated=response.truncated if response is not None else False,
+            body_bytes=len(response.body) if response is not None else 0,
+            baseline=baseline,
+        )
+
+
+async def probe(
+    url: str, *, options: ProbeOptions | None = None, engine: ProbeEngine | None = None
+) -> ProbeResult:
+    """Probe one URL. Without an ``engine`` a throw-away one is made: fine once, wasteful in a loop."""
+    if engine is not None:
+        return await engine.probe(url, options)
+    async with ProbeEngine(concurrency=1, per_host=1) as own:
+        return await own.probe(url, options)
+
+
+async def probe_many(
+    urls: Iterable[str | ProbeTarget],
+    *,
+    concurrency: int = 200,
+    per_host: int = 2,
+    options: ProbeOptions | None = None,
+    engine: ProbeEngine | None = None,
+) -> list[ProbeResult]:
+    """Probe many URLs with a global and a per-host limit; results come back in input order."""
+    if engine is not None:
+        return await engine.probe_many(urls, options=options)
+    async with ProbeEngine(concurrency=concurrency, per_host=per_host) as own:
+        return await own.probe_many(urls, options=options)
