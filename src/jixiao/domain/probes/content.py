@@ -13,7 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lxml import etree  # type: ignore[import-untyped]  # lxml ships no stubs; pyproject is not ours to edit
+from lxml import etree
 from lxml import html as lxml_html
 
 from jixiao.domain.probes.css import select
@@ -25,6 +25,11 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 _SPACES = re.compile(r"[^\S\n]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
 _DROPPED_TAGS = ("script", "style", "noscript", "template")
+_BLOCK_TAGS = (
+    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td", "th", "h1", "h2", "h3", "h4",
+    "h5", "h6", "section", "article", "header", "footer", "nav", "aside", "main", "title", "form",
+    "blockquote", "pre", "hr", "option", "body", "head",
+)  # fmt: skip
 # Sequence matching is quadratic in the worst case; past this many lines quick_ratio's bound is used.
 _MAX_DIFF_LINES = 4000
 DEFACEMENT_SIMILARITY = 0.5
@@ -196,6 +201,10 @@ def _visible_text(root: etree._Element, ignore_selectors: tuple[str, ...], meta:
             parent = element.getparent()
             if parent is not None:
                 _drop_keep_tail(element, parent)
+    # Block boundaries become line breaks, so "<p>a</p><p>b</p>" and "<p>a</p>\n<p>b</p>" read alike.
+    for element in root.iter(*_BLOCK_TAGS):
+        element.text = "\n" + (element.text or "")
+        element.tail = "\n" + (element.tail or "")
     text = etree.tostring(root, method="text", encoding="unicode")
     return f"{meta}\n{text}" if meta.strip() else text
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lxml import etree  # type: ignore[import-untyped]  # lxml ships no stubs; pyproject is not ours to edit
+from lxml import etree
 
 _COMPOUND = re.compile(
     r"""^(?P<tag>[a-zA-Z][a-zA-Z0-9-]*|\*)?

@@ -310,7 +310,16 @@ class _Run:
         own_hosts = tuple({urlsplit(self.url).hostname or "", urlsplit(url).hostname or ""} - {""})
         with_hidden = Check.HIDDEN_LINKS in self.options.checks
         raw_hash = hashlib.sha256(body).hexdigest()
-        raw_key = (raw_hash, url, self.options.content, own_hosts, with_hidden)
+        # Only the origin matters to the analysis (relative links are the site's own and never reported),
+        # so every path of a site that serves the same bytes shares one entry.
+        parts = urlsplit(url)
+        raw_key = (
+            raw_hash,
+            f"{parts.scheme}://{parts.netloc}/",
+            self.options.content,
+            own_hosts,
+            with_hidden,
+        )
         cached = self.engine.analyses.get(raw_key)
         if cached is not None:
             return cached

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote, urljoin, urlsplit
 
-from lxml import etree  # type: ignore[import-untyped]  # lxml ships no stubs; pyproject is not ours to edit
+from lxml import etree
 
 from jixiao.domain.probes.css import (
     StyleRule,

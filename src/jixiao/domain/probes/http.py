@@ -55,6 +55,7 @@ class PhaseClock:
     conn_end: float | None = None
     headers_at: float | None = None
     end: float | None = None
+    ssl_object: object = None
 
 
 _CLOCK: contextvars.ContextVar[PhaseClock | None] = contextvars.ContextVar("probe_phase_clock", default=None)
@@ -131,6 +132,20 @@ def instrument_connector(connector: aiohttp.TCPConnector) -> bool:
     return True
 
 
+class _TlsCapturingRequest(aiohttp.ClientRequest):
+    """Notes the connection's ``ssl_object`` as the request is sent, new or reused connection alike.
+
+    After a small response aiohttp hands the connection back to the pool before the caller sees it,
+    so ``response.connection`` is often already None; this is the one moment the connection is known.
+    """
+
+    async def send(self, conn: aiohttp.connector.Connection) -> aiohttp.ClientResponse:
+        clock = _CLOCK.get()
+        if clock is not None and clock.is_https and conn.transport is not None:
+            clock.ssl_object = conn.transport.get_extra_info("ssl_object")
+        return await super().send(conn)
+
+
 def new_session(
     *, limit: int = 200, resolver: aiohttp.abc.AbstractResolver | None = None
 ) -> aiohttp.ClientSession:
@@ -146,6 +161,7 @@ def new_session(
     instrument_connector(connector)
     return aiohttp.ClientSession(
         connector=connector,
+        request_class=_TlsCapturingRequest,
         trace_configs=[trace_config()],
         cookie_jar=aiohttp.DummyCookieJar(),  # probes are independent: no cookie may leak between them
         auto_decompress=True,
@@ -205,7 +221,7 @@ async def fetch(
             while True:
                 problem = _check_url(current)
                 if problem is not None:
-                    return result(None, problem, ErrorKind.INVALID_URL if not hops else ErrorKind.PROTOCOL)
+                    return result(None, *problem)
                 outcome = await _request_with_tls_fallback(
                     session, current, method, headers, timeouts, max_bytes, contexts, ca_file, clocks
                 )
@@ -236,16 +252,16 @@ class _Failure:
     kind: ErrorKind
 
 
-def _check_url(url: str) -> str | None:
+def _check_url(url: str) -> tuple[str, ErrorKind] | None:
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError as exc:
-        return f"invalid URL {url!r}: {exc}"
+        return f"invalid URL {url!r}: {exc}", ErrorKind.INVALID_URL
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"not an http(s) URL: {url!r}"
+        return f"not an http(s) URL: {url!r}", ErrorKind.INVALID_URL
     if is_invalid_name(parts.hostname):
-        return f"DNS: {parts.hostname} is under .invalid and never resolves"
+        return f"DNS: {parts.hostname} is under .invalid and never resolves", ErrorKind.DNS
     return None
 
 
@@ -326,12 +342,9 @@ async def _request_once(
             _CLOCK.reset(token)
         clock.headers_at = time.perf_counter()
         peer = None
-        if ssl_context is not None and response.connection is not None:
-            transport = response.connection.transport
-            if transport is not None:
-                peer = peer_from_ssl_object(
-                    transport.get_extra_info("ssl_object"), verified=verified, verify_error=verify_error
-                )
+        if ssl_context is not None:
+            peer = peer_from_ssl_object(clock.ssl_object, verified=verified, verify_error=verify_error)
+            clock.ssl_object = None  # the details are copied; do not keep the connection's object alive
         cap = min(max_bytes, _REDIRECT_BODY_CAP) if response.status in REDIRECT_STATUSES else max_bytes
         body, truncated = await _read_capped(response, 0 if method == "HEAD" else cap)
         complete = not truncated
@@ -357,6 +370,10 @@ async def _request_once(
             return _Failure(f"TLS handshake not finished within {timeouts.connect:g} s", ErrorKind.TIMEOUT)
         return _Failure(f"connection not established within {timeouts.connect:g} s", ErrorKind.TIMEOUT)
     except aiohttp.ClientConnectorError as exc:
+        if clock.is_https and clock.tcp_end is not None:
+            # TCP was up and the handshake broke: servers limited to TLS 1.0/1.1 reset a modern hello.
+            reason = f"handshake broken: {_os_reason(exc)}"
+            return _TlsRefused(f"TLS: {reason}", ErrorKind.TLS, None, reason)
         return _Failure(f"connect: {_os_reason(exc)}", ErrorKind.CONNECT)
     except (aiohttp.SocketTimeoutError, aiohttp.ServerTimeoutError):
         return _Failure(f"server silent for more than {timeouts.read:g} s", ErrorKind.TIMEOUT)
@@ -381,7 +398,7 @@ async def _request_once(
 def _os_reason(exc: aiohttp.ClientConnectorError) -> str:
     if exc.os_error is None:
         return str(exc)
-    return exc.os_error.strerror or str(exc.os_error)
+    return exc.os_error.strerror or str(exc.os_error) or type(exc.os_error).__name__
 
 
 async def _read_capped(response: aiohttp.ClientResponse, cap: int) -> tuple[bytes, bool]:

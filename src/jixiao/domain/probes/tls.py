@@ -7,6 +7,7 @@ The HTTP fetch hands over the ``ssl_object`` of its own connection, so a separat
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import ipaddress
@@ -213,6 +214,9 @@ async def check_tls(
         fallback_reason: tuple[bool | None, str] = (False, verify_message(exc))
     except ssl.SSLError as exc:
         fallback_reason = (None, verify_message(exc))
+    except ConnectionResetError:
+        # Servers limited to TLS 1.0/1.1 reset a modern hello instead of answering it.
+        fallback_reason = (None, "handshake broken: ConnectionResetError")
     except (OSError, TimeoutError) as exc:
         return TlsInfo(error=_describe_os_error(exc))
     else:
@@ -243,6 +247,10 @@ async def _handshake(
         )
     finally:
         writer.close()
+        # A TLS close sends close_notify; wait briefly so the socket is really closed, not leaked.
+        with contextlib.suppress(OSError, TimeoutError, ssl.SSLError):
+            async with asyncio.timeout(min(timeout, 1.0)):
+                await writer.wait_closed()
     if peer is None:
         raise ssl.SSLError("no TLS session on the connection")
     return peer

@@ -1,0 +1,174 @@
+"""The engine: timings, one shared session, polite concurrency, the JSON shape, failure confirmation."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from jixiao.domain.probes import (
+    Check,
+    FailureTracker,
+    ProbeEngine,
+    ProbeOptions,
+    ProbeResult,
+    ProbeTarget,
+    Transition,
+    finding_key,
+    result_to_dict,
+)
+from jixiao.domain.probes.findings import asset_of
+
+from .conftest import QUICK, LoopbackResolver, Sites, run_probe
+
+AVAILABILITY = frozenset({Check.AVAILABILITY})
+
+
+def test_an_https_probe_times_every_phase_but_dns_for_an_ip(sites: Sites) -> None:
+    result = run_probe(sites.tls_valid + "/", ca_file=str(sites.pki.ca_file), checks=AVAILABILITY)
+    timings = result.timings
+    assert timings.dns is None
+    assert timings.connect is not None
+    assert timings.tls is not None
+    assert timings.first_byte is not None
+    assert timings.total is not None
+    assert 0 < timings.connect + timings.tls + timings.first_byte <= timings.total
+
+
+def test_an_http_probe_has_no_tls_phase(sites: Sites) -> None:
+    result = run_probe(sites.deface + "/before", checks=AVAILABILITY)
+    assert result.timings.tls is None
+    assert result.timings.connect is not None
+    assert result.tls is None
+
+
+def test_a_second_probe_reuses_the_connection_and_its_tls_details(sites: Sites) -> None:
+    async def go() -> tuple[ProbeResult, ProbeResult]:
+        async with ProbeEngine() as engine:
+            options = ProbeOptions(
+                ca_file=str(sites.pki.ca_file), checks=AVAILABILITY | {Check.TLS}, timeouts=QUICK
+            )
+            first = await engine.probe(sites.tls_valid + "/", options)
+            second = await engine.probe(sites.tls_valid + "/", options)
+            return first, second
+
+    first, second = asyncio.run(go())
+    assert first.timings.tls is not None
+    assert second.timings.connect is None
+    assert second.timings.tls is None
+    assert second.tls is not None
+    assert second.tls == first.tls
+
+
+def test_probe_many_keeps_input_order_and_both_limits(sites: Sites) -> None:
+    stats = sites.concurrency_stats
+    port = sites.concurrency_port
+    urls = [f"http://{host}:{port}/{i}" for i in range(6) for host in ("a.test", "b.test", "c.test")]
+
+    async def go() -> list[ProbeResult]:
+        async with ProbeEngine(resolver=LoopbackResolver(), concurrency=2, per_host=1) as engine:
+            return await engine.probe_many(urls, options=ProbeOptions(checks=AVAILABILITY, timeouts=QUICK))
+
+    results = asyncio.run(go())
+    assert [r.url for r in results] == urls
+    assert all(r.ok for r in results)
+    assert stats["max:all"] == 2
+    assert max(stats["max:a.test"], stats["max:b.test"], stats["max:c.test"]) == 1
+
+
+def test_probe_many_takes_per_target_options(sites: Sites) -> None:
+    async def go() -> list[ProbeResult]:
+        async with ProbeEngine() as engine:
+            return await engine.probe_many(
+                [
+                    ProbeTarget(
+                        sites.tls_valid + "/",
+                        ProbeOptions(ca_file=str(sites.pki.ca_file), checks=AVAILABILITY | {Check.TLS}),
+                    ),
+                    ProbeTarget(sites.tls_valid + "/", ProbeOptions(checks=AVAILABILITY | {Check.TLS})),
+                ]
+            )
+
+    trusted, untrusted = asyncio.run(go())
+    assert trusted.tls is not None
+    assert trusted.tls.valid_chain is True
+    assert untrusted.tls is not None
+    assert untrusted.tls.valid_chain is False
+
+
+def test_the_result_serialises_to_the_documented_shape(sites: Sites) -> None:
+    result = run_probe(sites.site + "/", ca_file=str(sites.pki.ca_file))
+    data = json.loads(json.dumps(result_to_dict(result), ensure_ascii=False))
+    assert list(data) == ["url", "ok", "status", "timings", "tls", "headers", "content", "findings"]
+    assert list(data["timings"]) == ["dns", "connect", "tls", "first_byte", "total"]
+    assert data["timings"]["tls"] is None
+    assert isinstance(data["timings"]["total"], float)
+    assert data["tls"] is None
+    assert list(data["headers"]) == ["score", "grade", "tests"]
+    assert all(list(t) == ["name", "pass", "modifier"] for t in data["headers"]["tests"])
+    assert list(data["content"]) == ["hash", "hidden_links"]
+    assert data["content"]["hidden_links"][0] == {
+        "href": "http://www.amdc-casino.test/hidden",
+        "text": "澳门赌场 博彩",
+        "why": "<div> display:none; keyword 澳门赌场",
+    }
+    assert all(list(f) == ["check", "severity", "key", "message"] for f in data["findings"])
+    assert data["findings"][0]["severity"] == "critical"  # worst first
+
+
+def test_the_tls_part_serialises_with_an_iso_date(sites: Sites) -> None:
+    data = result_to_dict(
+        run_probe(sites.tls_valid + "/", ca_file=str(sites.pki.ca_file), checks=AVAILABILITY | {Check.TLS})
+    )
+    assert data["tls"] == {
+        "expires": sites.pki.valid.not_after.isoformat(),
+        "days_left": data["tls"]["days_left"],
+        "valid_chain": True,
+        "hostname_ok": True,
+        "protocol": "TLSv1.3",
+    }
+    assert data["tls"]["days_left"] in (89, 90)
+
+
+def test_a_finding_key_depends_on_asset_check_and_detail_only() -> None:
+    key = finding_key("www.gov.test", "exposure", "/.git/config")
+    assert key == finding_key("www.gov.test", "exposure", "/.git/config")
+    assert len(key) == 20
+    assert key != finding_key("www.gov.test", "exposure", "/.env")
+    assert key != finding_key("gov.test", "exposure", "/.git/config")
+    assert asset_of("HTTPS://WWW.Gov.Test:443/a?b") == "www.gov.test"
+    assert asset_of("http://www.gov.test:8080/") == "www.gov.test:8080"
+
+
+def test_three_failures_in_a_row_open_and_two_successes_close() -> None:
+    tracker: FailureTracker[str] = FailureTracker(threshold=3, recover=2)
+    outcomes = [False, False, True, False, False, False, False, True, False, True, True, True]
+    transitions = [tracker.observe("site", ok) for ok in outcomes]
+    assert transitions == [
+        None,
+        None,
+        None,
+        None,
+        None,
+        Transition.OPENED,
+        None,
+        None,
+        None,
+        None,
+        Transition.CLOSED,
+        None,
+    ]
+    assert not tracker.is_failing("site")
+
+
+def test_the_tracker_keeps_assets_apart() -> None:
+    tracker: FailureTracker[str] = FailureTracker(threshold=1, recover=1)
+    assert tracker.observe("a", False) == Transition.OPENED
+    assert tracker.is_failing("a")
+    assert not tracker.is_failing("b")
+
+
+def test_the_tracker_rejects_a_zero_threshold() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        FailureTracker(threshold=0)
