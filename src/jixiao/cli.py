@@ -174,6 +174,51 @@ def cmd_score(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(r.discrepancies for r in rechecks) else EXIT_OK
 
 
+def cmd_probe(args: argparse.Namespace) -> int:
+    """Every check once against the given URLs: a person checking a site by hand."""
+    import asyncio
+
+    from jixiao.domain.probes import (
+        ALL_CHECKS,
+        ROUTINE_CHECKS,
+        ProbeOptions,
+        Timeouts,
+        probe_many,
+        result_to_dict,
+    )
+
+    timeouts = Timeouts(
+        connect=args.timeout,
+        first_byte=args.timeout,
+        read=args.timeout,
+        total=args.timeout * 1.5,
+        budget=args.timeout * 4,
+    )
+    options = ProbeOptions(
+        checks=ROUTINE_CHECKS if args.routine else ALL_CHECKS, timeouts=timeouts, ca_file=args.ca_file
+    )
+    results = asyncio.run(probe_many(args.urls, options=options, concurrency=50, per_host=2))
+    data = [result_to_dict(r) for r in results]
+    if args.json:
+        _dump({"results": data})
+    else:
+        for item in data:
+            timings = item["timings"]
+            print(
+                f"{item['url']}: {'ok' if item['ok'] else 'FAILED'} status {item['status']} total {timings['total']} ms"
+            )
+            if item["tls"]:
+                tls = item["tls"]
+                print(
+                    f"  TLS {tls['protocol']}, expires {tls['expires']} ({tls['days_left']} days), chain {tls['valid_chain']}"
+                )
+            if item["headers"]:
+                print(f"  headers {item['headers']['grade']} ({item['headers']['score']})")
+            for f in item["findings"]:
+                print(f"  {f['severity']}: {f['check']}: {f['message']}")
+    return EXIT_OK if all(r["ok"] for r in data) else EXIT_FINDINGS
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from jixiao.domain.review import RULES
 
@@ -265,6 +310,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser(
+        "probe", help="check sites once by hand (availability, TLS, headers, content, exposure)"
+    )
+    p.add_argument("urls", nargs="+", metavar="URL")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--routine", action="store_true", help="skip the slow checks (exposure, cloaking)")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds per phase (default 10)")
+    p.add_argument("--ca-file", help="trust this CA bundle for TLS (e.g. an internal CA)")
+    p.set_defaults(func=cmd_probe)
 
     p = sub.add_parser("rules", help="list the review rules")
     p.add_argument("--json", action="store_true", help="print JSON")
