@@ -10,7 +10,7 @@ SEEDS ?= $(firstword $(wildcard ../shared/seeds) $(wildcard shared/seeds))
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint typecheck check bench clean migrate demo
+.PHONY: run test setup lint typecheck check bench clean migrate demo fonts
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -20,7 +20,15 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
-setup: $(VENV)/.synced
+setup: $(VENV)/.synced fonts
+
+# The PDF reports embed a Chinese TrueType font (Debian's fonts-wqy-microhei); install it when missing.
+fonts:
+	@if [ -z "$$JIXIAO_CJK_FONT" ] && ! ls /usr/share/fonts/truetype/wqy/wqy-microhei.ttc >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei fontconfig >/dev/null); \
+	  else echo "note: install fonts-wqy-microhei (or set JIXIAO_CJK_FONT) for PDF reports"; fi; \
+	fi
 
 migrate: setup
 	$(PY) -m jixiao.manage migrate --noinput

@@ -543,6 +543,10 @@ class _FormBuilder:
                 return False
             if k.startswith("中期目标"):
                 order.append(Horizon.MEDIUM_TERM)
+            elif k == "预期目标":
+                # 年度总体目标 | 预期目标 | 实际完成情况: the first two name the same column.
+                if not (order and order[-1] is Horizon.ANNUAL and not texts):
+                    order.append(Horizon.ANNUAL)
             elif "完成情况" in k and len(k) <= 12:
                 order.append(_ACHIEVED)
             elif k.startswith(("年度目标", "年度总体目标", "项目年度目标", "当年目标")):
@@ -828,29 +832,37 @@ class _FormBuilder:
         return nxt
 
     def _read_total(self, label: C, cells: list[C]) -> None:
-        """The 合计 row: the weights' total, then the recorded score total; a 总分 row holds the score."""
+        """The 合计 / 总分 row: the weights' total, then the recorded score total; a 总分 row with one number
+        holds the score alone."""
         numbers: list[tuple[Decimal, C]] = []
         for cell in cells:
             if _NUMBER_TOKEN.match(cell.text):
                 numbers.append((Decimal(cell.text.replace(",", "")), cell))
             elif not cell.empty:
                 break
-        if label.key.startswith("总分") and numbers:
+        if len(numbers) >= 2:
+            found = numbers[1]  # 分值 total first, then 得分 total
+        elif label.key.startswith("总分") and numbers:
             found = numbers[0]
-        elif len(numbers) >= 2:
-            found = numbers[1]
         else:
             return
         self.form.recorded_total = found[0]
         self.form.field_locations["recorded_total"] = found[1].loc
 
     def _indicator_row(self, row: list[C], table: _Table, *, aligned: bool) -> None:
-        if aligned and self._by_columns(row, table):
-            return
-        if not table.compact:
-            row = _right_align(row, len(table.roles))
-            if row and self._by_columns(row, table):
+        """Read one row by its columns when it lines up with the header (as it is, with the trailing empty
+        cells a reader dropped put back, or with the leading merged cells a web page left out put back);
+        otherwise by what its cells are."""
+        width = len(table.roles)
+        candidates = [row] if aligned or len(row) == width else []
+        if len(row) < width and row:
+            candidates.append(row + [C("", "", row[-1].loc) for _ in range(width - len(row))])
+            if not table.compact:
+                candidates.append(_right_align(row, width))
+        for candidate in candidates:
+            if self._by_columns(candidate, table):
                 return
+        if not table.compact:
             self._by_tokens([c for c in row if not c.empty], table)
             return
         self._by_content([c for c in row if not c.empty], table)
