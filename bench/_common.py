@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,23 +176,43 @@ class Measurement:
 
 def measure(side: str, paths: Sequence[Path], *, runs: int, workers: int) -> Measurement:
     """Time ``runs`` passes of ``side`` over ``paths`` in a fresh pool of ``workers`` processes."""
-    result = Measurement(side, len(paths), workers)
-    tasks = [(side, chunk) for chunk in chunks(paths)]
-    per_suffix: dict[str, list[float]] = {}
-    with ProcessPoolExecutor(workers, initializer=_warm, initargs=(side, samples(paths))) as pool:
-        start_workers(pool, workers)
+    return measure_together([side], paths, runs=runs, workers=workers)[side]
+
+
+def measure_together(
+    sides: Sequence[str], paths: Sequence[Path], *, runs: int, workers: int
+) -> dict[str, Measurement]:
+    """Time the sides in turn, run by run (bare, ours, bare, ours...), each in its own pool.
+
+    Taking turns spreads whatever else the machine does over every side alike; separate pools keep each
+    side's peak memory its own. Only one pool works at a time, so at most ``workers`` processes are busy.
+    """
+    results = {side: Measurement(side, len(paths), workers) for side in sides}
+    per_suffix: dict[str, dict[str, list[float]]] = {side: {} for side in sides}
+    with ExitStack() as stack:
+        pools = {}
+        for side in sides:
+            pool = stack.enter_context(
+                ProcessPoolExecutor(workers, initializer=_warm, initargs=(side, samples(paths)))
+            )
+            start_workers(pool, workers)
+            pools[side] = pool
         for _ in range(runs):
-            started = time.perf_counter()
-            done = list(pool.map(_run_chunk, tasks))
-            result.seconds.append(time.perf_counter() - started)
-            result.items = sum(n for n, _, _ in done)
-            result.peak_rss_mib = max(result.peak_rss_mib, *(rss for _, rss, _ in done))
-            for suffix in {s for _, _, seconds in done for s in seconds}:
-                per_suffix.setdefault(suffix, []).append(
-                    sum(seconds.get(suffix, 0.0) for _, _, seconds in done)
-                )
-    result.cpu_by_suffix = {suffix: statistics.median(values) for suffix, values in per_suffix.items()}
-    return result
+            for side in sides:
+                result = results[side]
+                tasks = [(side, chunk) for chunk in chunks(paths)]
+                started = time.perf_counter()
+                done = list(pools[side].map(_run_chunk, tasks))
+                result.seconds.append(time.perf_counter() - started)
+                result.items = sum(n for n, _, _ in done)
+                result.peak_rss_mib = max(result.peak_rss_mib, *(rss for _, rss, _ in done))
+                for suffix in {s for _, _, seconds in done for s in seconds}:
+                    per_suffix[side].setdefault(suffix, []).append(
+                        sum(seconds.get(suffix, 0.0) for _, _, seconds in done)
+                    )
+    for side, result in results.items():
+        result.cpu_by_suffix = {suffix: statistics.median(v) for suffix, v in per_suffix[side].items()}
+    return results
 
 
 # --- output ------------------------------------------------------------------------------------------------
@@ -221,7 +242,7 @@ def machine() -> dict[str, Any]:
     return {
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
-        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         # Other work on the machine skews the figures; the load average says how much there was.
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import corpus
-from _common import CORPUS_DIR, OUT, Measurement, log, machine, measure, seed_files, table, write_json
+from _common import CORPUS_DIR, OUT, log, machine, measure_together, seed_files, table, write_json
 
 GOAL_RATIO = 1.5
 
@@ -23,10 +23,8 @@ GOAL_RATIO = 1.5
 def compare(
     label: str, paths: Sequence[Path], *, runs: int, workers: int, sides: Sequence[str]
 ) -> dict[str, Any]:
-    results: dict[str, Measurement] = {}
-    for side in sides:
-        log(f"  {label}: {side} × {runs} runs over {len(paths)} files, {workers} worker(s)")
-        results[side] = measure(side, paths, runs=runs, workers=workers)
+    log(f"  {label}: {' and '.join(sides)} in turn, {runs} runs over {len(paths)} files, {workers} worker(s)")
+    results = measure_together(sides, paths, runs=runs, workers=workers)
     ours, bare = results["ours"], results["bare"]
     return {
         "label": label,

@@ -102,6 +102,7 @@ _SUSTAINABLE = (
     ("网上正能量覆盖范围", "持续扩大"),
     ("网民网络安全防护意识", "持续提升"),
 )
+# Not "服务对象满意度" as a 三级 name: the assembler takes it for the 二级 label and leaves the name empty.
 _SATISFACTION = (
     ("培训学员满意度", "≥{p}%"),
     ("群众满意度", "≥{p}%"),

@@ -154,3 +154,23 @@ def test_it_gives_one_clear_error_naming_the_file(tmp_path, content, message):
         read_forms(path)
     assert "bad-form.txt" in str(info.value)
     assert message in str(info.value)
+
+
+def test_an_indicator_named_like_a_level_label_keeps_its_name(tmp_path):
+    text = "\n".join(
+        [
+            "项目支出绩效目标申报表",
+            "(2024年度)",
+            "项目名称\t网络安全培训经费",
+            "绩效指标\t一级指标\t二级指标\t三级指标\t指标值",
+            "\t满意度指标\t服务对象满意度指标\t服务对象满意度\t≥90%",
+            "\t产出指标\t数量指标\t培训人次\t≥100人次",
+        ]
+    )
+    path = tmp_path / "form.txt"
+    path.write_text(text, encoding="utf-8")
+    (form,) = read_forms(path)
+    assert [(i.level2, i.name, i.target.raw) for i in form.indicators] == [
+        ("服务对象满意度指标", "服务对象满意度", "≥90%"),
+        ("数量指标", "培训人次", "≥100人次"),
+    ]

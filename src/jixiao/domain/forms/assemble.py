@@ -25,6 +25,7 @@ from jixiao.domain.forms.labels import (
     header_role,
     key_of,
     money_label,
+    plain_key,
     strip_notes,
 )
 from jixiao.domain.forms.model import (
@@ -40,7 +41,7 @@ from jixiao.domain.forms.model import (
 )
 from jixiao.domain.targets.grammar import compose_target, parse_amount, parse_percent, parse_target
 from jixiao.domain.targets.model import TargetKind, TargetValue
-from jixiao.domain.targets.taxonomy import classify_label, detect_taxonomy, normalise_levels
+from jixiao.domain.targets.taxonomy import LabelMatch, classify_label, detect_taxonomy, normalise_levels
 from jixiao.domain.text import has_traditional, normalise_cell, to_simplified
 
 
@@ -105,7 +106,7 @@ def assemble(grid: Grid) -> list[FormDocument]:
         # Everything is read in simplified characters, so that names match across forms and years.
         texts = [[to_simplified(t) for t in row] for row in texts]
     rows: Rows = [
-        [C(t, key_of(t), cell.location) for t, cell in zip(row_texts, row.cells, strict=True)]
+        [C(t, plain_key(t), cell.location) for t, cell in zip(row_texts, row.cells, strict=True)]
         for row_texts, row in zip(texts, grid.rows, strict=True)
     ]
     forms = [
@@ -237,7 +238,7 @@ class _FormBuilder:
     def build(self) -> list[FormDocument]:
         """The section's form, and the forms of a many-projects table when the section holds one."""
         form = self.form
-        labels = [c.key for row in self.rows for c in row if classify_label(c.key) is not None]
+        labels = [c.key for row in self.rows for c in row if _label(c) is not None]
         form.taxonomy = detect_taxonomy(labels)
         self._read_year()
         if form.year is None:
@@ -876,7 +877,7 @@ class _FormBuilder:
             if cell.empty:
                 continue
             role = table.roles[i]
-            is_label = classify_label(cell.key) is not None
+            is_label = _label(cell) is not None
             if role is None:
                 return False
             if role in (Col.LEVEL1, Col.LEVEL2) and not is_label:
@@ -896,7 +897,7 @@ class _FormBuilder:
             roles: dict[Col, C] = {}
             rest: list[C] = []
             for c in part:
-                match = classify_label(c.key)
+                match = _label(c)
                 if match is None:
                     rest.append(c)
                 elif match.level == 1 and Col.LEVEL1 not in roles and not rest:
@@ -921,8 +922,8 @@ class _FormBuilder:
         direction / operator / value / unit / weight as they come."""
         roles: dict[Col, C] = {}
         i = 0
-        while i < len(cells) and classify_label(cells[i].key) is not None:
-            match = classify_label(cells[i].key)
+        while i < len(cells) and _label(cells[i], loose=True) is not None:
+            match = _label(cells[i], loose=True)
             roles[
                 Col.LEVEL1
                 if match is not None and match.level == 1 and Col.LEVEL1 not in roles
@@ -1047,6 +1048,15 @@ def _container(loc: Location) -> tuple[str | None, int | None, int | None]:
     return (loc.sheet, loc.table, loc.page)
 
 
+def _label(cell: C, *, loose: bool = False) -> LabelMatch | None:
+    """The indicator level a cell names. Without the 指标 suffix only short labels count (数量, 社会效益): a
+    三级 indicator may well be called 服务对象满意度 under the 二级 服务对象满意度指标."""
+    match = classify_label(cell.key)
+    if match is None or loose or cell.key.endswith("指标") or len(strip_notes(cell.key)) <= 5:
+        return match
+    return None
+
+
 def _split_unit(text: str) -> tuple[str | None, str]:
     m = _UNIT_CODE.match(text)
     if m:
@@ -1113,12 +1123,12 @@ def _split_halves(cells: Sequence[C], parts: int) -> list[list[C]]:
         return [list(cells)]
     seen_plain: list[str] = []
     for i, cell in enumerate(cells):
-        is_label = classify_label(cell.key) is not None
+        is_label = _label(cell) is not None
         if i > 0 and seen_plain and (is_label or (cell.text in seen_plain and i >= 2)):
             return [list(cells[:i]), list(cells[i:])]
         if not is_label:
             seen_plain.append(cell.text)
-    plain = [i for i, c in enumerate(cells) if classify_label(c.key) is None]
+    plain = [i for i, c in enumerate(cells) if _label(c) is None]
     if len(plain) >= 2 and len(plain) % 2 == 0:
         cut = plain[len(plain) // 2]
         return [list(cells[:cut]), list(cells[cut:])]

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 
 from jixiao.domain.text import to_simplified
 
 _KEY_DROP = re.compile(r"[\s:：]+")
 
 
+@lru_cache(maxsize=65536)
 def key_of(text: str) -> str:
-    return _KEY_DROP.sub("", to_simplified(text)).replace("（", "(").replace("）", ")")
+    return plain_key(to_simplified(text))
+
+
+def plain_key(text: str) -> str:
+    """``key_of`` for text already in simplified characters."""
+    return _KEY_DROP.sub("", text).replace("（", "(").replace("）", ")")
 
 
 def strip_notes(key: str) -> str:

@@ -38,26 +38,66 @@ def read_docx(path: Path, name: str) -> Grid:
     """Read a .docx file into a grid; every failure is a ``FormReadError`` naming ``name``."""
     check_zip(path, name, WHAT)
     with library_errors(name, WHAT, _describe) as place:
-        from docx.opc.exceptions import PackageNotFoundError
-        from docx.package import Package
+        from docx.oxml.parser import parse_xml
 
-        try:
-            part: Any = Package.open(str(path)).main_document_part
-        except PackageNotFoundError:
-            raise FormReadError(f"not a {WHAT} (no Word package found)", place.location) from None
-        except KeyError as error:
-            raise FormReadError(
-                f"not a {WHAT} (it has no main document: {short(error)})", place.location
-            ) from None
+        # Only the main document part is read: opening the whole package with python-docx parses styles,
+        # numbering and themes too, which costs more than the document itself.
+        content_type, data = _main_part(path, name, place.location)
         # Documents, templates and their macro-enabled kin share the body markup; anything else does not.
-        if not any(kind in str(part.content_type) for kind in ("wordprocessingml", "ms-word")):
-            raise FormReadError(f"not a {WHAT} (its main part is {part.content_type})", place.location)
-        body = part.element.find(_W + "body")
+        if not any(kind in content_type for kind in ("wordprocessingml", "ms-word")):
+            raise FormReadError(f"not a {WHAT} (its main part is {content_type})", place.location)
+        body = parse_xml(data).find(_W + "body")
         if body is None:
             raise FormReadError(f"the {WHAT} has no body", place.location)
         walker = _Walker(name, place)
         walker.body(body)
         return Grid(source=name, rows=walker.rows)
+
+
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_STRICT_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+
+
+def _main_part(path: Path, name: str, where: Location) -> tuple[str, bytes]:
+    """The main document part of a Word package (found through ``_rels/.rels``): its content type (from
+    ``[Content_Types].xml``) and bytes. ``check_zip`` has already vetted every member."""
+    import zipfile
+
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    with zipfile.ZipFile(path) as archive:
+        members = set(archive.namelist())
+        if "[Content_Types].xml" not in members:
+            raise FormReadError(f"not a {WHAT} (no Word package found)", where)
+        target = None
+        if "_rels/.rels" in members:
+            rels = etree.fromstring(archive.read("_rels/.rels"), parser)
+            for rel in rels.iter(_PKG_REL):
+                if (
+                    rel.get("Type") in (_OFFICE_DOCUMENT, _STRICT_DOCUMENT)
+                    and rel.get("TargetMode") != "External"
+                ):
+                    target = (rel.get("Target") or "").lstrip("/")
+                    break
+        if target is None:
+            raise FormReadError(f"not a {WHAT} (it has no main document)", where)
+        if target not in members:
+            raise FormReadError(f"not a {WHAT} (it has no main document: {target!r} is missing)", where)
+        types = etree.fromstring(archive.read("[Content_Types].xml"), parser)
+        content_type = ""
+        for override in types.iter(_CT + "Override"):
+            if (override.get("PartName") or "").lstrip("/") == target:
+                content_type = override.get("ContentType") or ""
+                break
+        else:
+            extension = target.rsplit(".", 1)[-1]
+            for default in types.iter(_CT + "Default"):
+                if (default.get("Extension") or "").lower() == extension.lower():
+                    content_type = default.get("ContentType") or ""
+        return content_type, archive.read(target)
 
 
 def _describe(error: Exception) -> str | None:
