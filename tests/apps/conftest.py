@@ -279,3 +279,18 @@ def bureau_editor(root: Unit) -> User:
 @pytest.fixture
 def outsider(db: None) -> User:
     return User.objects.create_user("outsider", password="pw", is_staff=True)
+
+
+@pytest.fixture
+def suzhou_reviewer(suzhou: Unit) -> User:
+    return member("suzhou_reviewer", suzhou, RoleChoices.REVIEWER)
+
+
+@pytest.fixture
+def suzhou_admin(suzhou: Unit) -> User:
+    return member("suzhou_admin", suzhou, RoleChoices.ADMIN)
+
+
+@pytest.fixture
+def shunping_reviewer(shunping: Unit) -> User:
+    return member("shunping_reviewer", shunping, RoleChoices.REVIEWER)

@@ -2,15 +2,18 @@
 
 One transaction per batch: either every form is stored or none is. Re-importing a form updates its project in
 place (identity: ``(code, year, kind)`` when there is a project code, else ``(unit, name, year, kind)``); an
-identical re-import writes nothing but an audit row saying so. Built for bulk: a fixed number of queries per
-batch for lookups, prepared ``executemany`` statements for rows (``performance.bulk``).
+identical re-import writes nothing but an audit row saying so. Indicators are matched by (horizon, name, 一级,
+二级) and updated in place, so their results, monitoring entries and evaluation lines stay attached; one that
+left the form is deleted, unless people recorded something on it: then it is kept and marked withdrawn.
+Built for bulk: a fixed number of queries per batch for lookups, prepared ``executemany`` statements for rows
+(``performance.bulk``).
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -28,12 +31,16 @@ from jixiao.performance import bulk
 from jixiao.performance.choices import ImportStatusChoices
 from jixiao.performance.models import (
     BudgetExecution,
+    EvaluationLine,
     FundUse,
     ImportBatch,
     Indicator,
+    MonitoringEntry,
+    PeriodResult,
     Project,
     ProjectFunds,
     SpendingStep,
+    default_accumulation,
 )
 
 logger = logging.getLogger(__name__)
@@ -467,7 +474,10 @@ def _load_children(project_ids: list[int]) -> dict[int, dict[str, Any]]:
             ("spending_plan", SpendingStep, SPENDING_STEP_FIELDS),
             ("indicators", Indicator, INDICATOR_FIELDS),
         ):
-            for row in model._default_manager.filter(project_id__in=chunk).values("project_id", *fields):
+            rows: Any = model._default_manager.filter(project_id__in=chunk)
+            if model is Indicator:
+                rows = rows.filter(withdrawn=False)  # already gone from the form: not part of the comparison
+            for row in rows.values("project_id", *fields):
                 snapshots[row.pop("project_id")][name].append(row)
     for snapshot in snapshots.values():
         snapshot["fund_uses"].sort(key=lambda r: r["order"])
@@ -547,8 +557,11 @@ def _diff(existing: Project, old_children: dict[str, Any], plan: _Plan) -> dict[
 # --- writing -----------------------------------------------------------------------------------------------
 
 
-def _insert_children(plans: list[_Plan]) -> int:
-    """Insert the funds, fund uses, spending steps and indicators of these projects; returns the indicators."""
+def _insert_children(plans: list[_Plan], new_projects: list[_Plan]) -> int:
+    """Insert the funds, fund uses and spending steps of these projects, and the indicators of the new ones.
+
+    Returns the indicators written. Indicators of existing projects are merged by ``_merge_indicators``.
+    """
     children = [(plan.existing.pk, plan.children) for plan in plans if plan.existing is not None]
     bulk.insert_rows(
         ProjectFunds,
@@ -577,11 +590,109 @@ def _insert_children(plans: list[_Plan]) -> int:
             ("project_id", *fields),
             ((pid, *(r[f] for f in fields)) for pid, c in children for r in c[key]),
         )
+    return _insert_indicators(
+        (plan.existing.pk, row)
+        for plan in new_projects
+        if plan.existing is not None
+        for row in plan.children["indicators"]
+    )
+
+
+def _insert_indicators(rows: Iterable[tuple[int, dict[str, Any]]]) -> int:
+    # The bulk insert bypasses model defaults: the columns people set get their starting values here.
     return bulk.insert_rows(
         Indicator,
-        ("project_id", *INDICATOR_FIELDS),
-        ((pid, *(r[f] for f in INDICATOR_FIELDS)) for pid, c in children for r in c["indicators"]),
+        ("project_id", *INDICATOR_FIELDS, "accumulation", "withdrawn"),
+        (
+            (
+                pid,
+                *(r[f] for f in INDICATOR_FIELDS),
+                default_accumulation(r["target_kind"], r["target_unit"], r["target_operator"]),
+                False,
+            )
+            for pid, r in rows
+        ),
     )
+
+
+def _indicator_key(row: Mapping[str, Any]) -> tuple[str, str, str, str]:
+    return (row["horizon"], row["name"], row["level1"], row["level2"])
+
+
+def _label(key: tuple[str, str, str, str], repeat: int) -> str:
+    horizon, name, level1, level2 = key
+    return f"{horizon}/{level1}/{level2}/{name}" + (f"#{repeat}" if repeat > 1 else "")
+
+
+def _indicators_with_records(ids: list[int]) -> set[int]:
+    """Indicators people recorded something on: results, monitoring entries, evaluation lines."""
+    kept: set[int] = set()
+    for chunk in _chunks(ids):
+        for model in (PeriodResult, MonitoringEntry, EvaluationLine):
+            kept.update(
+                model._default_manager.filter(indicator_id__in=chunk).values_list("indicator_id", flat=True)
+            )
+    return kept
+
+
+def _merge_indicators(plans: list[_Plan], now: Any) -> tuple[int, dict[int, dict[str, list[str]]]]:
+    """Match the indicators of re-imported projects by (horizon, name, 一级, 二级) and update them in place.
+
+    Repeats of one key are paired in order. Unmatched new rows are inserted; unmatched stored rows are
+    deleted, or, when people recorded something on them, kept and marked withdrawn (a withdrawn row that
+    comes back on the form is matched and restored). Returns the rows written and, per project id, what was
+    withdrawn, restored and deleted (labels). Only rows that differ are written.
+    """
+    by_project = {plan.existing.pk: plan for plan in plans if plan.existing is not None}
+    stored: dict[int, list[dict[str, Any]]] = {pid: [] for pid in by_project}
+    for chunk in _chunks(list(by_project)):
+        for found in (
+            Indicator.objects.filter(project_id__in=chunk)
+            .order_by("withdrawn", "horizon", "order", "pk")
+            .values("pk", "project_id", "withdrawn", *INDICATOR_FIELDS)
+        ):
+            stored[found["project_id"]].append(dict(found))
+    with_records = _indicators_with_records([r["pk"] for rows in stored.values() for r in rows])
+
+    updates: list[tuple[int, tuple[Any, ...]]] = []
+    inserts: list[tuple[int, dict[str, Any]]] = []
+    withdraw: list[int] = []
+    delete: list[int] = []
+    outcome: dict[int, dict[str, list[str]]] = {}
+    for pid, plan in by_project.items():
+        pool: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
+        for old in stored[pid]:
+            pool.setdefault(_indicator_key(old), []).append(old)
+        report: dict[str, list[str]] = {"withdrawn": [], "restored": [], "deleted": []}
+        for row in plan.children["indicators"]:
+            key = _indicator_key(row)
+            candidates = pool.get(key)
+            if candidates:
+                match = candidates.pop(0)
+                if match["withdrawn"]:
+                    report["restored"].append(_label(key, 1))
+                elif all(match[f] == row[f] for f in INDICATOR_FIELDS):
+                    continue  # the same row: nothing to write
+                updates.append((match["pk"], (*(row[f] for f in INDICATOR_FIELDS), False, None)))
+            else:
+                inserts.append((pid, row))
+        for key, left in pool.items():
+            for repeat, old in enumerate(left, start=1):
+                if old["pk"] in with_records:
+                    if not old["withdrawn"]:
+                        withdraw.append(old["pk"])
+                        report["withdrawn"].append(_label(key, repeat))
+                else:
+                    delete.append(old["pk"])
+                    report["deleted"].append(_label(key, repeat))
+        outcome[pid] = report
+
+    for chunk in _chunks(delete):
+        Indicator.objects.filter(pk__in=chunk).delete()
+    for chunk in _chunks(withdraw):
+        Indicator.objects.filter(pk__in=chunk).update(withdrawn=True, withdrawn_at=now)
+    written = bulk.update_rows(Indicator, (*INDICATOR_FIELDS, "withdrawn", "withdrawn_at"), updates)
+    return written + _insert_indicators(inserts), outcome
 
 
 def _common_unit(units: list[Unit]) -> Unit | None:
@@ -670,7 +781,7 @@ def do_import_forms(
         )
         ids = [p.existing.pk for p in updated if p.existing is not None]
         for chunk in _chunks(ids):
-            for model in (ProjectFunds, BudgetExecution, FundUse, SpendingStep, Indicator):
+            for model in (ProjectFunds, BudgetExecution, FundUse, SpendingStep):
                 model._default_manager.filter(project_id__in=chunk).delete()
 
     created = [p for p in plans if p.existing is None]
@@ -682,7 +793,9 @@ def do_import_forms(
     )
     for plan, project in zip(created, new_projects, strict=True):
         plan.existing = project
-    indicators_written = _insert_children([*created, *updated])
+    indicators_written = _insert_children([*created, *updated], created)
+    merged, merge_outcome = _merge_indicators(updated, now)
+    indicators_written += merged
 
     events = []
     for verb, group in (
@@ -704,6 +817,16 @@ def do_import_forms(
             }
             if verb == "project.unchanged":
                 details["outcome"] = "no changes"
+            if verb == "project.updated":
+                report = merge_outcome[plan.existing.pk]
+                for what, labels in report.items():
+                    if labels:
+                        details[f"indicators_{what}"] = labels
+                for label in report["withdrawn"]:
+                    # Kept because people recorded results on it: the audit says so beside the removal.
+                    changes = {**changes, f"indicators[{label}].withdrawn": [False, True]}
+                for label in report["restored"]:
+                    changes = {**changes, f"indicators[{label}].withdrawn": [True, False]}
             events.append(
                 audit.build(
                     acting_user,

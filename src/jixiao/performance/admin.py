@@ -1,4 +1,5 @@
-"""Admin for projects and what hangs off them: read-only browsing, scoped by unit; imports change them."""
+"""Admin for projects and what hangs off them: read-only browsing, scoped by unit; imports and the actions of
+``results``, ``spending``, ``monitoring`` and ``evaluation`` change them (audited), never the admin."""
 
 from __future__ import annotations
 
@@ -7,10 +8,19 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.orgs.admin import ReadOnlyAdminMixin, ReadOnlyInline
 from jixiao.performance.models import (
+    BudgetAdjustment,
     BudgetExecution,
+    Evaluation,
+    EvaluationLine,
+    Evidence,
+    Expenditure,
     FundUse,
     ImportBatch,
     Indicator,
+    MonitoringEntry,
+    MonitoringRound,
+    PeriodLock,
+    PeriodResult,
     Project,
     ProjectFunds,
     SpendingStep,
@@ -111,8 +121,19 @@ class IndicatorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "target_operator",
         "target_value",
         "target_unit",
+        "accumulation",
+        "assigned_weight",
+        "withdrawn",
     )
-    list_filter = ("horizon", "target_kind", "target_operator", "level1", PROJECT_UNIT_FILTER)
+    list_filter = (
+        "horizon",
+        "target_kind",
+        "target_operator",
+        "level1",
+        "accumulation",
+        "withdrawn",
+        PROJECT_UNIT_FILTER,
+    )
     search_fields = ("name", "target_raw", "project__name", "project__code")
     list_select_related = ("project",)
 
@@ -165,3 +186,96 @@ class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("status", UNIT_FILTER)
     search_fields = ("label", "actor_label", "reason")
+
+
+INDICATOR_UNIT_FILTER = ("indicator__project__unit", admin.RelatedOnlyFieldListFilter)
+
+
+class EvidenceInline(ReadOnlyInline):
+    model = Evidence
+    fields = ("original_name", "file", "content_type", "size", "uploaded_by", "uploaded_at")
+
+
+@admin.register(PeriodResult)
+class PeriodResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "indicator",
+        "period_kind",
+        "period_index",
+        "value",
+        "grade",
+        "status",
+        "entered_by",
+        "reviewed_by",
+    )
+    list_filter = ("status", "period_kind", INDICATOR_UNIT_FILTER)
+    search_fields = ("indicator__name", "indicator__project__name", "note", "narrative")
+    list_select_related = ("indicator__project",)
+    inlines = (EvidenceInline,)
+
+
+@admin.register(PeriodLock)
+class PeriodLockAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("project", "period_kind", "period_index", "locked_by_label", "locked_at", "reason")
+    list_filter = (PROJECT_UNIT_FILTER,)
+    search_fields = ("project__name", "reason")
+    list_select_related = ("project",)
+
+
+@admin.register(Expenditure)
+class ExpenditureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("project", "month", "fund_source", "kind", "amount", "description", "entered_at")
+    list_filter = ("month", "fund_source", "kind", PROJECT_UNIT_FILTER)
+    search_fields = ("project__name", "description")
+    list_select_related = ("project",)
+
+
+@admin.register(BudgetAdjustment)
+class BudgetAdjustmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("project", "fund_source", "amount", "reason", "entered_at")
+    list_filter = ("fund_source", PROJECT_UNIT_FILTER)
+    search_fields = ("project__name", "reason")
+    list_select_related = ("project",)
+
+
+class MonitoringEntryInline(ReadOnlyInline):
+    model = MonitoringEntry
+    fields = (
+        "indicator",
+        "forecast_value",
+        "forecast_grade",
+        "deviation_category",
+        "deviation_reason",
+        "likelihood",
+        "corrective_measures",
+    )
+
+
+@admin.register(MonitoringRound)
+class MonitoringRoundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("project", "cutoff_month", "budget_forecast", "created_at")
+    list_filter = ("cutoff_month", PROJECT_UNIT_FILTER)
+    search_fields = ("project__name",)
+    list_select_related = ("project",)
+    inlines = (MonitoringEntryInline,)
+
+
+class EvaluationLineInline(ReadOnlyInline):
+    model = EvaluationLine
+    fields = (
+        "indicator",
+        "deviation_analysis",
+        "proposed_score",
+        "adjusted_score",
+        "adjustment_reason",
+        "adjusted_by",
+    )
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("project", "status", "total", "grade", "finalised_by", "finalised_at")
+    list_filter = ("status", "grade", PROJECT_UNIT_FILTER)
+    search_fields = ("project__name", "conclusion")
+    list_select_related = ("project",)
+    inlines = (EvaluationLineInline,)

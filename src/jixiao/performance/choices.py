@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.domain.forms.model import FormKind, Horizon, Taxonomy
+from jixiao.domain.scoring.config import QualitativeGrade
 from jixiao.domain.targets.model import Operator, TargetKind
 
 
@@ -44,3 +45,67 @@ class ImportStatusChoices(models.TextChoices):
     RUNNING = "running", _("进行中")
     COMPLETED = "completed", _("已完成")
     FAILED = "failed", _("失败")
+
+
+class AccumulationChoices(models.TextChoices):
+    """How an indicator's period values make up its value to date and its year value."""
+
+    CUMULATIVE = "cumulative", _("累计值（每期填截至当期的累计数）")
+    PER_PERIOD = "per_period", _("当期值（各期相加）")
+    LATEST = "latest", _("最新值（取最近一期，如比率、百分比）")
+
+
+class PeriodKindChoices(models.TextChoices):
+    MONTH = "month", _("月")
+    QUARTER = "quarter", _("季度")
+    HALF = "half", _("半年")
+    YEAR = "year", _("全年")
+
+
+class ResultStatusChoices(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    APPROVED = "approved", _("已审核")
+    RETURNED = "returned", _("已退回")
+
+
+class GradeChoices(models.TextChoices):
+    """The three grades of a qualitative indicator (values are the domain's ``QualitativeGrade``)."""
+
+    ACHIEVED = QualitativeGrade.ACHIEVED.value, _("达成")
+    PARTLY = QualitativeGrade.PARTLY.value, _("部分达成并具有一定效果")
+    NOT_ACHIEVED = QualitativeGrade.NOT_ACHIEVED.value, _("未达成且效果较差")
+
+
+class FundSourceChoices(models.TextChoices):
+    FISCAL = "fiscal", _("财政拨款")
+    OTHER = "other", _("其他资金")
+
+
+class ExpenditureKindChoices(models.TextChoices):
+    PAYMENT = "payment", _("支付")
+    MONTHLY = "monthly", _("月度执行数")
+
+
+class DeviationCategoryChoices(models.TextChoices):
+    FUNDING = "funding", _("经费保障")
+    RULES = "rules", _("制度保障")
+    STAFF = "staff", _("人员保障")
+    HARDWARE = "hardware", _("硬件条件保障")
+    OTHER = "other", _("其他")
+
+
+class LikelihoodChoices(models.TextChoices):
+    CERTAIN = "certain", _("确定能")
+    POSSIBLE = "possible", _("有可能")
+    IMPOSSIBLE = "impossible", _("完全不可能")
+
+
+class ForecastSourceChoices(models.TextChoices):
+    ENTERED = "entered", _("填报")
+    LINEAR = "linear", _("按进度线性推算")
+
+
+class EvaluationStatusChoices(models.TextChoices):
+    DRAFT = "draft", _("填写中")
+    FINALISED = "finalised", _("已定稿")

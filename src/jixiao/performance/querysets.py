@@ -13,10 +13,19 @@ from jixiao.orgs.querysets import UnitScopedQuerySet
 
 if TYPE_CHECKING:
     from jixiao.performance.models import (  # noqa: F401 - named in the string type arguments below
+        BudgetAdjustment,
         BudgetExecution,
+        Evaluation,
+        EvaluationLine,
+        Evidence,
+        Expenditure,
         FundUse,
         ImportBatch,
         Indicator,
+        MonitoringEntry,
+        MonitoringRound,
+        PeriodLock,
+        PeriodResult,
         Project,
         ProjectFunds,
         SpendingStep,
@@ -61,3 +70,39 @@ class ImportBatchQuerySet(UnitScopedQuerySet["ImportBatch"]):
         if user is None or not user.is_authenticated:
             return self.none()
         return self.filter(Q(unit__in=units_for(user, action)) | Q(acting_user_id=user.pk))
+
+
+class PeriodResultQuerySet(UnitScopedQuerySet["PeriodResult"]):
+    unit_lookup = "indicator__project__unit"
+
+
+class EvidenceQuerySet(UnitScopedQuerySet["Evidence"]):
+    unit_lookup = "result__indicator__project__unit"
+
+
+class PeriodLockQuerySet(UnitScopedQuerySet["PeriodLock"]):
+    unit_lookup = "project__unit"
+
+
+class ExpenditureQuerySet(UnitScopedQuerySet["Expenditure"]):
+    unit_lookup = "project__unit"
+
+
+class BudgetAdjustmentQuerySet(UnitScopedQuerySet["BudgetAdjustment"]):
+    unit_lookup = "project__unit"
+
+
+class MonitoringRoundQuerySet(UnitScopedQuerySet["MonitoringRound"]):
+    unit_lookup = "project__unit"
+
+
+class MonitoringEntryQuerySet(UnitScopedQuerySet["MonitoringEntry"]):
+    unit_lookup = "round__project__unit"
+
+
+class EvaluationQuerySet(UnitScopedQuerySet["Evaluation"]):
+    unit_lookup = "project__unit"
+
+
+class EvaluationLineQuerySet(UnitScopedQuerySet["EvaluationLine"]):
+    unit_lookup = "evaluation__project__unit"

@@ -1,4 +1,5 @@
-"""``load_demo FILES_OR_DIRS…``: the unit tree, an ``admin`` superuser, and the given forms, idempotently."""
+"""``load_demo FILES_OR_DIRS…``: the unit tree, an ``admin`` superuser, the given forms, and invented activity
+for them (spending and results for 1–7月, a monitoring round, a finalised self-evaluation), idempotently."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from jixiao.orgs.actions import do_create_unit
 from jixiao.orgs.choices import UnitKindChoices
 from jixiao.orgs.models import Unit
 from jixiao.performance.actions import FormImportError, do_import_forms
+from jixiao.performance.demo import load_demo_activity
 
 ROOT_NAME = "财政局"
 FORM_SUFFIXES = {".txt", ".docx", ".xlsx", ".xls", ".pdf"}
@@ -44,6 +46,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", help="form files or directories of form files")
+        parser.add_argument(
+            "--no-activity",
+            action="store_true",
+            help="only the forms: no invented spending, results, monitoring or self-evaluation",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Looked up at run time so the command (and command discovery) works before the readers exist.
@@ -72,6 +79,7 @@ class Command(BaseCommand):
                 result = do_import_forms(forms, acting_user=None, reason=REASON, batch_label="load_demo")
             except FormImportError as error:
                 raise CommandError(str(error)) from error
+            activity = None if options.get("no_activity") else load_demo_activity(result.projects)
         batch = result.batch
         self.stdout.write(
             self.style.SUCCESS(
@@ -80,6 +88,11 @@ class Command(BaseCommand):
                 f"{batch.indicators_count} indicator(s) written"
             )
         )
+        if activity is not None:
+            self.stdout.write(
+                f"demo activity added to {len(activity.projects)} project(s); "
+                f"{len(activity.skipped)} left as they were"
+            )
 
     def ensure_root(self) -> Unit:
         root = Unit.objects.roots().filter(name=ROOT_NAME).first()

@@ -1,0 +1,52 @@
+"""Checks shared by the performance actions: who may act on a project, and whether a period is locked."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from jixiao.orgs.choices import Action
+from jixiao.orgs.permissions import can
+from jixiao.performance.models import PeriodLock, Project
+from jixiao.performance.periods import Period
+
+_VERBS = {"view": "查看", "change": "填报或修改", "review": "审核", "admin": "管理"}
+
+
+class PeriodLocked(ValidationError):
+    """A change refused because its period is locked; ``lock`` says who locked it, when and why."""
+
+    def __init__(self, lock: PeriodLock, what: str) -> None:
+        self.lock = lock
+        super().__init__(f"{what}：{lock.describe()}，不能录入或修改", code="period_locked")
+
+
+def require(acting_user: User | None, action: Action, project: Project) -> None:
+    """``acting_user=None`` is the system (a management command); a person needs the role on the unit."""
+    if acting_user is None:
+        return
+    if not can(acting_user, action, project.unit):
+        raise PermissionDenied(
+            f"{acting_user.get_username()} 无权{_VERBS[action]}单位“{project.unit}”的项目“{project.name}”"
+        )
+
+
+def lock_covering(project: Project, period: Period) -> PeriodLock | None:
+    """The lock whose period contains ``period`` (locking 上半年 locks 6月 and 第二季度 too), if any."""
+    for lock in PeriodLock.objects.filter(project=project).order_by("-period_index"):
+        if period.within(lock.period):
+            return lock
+    return None
+
+
+def refuse_if_locked(project: Project, period: Period, what: str) -> None:
+    lock = lock_covering(project, period)
+    if lock is not None:
+        raise PeriodLocked(lock, what)
+
+
+def require_reason(reason: str, what: str) -> str:
+    cleaned = (reason or "").strip()
+    if not cleaned:
+        raise ValidationError(f"{what}必须填写原因", code="reason_required")
+    return cleaned

@@ -1,0 +1,39 @@
+"""Helpers of the results, spending, monitoring and evaluation tests: find an indicator, approve a result."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+
+from jixiao.performance.models import Indicator, PeriodResult, Project
+from jixiao.performance.periods import Period
+from jixiao.performance.results import do_approve_result, do_record_result, do_submit_result
+
+
+def annual(project: Project, name: str) -> Indicator:
+    return project.indicators.get(horizon="annual", name=name)
+
+
+def approved(
+    indicator: Indicator,
+    period: Period,
+    *,
+    value: str | None = None,
+    grade: str | None = None,
+    narrative: str = "",
+    editor: User | None = None,
+    reviewer: User | None = None,
+) -> PeriodResult:
+    """A result entered and submitted by ``editor``, approved by ``reviewer`` (the system when ``None``)."""
+    result = do_record_result(
+        indicator,
+        period,
+        value=Decimal(value) if value is not None else None,
+        grade=grade,
+        narrative=narrative,
+        acting_user=editor,
+        reason="test",
+    )
+    do_submit_result(result, acting_user=editor, reason="test")
+    return do_approve_result(result, acting_user=reviewer, reason="test")
