@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from jixiao.domain.forms.grid import Grid
 from jixiao.domain.forms.labels import (
@@ -100,13 +101,14 @@ _NUMBER_TOKEN = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?%?$")
 
 
 def assemble(grid: Grid) -> list[FormDocument]:
-    texts = [[normalise_cell(cell.text, keep_newlines=True) for cell in row.cells] for row in grid.rows]
-    traditional = any(has_traditional(t) for row in texts for t in row)
+    texts = [[_normalised(cell.text) for cell in row.cells] for row in grid.rows]
+    # One conversion of the whole text tells whether any cell holds traditional characters.
+    traditional = has_traditional("\n".join("\t".join(row) for row in texts))
     if traditional:
         # Everything is read in simplified characters, so that names match across forms and years.
         texts = [[to_simplified(t) for t in row] for row in texts]
     rows: Rows = [
-        [C(t, plain_key(t), cell.location) for t, cell in zip(row_texts, row.cells, strict=True)]
+        [C(t, _key(t), cell.location) for t, cell in zip(row_texts, row.cells, strict=True)]
         for row_texts, row in zip(texts, grid.rows, strict=True)
     ]
     forms = [
@@ -122,6 +124,16 @@ def assemble(grid: Grid) -> list[FormDocument]:
                 "繁体字已转为简体读取(traditional characters were converted to simplified)", form.location
             )
     return forms
+
+
+@lru_cache(maxsize=32768)
+def _normalised(text: str) -> str:
+    return normalise_cell(text, keep_newlines=True) if text else ""
+
+
+@lru_cache(maxsize=32768)
+def _key(text: str) -> str:
+    return plain_key(text) if text else ""
 
 
 def _share_unit(forms: list[FormDocument]) -> None:

@@ -148,9 +148,7 @@ class _Walker:
         nested: list[Any] = []
         column = 1 + _int_val(_find(tr, "trPr", "gridBefore"), default=0, low=0)
         for tc in _row_tcs(tr):
-            span = _int_val(_find(tc, "tcPr", "gridSpan"), default=1, low=1)
-            h_merge = _find(tc, "tcPr", "hMerge")
-            v_merge = _find(tc, "tcPr", "vMerge")
+            span, h_merge, v_merge = _cell_properties(tc)
             where = Location(self.name, table=table, row=row, column=column)
             column += span
             if h_merge is not None and h_merge.get(_VAL) != "restart":
@@ -212,6 +210,26 @@ def _collect(element: Any, parts: list[str]) -> None:
         elif tag not in _SKIP_IN_PARAGRAPH:
             # Hyperlinks, insertions, smart tags, inline content controls, simple fields.
             _collect(child, parts)
+
+
+_TC_PR, _GRID_SPAN, _H_MERGE, _V_MERGE = _W + "tcPr", _W + "gridSpan", _W + "hMerge", _W + "vMerge"
+
+
+def _cell_properties(tc: Any) -> tuple[int, Any, Any]:
+    """gridSpan, hMerge and vMerge of a cell, read in one pass over its properties."""
+    pr = tc.find(_TC_PR)
+    if pr is None:
+        return 1, None, None
+    span = h_merge = v_merge = None
+    for child in pr:
+        tag = child.tag
+        if tag == _GRID_SPAN:
+            span = child
+        elif tag == _H_MERGE:
+            h_merge = child
+        elif tag == _V_MERGE:
+            v_merge = child
+    return _int_val(span, default=1, low=1), h_merge, v_merge
 
 
 def _find(element: Any, *path: str) -> Any:
