@@ -36,9 +36,12 @@ migrate: setup
 demo: migrate
 	$(PY) -m jixiao.manage load_demo $(SEEDS)
 
+# The web app, and beside it a handful of demo sites on 127.0.0.1 that the monitor checks for real.
 run: demo
 	$(PY) -m jixiao.manage collectstatic --noinput >/dev/null
-	$(PY) -m jixiao.manage runserver $(HOST):$(PORT)
+	$(PY) -m jixiao.manage demo_sites --monitor & monitor=$$!; \
+	trap 'kill $$monitor 2>/dev/null' EXIT INT TERM; \
+	$(PY) -m jixiao.manage runserver --noreload $(HOST):$(PORT)
 
 lint: setup
 	$(VENV)/bin/ruff check src tests bench

@@ -219,6 +219,34 @@ def cmd_probe(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r["ok"] for r in data) else EXIT_FINDINGS
 
 
+def _django() -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.settings")
+    django.setup()
+
+
+def run_assets(argv: Sequence[str]) -> int:
+    """The asset registry: `jixiao assets import FILE...` (all or nothing) and `jixiao assets export FILE`."""
+    _django()
+    from jixiao.security.cli import assets_main
+
+    return assets_main(list(argv))
+
+
+def run_monitor(argv: Sequence[str]) -> int:
+    """The scheduler and a worker in one process: `jixiao monitor [--once] [--workers N]`."""
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["jixiao", "monitor", *argv])
+    return EXIT_OK
+
+
+# Commands whose own parsers take every argument after their name.
+PASS_THROUGH = {"assets": run_assets, "monitor": run_monitor}
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from jixiao.domain.review import RULES
 
@@ -321,6 +349,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ca-file", help="trust this CA bundle for TLS (e.g. an internal CA)")
     p.set_defaults(func=cmd_probe)
 
+    sub.add_parser("assets", help="import FILE... | export FILE: the registry of monitored assets")
+    sub.add_parser(
+        "monitor", help="run the scheduler and a worker (continuous monitoring); --once, --workers N"
+    )
+
     p = sub.add_parser("rules", help="list the review rules")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_rules)
@@ -334,6 +367,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in PASS_THROUGH:
+        return PASS_THROUGH[argv[0]](argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "jixiao.orgs",
     "jixiao.audit",
     "jixiao.performance",
+    "jixiao.security",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Defensive monitoring of registered network assets: assets, checks, findings, notices, warnings, incidents."""

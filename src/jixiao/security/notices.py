@@ -1,0 +1,231 @@
+"""Notices (通报) to owner units: findings to rectify, a deadline and a contact; re-checks that verify them.
+
+A re-check probes the notice's assets with every check (outside any transaction: probing takes seconds),
+records the results like any other run, then moves each finding: gone from a page that answered →
+verified_fixed; still there → back to rectifying if its fix had been reported. A notice whose findings are
+all settled closes. ``recheck_due_notices(now)`` re-checks sent notices whose deadline has passed, once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from jixiao.audit import log as audit
+from jixiao.domain.probes import ALL_CHECKS
+from jixiao.orgs.models import Unit
+from jixiao.security.choices import (
+    ACTIVE_FINDING_STATUSES,
+    CheckGroupChoices,
+    FindingStatusChoices,
+    NoticeStatusChoices,
+)
+from jixiao.security.findings import Probed, do_transition_finding, record_probe_results
+from jixiao.security.guards import require, require_reason
+from jixiao.security.models import Asset, Finding, Notice
+from jixiao.security.notify import notify_on_commit
+from jixiao.security.tasks import probe_assets
+
+__all__ = [
+    "RecheckOutcome",
+    "do_create_notice",
+    "do_recheck_notice",
+    "do_send_notice",
+    "recheck_due_notices",
+]
+
+S = FindingStatusChoices
+N = NoticeStatusChoices
+_SETTLED = frozenset({S.VERIFIED_FIXED, S.FALSE_POSITIVE, S.RISK_ACCEPTED})
+
+
+@transaction.atomic
+def do_create_notice(
+    unit: Unit,
+    findings: Iterable[Finding],
+    *,
+    deadline: dt.datetime,
+    title: str = "",
+    body: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    acting_user: User | None,
+    reason: str,
+) -> Notice:
+    """A draft notice to ``unit`` (``review`` on it) listing live findings of assets in its subtree."""
+    require(acting_user, "review", unit, "通报")
+    chosen = list(Finding.objects.filter(pk__in=[f.pk for f in findings]).select_related("asset__owner"))
+    if not chosen:
+        raise ValidationError("a notice lists at least one finding")
+    for finding in chosen:
+        if not finding.asset.owner.path.startswith(unit.path):
+            raise ValidationError(f"finding {finding.pk} belongs to {finding.asset.owner}, not to {unit}")
+        if finding.status not in ACTIVE_FINDING_STATUSES:
+            raise ValidationError(
+                f"finding {finding.pk} is {finding.get_status_display()}: nothing to rectify"
+            )
+    if deadline <= timezone.now():
+        raise ValidationError("the rectification deadline must be in the future")
+    notice = Notice(
+        unit=unit,
+        title=title.strip() or f"关于{unit.name}网络安全问题的通报",
+        body=body,
+        deadline=deadline,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+        created_by=acting_user,
+    )
+    notice.full_clean()
+    notice.save()
+    notice.findings.set(chosen)
+    audit.record(
+        acting_user,
+        "notice.created",
+        notice,
+        reason=reason,
+        unit=unit,
+        changes={"status": [None, N.DRAFT]},
+        details={"findings": [f.pk for f in chosen], "deadline": deadline},
+    )
+    return notice
+
+
+@transaction.atomic
+def do_send_notice(notice: Notice, *, acting_user: User | None, reason: str) -> Notice:
+    """Send: open findings become notified; the unit's asset contacts and the office are e-mailed on commit."""
+    notice = Notice.objects.select_for_update().select_related("unit").get(pk=notice.pk)
+    require(acting_user, "review", notice.unit, "通报")
+    reason = require_reason(reason, "发出通报")
+    if notice.status != N.DRAFT:
+        raise ValidationError("only a draft notice can be sent")
+    notice.status = N.SENT
+    notice.sent_at = timezone.now()
+    notice.save(update_fields=["status", "sent_at"])
+    findings = list(notice.findings.select_related("asset"))
+    for finding in findings:
+        if finding.status == S.OPEN:
+            do_transition_finding(
+                finding, S.NOTIFIED, acting_user=acting_user, reason=f"通报：{notice.title}"
+            )
+    audit.record(
+        acting_user,
+        "notice.sent",
+        notice,
+        reason=reason,
+        unit=notice.unit,
+        changes={"status": [N.DRAFT, N.SENT]},
+        details={"findings": len(findings), "deadline": notice.deadline},
+    )
+    lines = [f"- [{f.get_severity_display()}] {f.asset.name} {f.asset.url}：{f.message}" for f in findings]
+    contact = " ".join(x for x in (notice.contact_name, notice.contact_phone, notice.contact_email) if x)
+    notify_on_commit(
+        f"【网络安全通报】{notice.title}",
+        f"{notice.unit}：\n{notice.body}\n\n"
+        + "\n".join(lines)
+        + f"\n\n请于 {timezone.localtime(notice.deadline):%Y-%m-%d %H:%M} 前完成整改并反馈。联系人：{contact or '无'}",
+        emails={f.asset.contact_email for f in findings if f.asset.contact_email},
+    )
+    return notice
+
+
+@dataclass
+class RecheckOutcome:
+    notice: Notice
+    verified: list[int] = field(default_factory=list)
+    still_present: list[int] = field(default_factory=list)
+    unverifiable: list[int] = field(default_factory=list)  # the asset did not answer: nothing can be told
+    closed: bool = False
+
+
+def do_recheck_notice(notice: Notice, *, acting_user: User | None, reason: str) -> RecheckOutcome:
+    """Re-probe the notice's assets and move its findings by what the probe sees (see the module docstring)."""
+    notice = Notice.objects.select_related("unit").get(pk=notice.pk)
+    require(acting_user, "review", notice.unit, "通报")
+    reason = require_reason(reason, "复核通报")
+    if notice.status != N.SENT:
+        raise ValidationError("only a sent notice can be re-checked")
+    findings = list(notice.findings.select_related("asset__owner"))
+    assets = list(
+        Asset.objects.filter(pk__in={f.asset_id for f in findings})
+        .select_related("state", "owner")
+        .order_by("pk")
+    )
+    started = timezone.now()
+    # Outside any transaction: the probes take seconds and must not hold row locks meanwhile.
+    results = asyncio.run(probe_assets(assets, CheckGroupChoices.FULL))
+    finished = timezone.now()
+    outcome = RecheckOutcome(notice)
+    with transaction.atomic():
+        record_probe_results(
+            [
+                Probed(a, r, checks=ALL_CHECKS, group=CheckGroupChoices.FULL, finished=finished)
+                for a, r in zip(assets, results, strict=True)
+            ],
+            run_started=started,
+        )
+        by_asset = {a.pk: r for a, r in zip(assets, results, strict=True)}
+        for finding in Finding.objects.filter(pk__in=[f.pk for f in findings]).select_related("asset__owner"):
+            result = by_asset[finding.asset_id]
+            seen = {f.key for f in result.findings}
+            if finding.status in _SETTLED:
+                continue
+            if finding.key in seen:
+                outcome.still_present.append(finding.pk)
+                if finding.status == S.AWAITING_VERIFICATION:
+                    do_transition_finding(
+                        finding,
+                        S.RECTIFYING,
+                        acting_user=acting_user,
+                        reason=f"复核仍存在：{reason}",
+                        verb="finding.fix_rejected",
+                    )
+            elif not result.ok:
+                outcome.unverifiable.append(finding.pk)
+            else:
+                outcome.verified.append(finding.pk)
+                do_transition_finding(
+                    finding, S.VERIFIED_FIXED, acting_user=acting_user, reason=f"复核已整改：{reason}"
+                )
+        notice.last_recheck_at = finished
+        fields = ["last_recheck_at"]
+        if not notice.findings.exclude(status__in=_SETTLED).exists():
+            notice.status = N.CLOSED
+            notice.closed_at = finished
+            fields += ["status", "closed_at"]
+            outcome.closed = True
+        notice.save(update_fields=fields)
+        audit.record(
+            acting_user,
+            "notice.rechecked",
+            notice,
+            reason=reason,
+            unit=notice.unit,
+            changes={"status": [N.SENT, notice.status]} if outcome.closed else {},
+            details={
+                "verified": outcome.verified,
+                "still_present": outcome.still_present,
+                "unverifiable": outcome.unverifiable,
+            },
+        )
+        if outcome.closed:
+            notify_on_commit(f"【通报已办结】{notice.title}", f"{notice.unit} 的通报问题已全部复核整改。")
+    return outcome
+
+
+def recheck_due_notices(now: dt.datetime | None = None) -> list[RecheckOutcome]:
+    """Re-check every sent notice whose deadline has passed and that was not re-checked since (the system)."""
+    now = now or timezone.now()
+    due = Notice.objects.filter(status=N.SENT, deadline__lte=now).filter(
+        Q(last_recheck_at__isnull=True) | Q(last_recheck_at__lt=F("deadline"))
+    )
+    return [do_recheck_notice(n, acting_user=None, reason="整改期限到期自动复核") for n in due]

@@ -1,0 +1,76 @@
+"""Querysets of the security app: each knows how to reach its unit, so ``restrict()`` works everywhere."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
+
+from jixiao.orgs.choices import Action
+from jixiao.orgs.querysets import UnitScopedQuerySet
+
+if TYPE_CHECKING:
+    from jixiao.security.models import (  # noqa: F401 - named in the string type arguments below
+        Asset,
+        AssetSchedule,
+        AssetState,
+        CheckRun,
+        Finding,
+        Incident,
+        MonthlyReport,
+        Notice,
+        SecurityWarning,
+    )
+
+
+class AssetQuerySet(UnitScopedQuerySet["Asset"]):
+    unit_lookup = "owner"
+
+
+class AssetStateQuerySet(UnitScopedQuerySet["AssetState"]):
+    unit_lookup = "asset__owner"
+
+
+class AssetScheduleQuerySet(UnitScopedQuerySet["AssetSchedule"]):
+    unit_lookup = "asset__owner"
+
+
+class CheckRunQuerySet(UnitScopedQuerySet["CheckRun"]):
+    unit_lookup = "asset__owner"
+
+
+class FindingQuerySet(UnitScopedQuerySet["Finding"]):
+    unit_lookup = "asset__owner"
+
+
+class NoticeQuerySet(UnitScopedQuerySet["Notice"]):
+    unit_lookup = "unit"
+
+
+class SecurityWarningQuerySet(UnitScopedQuerySet["SecurityWarning"]):
+    """A warning is seen by its issuing unit's subtree, and once published by every unit it went to."""
+
+    unit_lookup = "issuer"
+
+    def restrict(
+        self, user: AbstractBaseUser | AnonymousUser | None, action: Action = "view"
+    ) -> UnitScopedQuerySet[SecurityWarning]:
+        from jixiao.orgs.permissions import is_superuser, units_for
+
+        if is_superuser(user):
+            return self
+        units = units_for(user, action)
+        if action != "view":
+            return self.filter(issuer__in=units)
+        received = self.filter(recipients__in=units, status="published").values("pk")
+        return self.filter(Q(issuer__in=units) | Q(pk__in=received))
+
+
+class IncidentQuerySet(UnitScopedQuerySet["Incident"]):
+    unit_lookup = "unit"
+
+
+class MonthlyReportQuerySet(UnitScopedQuerySet["MonthlyReport"]):
+    unit_lookup = "unit"

@@ -1,0 +1,113 @@
+"""Background work through the Django tasks API: probing one claimed batch of assets.
+
+``probe_batch`` is enqueued by ``scheduling.enqueue_due`` and run by any worker (``db_worker`` on any
+machine, or ``monitor`` in one process). One ``ProbeEngine`` per batch: one connection pool and DNS cache
+for the whole batch, freed when it ends. The database is touched before and after probing, never while a
+transaction would have to wait on the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+from jixiao.domain.probes import ContentRules, ProbeEngine, ProbeOptions, ProbeResult, ProbeTarget
+from jixiao.security.findings import Probed, baseline_of, record_probe_results
+from jixiao.security.models import Asset, AssetSchedule
+from jixiao.security.scheduling import GROUP_CHECKS, release
+
+logger = logging.getLogger(__name__)
+
+
+def engine_settings() -> dict[str, Any]:
+    """``JIXIAO_SECURITY_ENGINE`` (``concurrency``, ``per_host``) for the ``ProbeEngine`` of a batch."""
+    configured: dict[str, Any] = getattr(settings, "JIXIAO_SECURITY_ENGINE", {})
+    return {
+        "concurrency": int(configured.get("concurrency", 100)),
+        "per_host": int(configured.get("per_host", 2)),
+    }
+
+
+def options_for(asset: Asset, group: str) -> ProbeOptions:
+    """How to probe this asset for this check group: its baseline, its own hosts, the group's checks."""
+    own = tuple(sorted({(urlsplit(u).hostname or "") if "://" in u else u for u in asset.extra_urls} - {""}))
+    state = getattr(asset, "state", None)
+    return ProbeOptions(
+        checks=GROUP_CHECKS[group],
+        baseline=baseline_of(state),
+        content=ContentRules(own_domains=own),
+        **getattr(settings, "JIXIAO_SECURITY_PROBE_OPTIONS", {}),
+    )
+
+
+async def probe_assets(
+    assets: Sequence[Asset], group: str, *, engine: ProbeEngine | None = None
+) -> list[ProbeResult]:
+    """Probe registered assets (only these: nothing else is ever fetched), on one engine."""
+    targets = [ProbeTarget(a.url, options_for(a, group)) for a in assets]
+    if engine is not None:
+        return await engine.probe_many(targets)
+    async with ProbeEngine(**engine_settings()) as own:
+        return await own.probe_many(targets)
+
+
+def load_claimed(schedule_ids: Sequence[int], token: str) -> list[Asset]:
+    """The active assets of a claimed batch; rows whose lease was lost (another token) are left out."""
+    ids = AssetSchedule.objects.filter(
+        pk__in=list(schedule_ids), claim_token=token, asset__active=True
+    ).values_list("asset_id", flat=True)
+    return list(Asset.objects.filter(pk__in=list(ids)).select_related("state").order_by("pk"))
+
+
+def store_batch(
+    assets: Sequence[Asset],
+    results: Sequence[ProbeResult],
+    schedule_ids: Sequence[int],
+    group: str,
+    token: str,
+    started: dt.datetime,
+) -> dict[str, Any]:
+    """Record a probed batch and release its schedule rows; returns a JSON summary for the task result."""
+    finished = timezone.now()
+    outcome = record_probe_results(
+        [
+            Probed(a, r, checks=GROUP_CHECKS[group], group=group, finished=finished)
+            for a, r in zip(assets, results, strict=True)
+        ],
+        run_started=started,
+    )
+    released = release(schedule_ids, token, finished)
+    summary = {
+        "group": group,
+        "assets": len(assets),
+        "released": released,
+        "opened": outcome.opened,
+        "reopened": outcome.reopened,
+        "confirmed_down": outcome.confirmed_down,
+        "recovered": outcome.recovered,
+        "seconds": round((finished - started).total_seconds(), 3),
+    }
+    logger.info("probe batch done: %s", summary)
+    return summary
+
+
+def run_claimed_batch(schedule_ids: Sequence[int], group: str, token: str) -> dict[str, Any]:
+    """Probe the assets of a claimed batch (``asyncio.run`` over one engine) and record the results."""
+    assets = load_claimed(schedule_ids, token)
+    started = timezone.now()
+    results = asyncio.run(probe_assets(assets, group)) if assets else []
+    return store_batch(assets, results, schedule_ids, group, token, started)
+
+
+@task()
+def probe_batch(schedule_ids: list[int], group: str, token: str) -> dict[str, Any]:
+    """The task a scheduler enqueues per batch of due assets."""
+    return run_claimed_batch(schedule_ids, group, token)

@@ -1,0 +1,85 @@
+"""Fixtures of the security app tests: a unit tree (office above two owner units), named people, assets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.models import User
+from security_helpers import CountingServer
+
+from jixiao.orgs.actions import do_create_unit, do_grant_membership
+from jixiao.orgs.choices import RoleChoices, UnitKindChoices
+from jixiao.orgs.models import Unit
+from jixiao.security.assets import do_create_asset
+from jixiao.security.models import Asset
+
+
+def member(username: str, unit: Unit, role: str) -> User:
+    user = User.objects.create_user(username, password="pw", is_staff=True)
+    do_grant_membership(user, unit, role, acting_user=None, reason="test setup")
+    return user
+
+
+@pytest.fixture
+def office(db: None) -> Unit:
+    """The cyberspace affairs office: it monitors, notifies and warns the units below it."""
+    return do_create_unit(
+        "市委网信办", kind=UnitKindChoices.DEPARTMENT, acting_user=None, reason="test setup"
+    )
+
+
+@pytest.fixture
+def education(office: Unit) -> Unit:
+    return do_create_unit("市教育局", parent=office, code="EDU01", acting_user=None, reason="test setup")
+
+
+@pytest.fixture
+def health(office: Unit) -> Unit:
+    return do_create_unit("市卫健委", parent=office, code="HLT01", acting_user=None, reason="test setup")
+
+
+@pytest.fixture
+def school(education: Unit) -> Unit:
+    return do_create_unit("第一中学", parent=education, acting_user=None, reason="test setup")
+
+
+@pytest.fixture
+def analyst(office: Unit) -> User:
+    """The office's security analyst: reviews findings, sends notices, opens incidents."""
+    return member("analyst", office, RoleChoices.ADMIN)
+
+
+@pytest.fixture
+def education_editor(education: Unit) -> User:
+    return member("edu_editor", education, RoleChoices.EDITOR)
+
+
+@pytest.fixture
+def health_editor(health: Unit) -> User:
+    return member("health_editor", health, RoleChoices.EDITOR)
+
+
+@pytest.fixture
+def outsider(db: None) -> User:
+    return User.objects.create_user("outsider", password="pw", is_staff=True)
+
+
+@pytest.fixture
+def edu_site(education: Unit) -> Asset:
+    return do_create_asset(
+        "教育局门户网站",
+        "http://127.0.0.1:9/",
+        owner=education,
+        importance="key",
+        contact_email="edu@example.test",
+        acting_user=None,
+        reason="test setup",
+    )
+
+
+@pytest.fixture
+def counting() -> Iterator[CountingServer]:
+    server = CountingServer()
+    yield server
+    server.stop()
