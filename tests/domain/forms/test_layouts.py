@@ -174,3 +174,17 @@ def test_an_indicator_named_like_a_level_label_keeps_its_name(tmp_path):
         ("服务对象满意度指标", "服务对象满意度", "≥90%"),
         ("数量指标", "培训人次", "≥100人次"),
     ]
+
+
+def test_it_reads_a_monitoring_table_whose_header_wraps_over_lines(layouts):
+    (form,) = read_forms(layouts / "pipe-monitor.txt")
+    assert form.kind is FormKind.MONITORING
+    assert form.project.name == "网络安全监测平台运维"
+    block = form.budget_execution
+    assert block is not None
+    assert (block.initial_budget, block.executed) == (Decimal("1200000"), Decimal("525000"))
+    rows = [(i.level1, i.level2, i.target.raw, i.actual, i.likelihood) for i in form.indicators]
+    assert rows == [
+        ("产出指标", "数量指标", "监测重点网站不少于120家", "已监测126家", "确定能"),
+        ("产出指标", "时效指标", "重点事件6小时内处置", "1起超时", "有可能"),
+    ]

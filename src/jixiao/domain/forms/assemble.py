@@ -93,6 +93,7 @@ _PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
 _OPERATOR_TOKEN = re.compile(r"^(≥|≤|>=|<=|>|<|=|＞|＜|＝|大于等于|小于等于|大于|小于|等于|定性|定量)$")
 _DIRECTION_TOKEN = re.compile(r"^(正向|反向)(指标)?$")
 _ACHIEVED = "annual_achieved"
+_LIKELIHOOD = re.compile(r"^(确定能|有可能|完全不可能|不可能)$")
 _SECTION_HEADING = re.compile(r"^\d+[.、．]\s*\S{2,20}$")
 # Blank templates carry filling instructions where the text should be: `对照年度目标,说明…(100字以内)`.
 _INSTRUCTION = re.compile(r"(\(\d+字以内\)|^对照|^结合自评情况|^针对)")
@@ -770,6 +771,16 @@ class _FormBuilder:
             if not non_empty:
                 nxt += 1
                 continue
+            if (
+                all(header_role(strip_notes(c.key)) is not None for c in non_empty)
+                and not self.form.indicators
+            ):
+                # A header cell wrapped onto the next line of a flattened page: more columns of the header.
+                header = [*(c for c in header if not c.empty), *non_empty]
+                table = self._table(header)
+                width = len(header)
+                nxt += 1
+                continue
             if _is_total(non_empty[0]):
                 self._read_total(non_empty[0], non_empty[1:])
             if _is_stop(non_empty[0]) or (_single(row) is not None and TITLE.search(non_empty[0].key)):
@@ -871,7 +882,14 @@ class _FormBuilder:
         if len(row) < width and row:
             candidates.append(row + [C("", "", row[-1].loc) for _ in range(width - len(row))])
             if not table.compact:
-                candidates.append(_right_align(row, width))
+                # Leading merged cells left out: try the row at every offset, the right-aligned one last.
+                cells = list(row)
+                while cells and cells[-1].empty:
+                    cells.pop()
+                for offset in range(1, width - len(cells) + 1):
+                    pad = [C("", "", cells[0].loc) for _ in range(offset)]
+                    tail = [C("", "", cells[-1].loc) for _ in range(width - offset - len(cells))]
+                    candidates.append(pad + cells + tail)
         for candidate in candidates:
             if self._by_columns(candidate, table):
                 return
@@ -885,6 +903,9 @@ class _FormBuilder:
         columns, names and targets not labels, nothing in columns without a role."""
         if len(row) != len(table.roles):
             return False
+        has_likelihood = Col.LIKELIHOOD in table.roles
+        level2_given = any(not row[i].empty for i, role in enumerate(table.roles) if role is Col.LEVEL2)
+        named_by_label = False
         for i, cell in enumerate(row):
             if cell.empty:
                 continue
@@ -894,10 +915,16 @@ class _FormBuilder:
                 return False
             if role in (Col.LEVEL1, Col.LEVEL2) and not is_label:
                 return False
-            if role in (Col.NAME, Col.TARGET) and is_label:
+            if role is Col.NAME and is_label and not level2_given and Col.LEVEL2 not in table.roles:
+                named_by_label = True  # tables whose 指标名称 column holds the 二级 label (质量, 时效, 成本)
+            elif role in (Col.NAME, Col.TARGET) and is_label:
+                return False
+            if has_likelihood and role is not Col.LIKELIHOOD and _LIKELIHOOD.match(cell.text):
                 return False
         for group, horizon in zip(table.groups, table.horizons, strict=True):
             cells = {role: row[i] for role, i in group.items()}
+            if named_by_label and Col.NAME in cells:
+                cells[Col.LEVEL2] = cells.pop(Col.NAME)
             self._emit(horizon, cells)
         return True
 
