@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pdfplumber
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -23,6 +24,7 @@ from jixiao.security.monthly import (
     do_publish_monthly_report,
     month_window,
     write_monthly_report_docx,
+    write_monthly_report_pdf,
     write_monthly_report_xlsx,
 )
 from jixiao.security.notices import do_create_notice, do_send_notice
@@ -150,3 +152,39 @@ def test_a_published_monthly_report_is_counted_and_written_as_docx_and_xlsx(
     book = load_workbook(write_monthly_report_xlsx(report, tmp_path / "report.xlsx"))
     rows = {r[0]: r[1:] for r in book["主要指标"].iter_rows(min_row=3, values_only=True)}
     assert rows["发出通报（份）"][:3] == ("1", "0", "+1")
+
+
+def test_the_monthly_report_pdf_says_the_month_and_embeds_the_chinese_font(
+    month_of_work: tuple[dt.datetime, dt.datetime], office: Unit, analyst: User, tmp_path
+) -> None:
+    year, month = _this_month()
+    report = do_generate_monthly_report(office, year, month, acting_user=analyst, reason="月报")
+
+    path = write_monthly_report_pdf(report, tmp_path / "report.pdf")
+
+    with pdfplumber.open(path) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+        fonts = {char["fontname"] for page in pdf.pages for char in page.chars}
+        embedded = _embedded_font_names(pdf)
+        rows = [row for page in pdf.pages for table in page.extract_tables() for row in table]
+    assert f"{year}年{month}月网络安全月报" in text
+    assert "严重：1 个" in text
+    assert ["执行检查（次）", "2", "0", "+2"] in rows  # the same figures as the docx table
+    assert fonts
+    assert all("WenQuanYi" in name for name in fonts)
+    assert any("WenQuanYi" in name for name in embedded)
+
+
+def _embedded_font_names(pdf: pdfplumber.PDF) -> set[str]:
+    """Base names of the fonts that carry their own outlines (a FontFile2 stream: embedded TrueType)."""
+    from pdfminer.pdftypes import resolve1
+
+    names: set[str] = set()
+    for page in pdf.pages:
+        resources = resolve1(page.page_obj.resources) or {}
+        for font in (resolve1(resources.get("Font")) or {}).values():
+            font = resolve1(font)
+            descriptor = resolve1(font.get("FontDescriptor"))
+            if descriptor and any(k in descriptor for k in ("FontFile", "FontFile2", "FontFile3")):
+                names.add(str(resolve1(font.get("BaseFont"))))
+    return names

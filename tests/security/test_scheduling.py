@@ -47,7 +47,7 @@ def test_it_claims_due_rows_in_batches_and_enqueues_one_task_per_batch(education
         groups = AssetSchedule.objects.filter(pk__in=claim.schedule_ids).values_list("group", flat=True)
         assert set(groups) == {claim.group}
     claimed = [pk for c in claims for pk in c.schedule_ids]
-    assert len(claimed) == len(set(claimed)) == AssetSchedule.objects.count() == 20
+    assert len(claimed) == len(set(claimed)) == AssetSchedule.objects.count() == 25
     tasks = list(DBTaskResult.objects.order_by("enqueued_at"))
     assert len(tasks) == len(claims)
     assert all(t.task_path == "jixiao.security.tasks.probe_batch" for t in tasks)
@@ -55,7 +55,7 @@ def test_it_claims_due_rows_in_batches_and_enqueues_one_task_per_batch(education
 
     assert enqueue_due(now, batch_size=2) == []  # every row is leased
     later = enqueue_due(now + lease_length() + dt.timedelta(seconds=1), batch_size=50)
-    assert sum(len(c.schedule_ids) for c in later) == 20  # a lease that ran out frees its rows
+    assert sum(len(c.schedule_ids) for c in later) == 25  # a lease that ran out frees its rows
 
 
 def test_an_inactive_asset_is_never_claimed(education: Unit) -> None:
@@ -156,7 +156,7 @@ def test_the_monitor_checks_the_demo_sites_once_each_and_finds_their_problems(
 
     call_command("monitor", "--once", "--workers", "2")
 
-    assert CheckRun.objects.count() == 6 * 4  # every asset, every check group, once
+    assert CheckRun.objects.count() == 6 * 5  # every asset, every check group (tls_full included), once
     assert DBTaskResult.objects.exclude(status="SUCCESSFUL").count() == 0
 
     def checks(key: str) -> set[str]:

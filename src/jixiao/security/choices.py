@@ -34,6 +34,7 @@ class CheckGroupChoices(models.TextChoices):
     CONTENT = "content", _("内容与暗链")
     TLS = "tls", _("证书与安全头")
     FULL = "full", _("全面检查（含敏感文件暴露）")
+    TLS_FULL = "tls_full", _("TLS协议与密码套件枚举")
 
 
 class SeverityChoices(models.TextChoices):

@@ -89,13 +89,18 @@ def category_of(check_name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Probed:
-    """One probe result of one registered asset, with the checks that were asked for."""
+    """One probe result of one registered asset, with the checks that were asked for.
+
+    ``track`` False keeps the result away from the failure tracker and the asset's last-check state: a
+    TLS enumeration says nothing about whether the site is up.
+    """
 
     asset: Asset
     result: ProbeResult
     checks: frozenset[Check] = ALL_CHECKS
     group: str = ""
     finished: dt.datetime | None = None
+    track: bool = True
 
 
 @dataclass
@@ -189,6 +194,9 @@ def record_probe_results(results: Sequence[Probed], *, run_started: dt.datetime)
         close_availability: set[int] = set()
         for probed, run in zip(results, runs, strict=True):
             pk = probed.asset.pk
+            if not probed.track:
+                to_store.extend((probed, run, found) for found in probed.result.findings)
+                continue
             transition = tracker.observe(pk, probed.result.ok)
             state = states[pk]
             tracked = tracker.state(pk)

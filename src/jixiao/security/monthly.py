@@ -1,4 +1,4 @@
-"""The monthly security report (网络安全月报) of a unit, generated from the data, written as docx or xlsx.
+"""The monthly security report (网络安全月报) of a unit, generated from the data, written as docx, xlsx or pdf.
 
 Coverage, checks run, new findings by severity and type, notices and their rectification rate, incidents and
 SLA compliance, each beside last month's figure. ``do_generate_monthly_report`` stores the figures (a draft),
@@ -33,6 +33,7 @@ __all__ = [
     "do_publish_monthly_report",
     "month_window",
     "write_monthly_report_docx",
+    "write_monthly_report_pdf",
     "write_monthly_report_xlsx",
 ]
 
@@ -187,32 +188,124 @@ def _title(data: dict[str, Any]) -> str:
     return f"{data['unit']} {data['year']}年{data['month']}月网络安全月报"
 
 
+_TABLE_HEADER = ("指标", "本月", "上月", "变化")
+
+
+def _summary(data: dict[str, Any]) -> str:
+    return (
+        f"本月监测覆盖率 {_shown(data['coverage_percent'])}%，通报问题整改率 {_shown(data['rectification_percent'])}%"
+        f"（已复核整改 {data['rectified']} 个）。"
+    )
+
+
+def _count_sections(data: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """The headed lists after the table (by severity, by type), shared by the docx and pdf writers."""
+    labels = dict(SeverityChoices.choices)
+    return [
+        (
+            "二、新发现问题（按严重程度）",
+            [f"{labels.get(s, s)}：{n} 个" for s, n in data["findings_by_severity"].items()],
+        ),
+        (
+            "三、新发现问题（按类型）",
+            [f"{c}：{n} 个" for c, n in (data["findings_by_category"].items() or {"无": 0}.items())],
+        ),
+    ]
+
+
 def write_monthly_report_docx(report: MonthlyReport, path: str | Path) -> Path:
     from docx import Document
 
     data = report.data
-    labels = dict(SeverityChoices.choices)
     document = Document()
     document.add_heading(_title(data), level=1)
-    document.add_paragraph(
-        f"本月监测覆盖率 {_shown(data['coverage_percent'])}%，通报问题整改率 {_shown(data['rectification_percent'])}%"
-        f"（已复核整改 {data['rectified']} 个）。"
-    )
+    document.add_paragraph(_summary(data))
     document.add_heading("一、主要指标与上月对比", level=2)
     table = document.add_table(rows=1, cols=4)
-    for cell, text in zip(table.rows[0].cells, ("指标", "本月", "上月", "变化"), strict=True):
+    for cell, text in zip(table.rows[0].cells, _TABLE_HEADER, strict=True):
         cell.text = text
     for row in _rows(data):
         for cell, text in zip(table.add_row().cells, row, strict=True):
             cell.text = text
-    document.add_heading("二、新发现问题（按严重程度）", level=2)
-    for severity, count in data["findings_by_severity"].items():
-        document.add_paragraph(f"{labels.get(severity, severity)}：{count} 个")
-    document.add_heading("三、新发现问题（按类型）", level=2)
-    for category, count in data["findings_by_category"].items() or {"无": 0}.items():
-        document.add_paragraph(f"{category}：{count} 个")
+    for heading, lines in _count_sections(data):
+        document.add_heading(heading, level=2)
+        for line in lines:
+            document.add_paragraph(line)
     target = Path(path)
     document.save(str(target))
+    return target
+
+
+def write_monthly_report_pdf(report: MonthlyReport, path: str | Path) -> Path:
+    """The same report as the docx, as an A4 PDF with the Chinese font embedded (``reports.fonts``).
+
+    Raises ``fonts.FontNotFoundError`` when no embeddable Chinese font is installed.
+    """
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors  # type: ignore[import-untyped]
+    from reportlab.lib.enums import TA_CENTER  # type: ignore[import-untyped]
+    from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
+    from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
+    from reportlab.lib.units import mm  # type: ignore[import-untyped]
+    from reportlab.platypus import (  # type: ignore[import-untyped]
+        Paragraph,
+        SimpleDocTemplate,
+        Table,
+        TableStyle,
+    )
+
+    from jixiao.reports.fonts import register_cjk_font
+
+    data = report.data
+    font = register_cjk_font()
+
+    def style(name: str, size: float, **extra: Any) -> Any:
+        return ParagraphStyle(
+            name, fontName=font, fontSize=size, leading=size * 1.45, wordWrap="CJK", **extra
+        )
+
+    title = style("title", 16, alignment=TA_CENTER, spaceAfter=4 * mm)
+    heading = style("heading", 13, spaceBefore=4 * mm, spaceAfter=2 * mm)
+    body = style("body", 10.5, spaceAfter=1.5 * mm)
+    cell = style("cell", 9.5)
+    story: list[Any] = [
+        Paragraph(escape(_title(data)), title),
+        Paragraph(escape(_summary(data)), body),
+        Paragraph("一、主要指标与上月对比", heading),
+    ]
+    margin = 20 * mm
+    width = A4[0] - 2 * margin
+    grid = Table(
+        [[Paragraph(escape(text), cell) for text in row] for row in [list(_TABLE_HEADER), *_rows(data)]],
+        colWidths=[width * 0.46, width * 0.18, width * 0.18, width * 0.18],
+        repeatRows=1,
+    )
+    grid.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    story.append(grid)
+    for section, lines in _count_sections(data):
+        story.append(Paragraph(escape(section), heading))
+        story.extend(Paragraph(escape(line), body) for line in lines)
+    target = Path(path)
+    SimpleDocTemplate(
+        str(target),
+        pagesize=A4,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title=_title(data),
+        author="jixiao",
+        subject="网络安全月报",
+    ).build(story)
     return target
 
 

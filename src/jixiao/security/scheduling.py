@@ -31,36 +31,42 @@ HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
 
 # Interval per schedule class and check group. Key assets: availability every minute, content every ten
-# minutes, TLS and headers hourly, everything including exposure daily.
+# minutes, TLS and headers hourly, everything including exposure daily; the full TLS enumeration (up to a
+# few hundred handshakes per server) weekly for every class.
 SCHEDULES: dict[str, dict[str, dt.timedelta]] = {
     ScheduleClassChoices.KEY: {
         CheckGroupChoices.AVAILABILITY: MINUTE,
         CheckGroupChoices.CONTENT: 10 * MINUTE,
         CheckGroupChoices.TLS: HOUR,
         CheckGroupChoices.FULL: DAY,
+        CheckGroupChoices.TLS_FULL: 7 * DAY,
     },
     ScheduleClassChoices.ORDINARY: {
         CheckGroupChoices.AVAILABILITY: 5 * MINUTE,
         CheckGroupChoices.CONTENT: 30 * MINUTE,
         CheckGroupChoices.TLS: 6 * HOUR,
         CheckGroupChoices.FULL: DAY,
+        CheckGroupChoices.TLS_FULL: 7 * DAY,
     },
     ScheduleClassChoices.LOW: {
         CheckGroupChoices.AVAILABILITY: 30 * MINUTE,
         CheckGroupChoices.CONTENT: 6 * HOUR,
         CheckGroupChoices.TLS: DAY,
         CheckGroupChoices.FULL: 7 * DAY,
+        CheckGroupChoices.TLS_FULL: 7 * DAY,
     },
 }
 
 # The probe checks of each group. Availability is part of every probe (the main fetch), so every group
-# feeds the failure tracker.
+# feeds the failure tracker, except the TLS enumeration (``TRACKED_GROUPS``), which fetches no page.
 GROUP_CHECKS: dict[str, frozenset[Check]] = {
     CheckGroupChoices.AVAILABILITY: frozenset({Check.AVAILABILITY}),
     CheckGroupChoices.CONTENT: frozenset({Check.AVAILABILITY, Check.CONTENT, Check.HIDDEN_LINKS}),
     CheckGroupChoices.TLS: frozenset({Check.AVAILABILITY, Check.TLS, Check.HEADERS}),
     CheckGroupChoices.FULL: ALL_CHECKS,
+    CheckGroupChoices.TLS_FULL: frozenset({Check.TLS}),
 }
+TRACKED_GROUPS = frozenset(GROUP_CHECKS) - {CheckGroupChoices.TLS_FULL}
 
 DEFAULT_BATCH_SIZE = 200
 DEFAULT_LEASE = 10 * MINUTE

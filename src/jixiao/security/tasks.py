@@ -20,9 +20,11 @@ from django.utils import timezone
 from django_tasks import task
 
 from jixiao.domain.probes import ContentRules, ProbeEngine, ProbeOptions, ProbeResult, ProbeTarget
+from jixiao.domain.probes.tls_scan import TlsScan, as_probe_result, scan_tls
+from jixiao.security.choices import CheckGroupChoices
 from jixiao.security.findings import Probed, baseline_of, record_probe_results
 from jixiao.security.models import Asset, AssetSchedule
-from jixiao.security.scheduling import GROUP_CHECKS, release
+from jixiao.security.scheduling import GROUP_CHECKS, TRACKED_GROUPS, release
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +50,52 @@ def options_for(asset: Asset, group: str) -> ProbeOptions:
     )
 
 
+def tls_scan_settings() -> dict[str, Any]:
+    """``JIXIAO_SECURITY_TLS_SCAN`` (``timeout``, ``max_connections``, ``max_handshakes`` per server)."""
+    configured: dict[str, Any] = getattr(settings, "JIXIAO_SECURITY_TLS_SCAN", {})
+    return {
+        "timeout": float(configured.get("timeout", 5.0)),
+        "max_connections": int(configured.get("max_connections", 4)),
+        "max_handshakes": int(configured.get("max_handshakes", 400)),
+    }
+
+
+async def scan_tls_assets(assets: Sequence[Asset]) -> list[ProbeResult]:
+    """The weekly TLS enumeration of registered https assets, one scan per distinct host and port.
+
+    Assets on the same server share one scan, so the per-server connection limit holds across them; an
+    http asset has nothing to enumerate and gets an empty, successful result.
+    """
+    options = tls_scan_settings()
+    servers: dict[tuple[str, int], str] = {}
+    for asset in assets:
+        parts = urlsplit(asset.url)
+        if parts.scheme == "https" and parts.hostname:
+            servers.setdefault((parts.hostname, parts.port or 443), asset.url)
+    gate = asyncio.Semaphore(engine_settings()["concurrency"])
+
+    async def one(server: tuple[str, int], url: str) -> tuple[tuple[str, int], TlsScan]:
+        async with gate:
+            return server, await scan_tls(server[0], server[1], asset=url, **options)
+
+    scans = dict(await asyncio.gather(*(one(server, url) for server, url in servers.items())))
+    results = []
+    for asset in assets:
+        parts = urlsplit(asset.url)
+        scan = scans.get((parts.hostname or "", parts.port or 443)) if parts.scheme == "https" else None
+        if scan is None:
+            results.append(as_probe_result(asset.url, TlsScan("", 0, (), (), 0, False, ())))
+        else:
+            results.append(as_probe_result(asset.url, scan))
+    return results
+
+
 async def probe_assets(
     assets: Sequence[Asset], group: str, *, engine: ProbeEngine | None = None
 ) -> list[ProbeResult]:
     """Probe registered assets (only these: nothing else is ever fetched), on one engine."""
+    if group == CheckGroupChoices.TLS_FULL:
+        return await scan_tls_assets(assets)
     targets = [ProbeTarget(a.url, options_for(a, group)) for a in assets]
     if engine is not None:
         return await engine.probe_many(targets)
@@ -79,7 +123,14 @@ def store_batch(
     finished = timezone.now()
     outcome = record_probe_results(
         [
-            Probed(a, r, checks=GROUP_CHECKS[group], group=group, finished=finished)
+            Probed(
+                a,
+                r,
+                checks=GROUP_CHECKS[group],
+                group=group,
+                finished=finished,
+                track=group in TRACKED_GROUPS,
+            )
             for a, r in zip(assets, results, strict=True)
         ],
         run_started=started,

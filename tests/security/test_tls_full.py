@@ -1,0 +1,124 @@
+"""The weekly ``tls_full`` group: scheduled for every asset, scanned against a loopback TLS server, its
+findings stored like any probe's, and the outage tracker left alone."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import ssl
+import tempfile
+import threading
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from jixiao.orgs.models import Unit
+from jixiao.security.assets import do_create_asset
+from jixiao.security.demo import expired_certificate
+from jixiao.security.models import Asset, AssetSchedule, CheckRun, Finding
+from jixiao.security.scheduling import claim_batch, interval
+from jixiao.security.tasks import run_claimed_batch
+
+
+class OldTlsServer:
+    """A TLS server on 127.0.0.1 that still accepts TLS 1.1 (and 1.2), answering nothing after the handshake."""
+
+    def __init__(self) -> None:
+        self._folder = tempfile.TemporaryDirectory()
+        cert, key = expired_certificate(Path(self._folder.name))
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        context.set_ciphers("ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES128-GCM-SHA256:@SECLEVEL=0")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            context.minimum_version = ssl.TLSVersion.TLSv1_1
+            context.maximum_version = ssl.TLSVersion.TLSv1_2
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._thread.start()
+
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            writer.close()
+
+        async def start() -> asyncio.Server:
+            return await asyncio.start_server(handle, "127.0.0.1", 0, ssl=context)
+
+        self._server = asyncio.run_coroutine_threadsafe(start(), self.loop).result(10)
+        self.port = int(self._server.sockets[0].getsockname()[1])
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self._server.close)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(5)
+        self._folder.cleanup()
+
+
+@pytest.fixture
+def old_tls() -> Iterator[OldTlsServer]:
+    server = OldTlsServer()
+    yield server
+    server.stop()
+
+
+def _only_tls_full_due(now: dt.datetime) -> None:
+    AssetSchedule.objects.exclude(group="tls_full").update(next_due=now + dt.timedelta(days=1))
+
+
+def test_every_new_asset_gets_a_weekly_tls_full_schedule(education: Unit) -> None:
+    asset = do_create_asset("网站", "https://a.gov.test/", owner=education, acting_user=None, reason="x")
+    assert AssetSchedule.objects.filter(asset=asset, group="tls_full").count() == 1
+    for schedule_class in ("key", "ordinary", "low"):
+        assert interval(schedule_class, "tls_full") == dt.timedelta(days=7)
+
+
+def test_a_tls_full_batch_stores_protocol_and_cipher_findings_without_touching_the_outage_tracker(
+    education: Unit, old_tls: OldTlsServer
+) -> None:
+    asset = do_create_asset(
+        "旧协议网站", f"https://127.0.0.1:{old_tls.port}/", owner=education, acting_user=None, reason="x"
+    )
+    plain = do_create_asset("明文网站", "http://127.0.0.1:9/", owner=education, acting_user=None, reason="x")
+    now = timezone.now() + dt.timedelta(seconds=1)
+    _only_tls_full_due(now)
+    claim = claim_batch(now)
+    assert claim is not None
+    assert claim.group == "tls_full"
+
+    summary = run_claimed_batch(list(claim.schedule_ids), claim.group, claim.token)
+
+    assert summary["assets"] == 2
+    found = {
+        (f.check_name, f.severity)
+        for f in Finding.objects.filter(asset=asset)
+        if f.check_name != "tls.profile"
+    }
+    assert found == {("tls.old_protocol", "high"), ("tls.weak_cipher", "medium"), ("tls.no_tls13", "low")}
+    assert not Finding.objects.filter(asset=plain).exists()  # plain http: nothing to enumerate
+    run = CheckRun.objects.get(asset=asset)
+    assert (run.group, run.checks, run.summary["tls"]["protocol"]) == ("tls_full", ["tls"], "TLSv1.2")
+    # The unreachable http asset was not counted as a failure: the scan fetched no page.
+    assert Asset.objects.get(pk=plain.pk).state.failures == 0
+    row = AssetSchedule.objects.get(asset=asset, group="tls_full")
+    assert row.last_run_at is not None
+    assert row.next_due == row.last_run_at + dt.timedelta(days=7)
+
+
+def test_a_second_weekly_scan_sees_the_same_findings_again(education: Unit, old_tls: OldTlsServer) -> None:
+    asset = do_create_asset(
+        "旧协议网站", f"https://127.0.0.1:{old_tls.port}/", owner=education, acting_user=None, reason="x"
+    )
+    for week in range(2):
+        now = timezone.now() + dt.timedelta(days=8 * week, seconds=1)
+        _only_tls_full_due(now)
+        claim = claim_batch(now)
+        assert claim is not None
+        run_claimed_batch(list(claim.schedule_ids), claim.group, claim.token)
+
+    old = Finding.objects.get(asset=asset, check_name="tls.old_protocol")
+    assert old.seen_count == 2
+    assert Finding.objects.filter(asset=asset).count() == len(
+        {f.key for f in Finding.objects.filter(asset=asset)}
+    )
