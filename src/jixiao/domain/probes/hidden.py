@@ -102,11 +102,28 @@ def find_hidden_links(
     bad_domains: Iterable[str] = (),
     keywords: KeywordLists,
 ) -> list[HiddenLink]:
-    """Walk the parsed page once, in document order, carrying each element's visibility to its children."""
-    css = "\n".join(style.text or "" for style in root.iter("style"))
-    rules = _Rules(stylesheet_rules(css, keep=_HIDING_PROPERTIES) if css else ())
+    """Find the external links whose text or domain is bad (the cheap test), and only when there are any,
+    walk the parsed page once in document order, carrying each element's visibility to its children."""
     allowed = _own_suffixes(own_hosts, own_domains)
     listed = tuple(d.lower().strip(".") for d in bad_domains)
+    bad: dict[etree._Element, tuple[str, str, str]] = {}
+    for link in root.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not href.lower().startswith(("http:", "https:", "//")):
+            continue  # relative links point to the site itself
+        target = urljoin(page_url, href)
+        parts = urlsplit(target)
+        host = (parts.hostname or "").lower()
+        if parts.scheme not in ("http", "https") or not host or _is_own(host, allowed):
+            continue
+        text = " ".join(link.text_content().split())[:_MAX_TEXT]
+        why_bad = _bad_reason(host, text, link.get("title") or "", target, listed, keywords)
+        if why_bad is not None:
+            bad[link] = (target, text, why_bad)
+    if not bad:
+        return []
+    css = "\n".join(style.text or "" for style in root.iter("style"))
+    rules = _Rules(stylesheet_rules(css, keep=_HIDING_PROPERTIES) if css else ())
     states: dict[etree._Element, _State] = {}
     found: list[HiddenLink] = []
     for element in root.iter(etree.Element):
@@ -114,20 +131,11 @@ def find_hidden_links(
         inherited = states.get(parent, _ROOT) if parent is not None else _ROOT
         state = _state_of(element, inherited, rules)
         states[element] = state
-        if element.tag != "a":
+        if element not in bad:
             continue
         why_hidden = _hidden_reason(state)
-        if why_hidden is None:
-            continue
-        href = (element.get("href") or "").strip()
-        target = urljoin(page_url, href)
-        parts = urlsplit(target)
-        host = (parts.hostname or "").lower()
-        if parts.scheme not in ("http", "https") or not host or _is_own(host, allowed):
-            continue
-        text = " ".join(element.text_content().split())[:_MAX_TEXT]
-        why_bad = _bad_reason(host, text, element.get("title") or "", target, listed, keywords)
-        if why_bad is not None:
+        if why_hidden is not None:
+            target, text, why_bad = bad[element]
             found.append(HiddenLink(href=target, text=text, why=f"{why_hidden}; {why_bad}"))
     return found
 
