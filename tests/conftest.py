@@ -6,6 +6,16 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI runs the property tests on a fixed seed, so that a run is repeatable; locally they explore anew each time
+# (JIXIAO_HYPOTHESIS=long explores ten times as far).
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("long", max_examples=1000, deadline=None)
+if os.environ.get("JIXIAO_HYPOTHESIS"):
+    settings.load_profile(os.environ["JIXIAO_HYPOTHESIS"])
+elif os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 
