@@ -31,6 +31,8 @@ from jixiao.domain.probes import (
     TrackState,
     Transition,
     result_to_dict,
+    summary_from_dict,
+    summary_to_dict,
 )
 from jixiao.domain.probes import Finding as ProbeFinding
 from jixiao.orgs.choices import Action
@@ -213,6 +215,9 @@ def record_probe_results(results: Sequence[Probed], *, run_started: dt.datetime)
                 state.baseline_raw_hash = baseline.raw_hash
                 state.baseline_text_hash = baseline.text_hash
                 state.baseline_text = baseline.text
+                state.baseline_analysis = (
+                    summary_to_dict(baseline.analysis) if baseline.analysis is not None else None
+                )
             if transition is Transition.OPENED:
                 outcome.confirmed_down.append(pk)
             elif transition is Transition.CLOSED:
@@ -226,7 +231,7 @@ def record_probe_results(results: Sequence[Probed], *, run_started: dt.datetime)
                 to_store.append((probed, run, found))
 
         fields = ("failing", "failures", "successes", "last_checked_at", "last_ok", "last_status")
-        baseline_fields = ("baseline_raw_hash", "baseline_text_hash", "baseline_text")
+        baseline_fields = ("baseline_raw_hash", "baseline_text_hash", "baseline_text", "baseline_analysis")
         stored_states = [s for pk, s in states.items() if not s._state.adding]
         AssetState.objects.bulk_update(stored_states, [*fields, *baseline_fields], batch_size=500)
         AssetState.objects.bulk_create([s for s in states.values() if s._state.adding], batch_size=500)
@@ -347,7 +352,10 @@ def baseline_of(state: AssetState | None) -> Baseline | None:
     if state is None or not state.baseline_text_hash:
         return None
     return Baseline(
-        raw_hash=state.baseline_raw_hash, text_hash=state.baseline_text_hash, text=state.baseline_text
+        raw_hash=state.baseline_raw_hash,
+        text_hash=state.baseline_text_hash,
+        text=state.baseline_text,
+        analysis=summary_from_dict(state.baseline_analysis),
     )
 
 

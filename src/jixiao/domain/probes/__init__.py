@@ -16,13 +16,14 @@ from jixiao.domain.probes.model import (
     HeaderGrade,
     HeaderTest,
     HiddenLink,
+    PageSummary,
     ProbeOptions,
     ProbeResult,
     Timeouts,
     Timings,
     TlsInfo,
 )
-from jixiao.domain.probes.serialize import result_to_dict
+from jixiao.domain.probes.serialize import result_to_dict, summary_from_dict, summary_to_dict
 
 __all__ = [
     "ALL_CHECKS",
@@ -36,6 +37,7 @@ __all__ = [
     "HeaderGrade",
     "HeaderTest",
     "HiddenLink",
+    "PageSummary",
     "ProbeEngine",
     "ProbeOptions",
     "ProbeResult",
@@ -50,4 +52,6 @@ __all__ = [
     "probe",
     "probe_many",
     "result_to_dict",
+    "summary_from_dict",
+    "summary_to_dict",
 ]

@@ -10,7 +10,7 @@ import difflib
 import hashlib
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from lxml import etree
@@ -19,7 +19,15 @@ from lxml import html as lxml_html
 from jixiao.domain.probes.css import select
 from jixiao.domain.probes.findings import FindingSink, Severity
 from jixiao.domain.probes.hidden import find_hidden_links
-from jixiao.domain.probes.model import Baseline, ContentResult, ContentRules, HiddenLink, KeywordHit
+from jixiao.domain.probes.model import (
+    Baseline,
+    ContentResult,
+    ContentRules,
+    HiddenLink,
+    KeywordHit,
+    PageSummary,
+    ScriptRef,
+)
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _SPACES = re.compile(r"[^\S\n]+")
@@ -33,14 +41,6 @@ _BLOCK_TAGS = (
 # Sequence matching is quadratic in the worst case; past this many lines quick_ratio's bound is used.
 _MAX_DIFF_LINES = 4000
 DEFACEMENT_SIMILARITY = 0.5
-
-
-@dataclass(frozen=True, slots=True)
-class ScriptRef:
-    """A ``<script src>`` of the page, for the Observatory SRI test."""
-
-    src: str
-    integrity: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,23 +228,13 @@ def with_baseline(content: ContentResult, baseline: Baseline | None) -> ContentR
         score = 1.0
     else:
         score = similarity(baseline.text, content.text)
-    return ContentResult(
-        hash=content.hash,
-        raw_hash=content.raw_hash,
-        text=content.text,
-        similarity=score,
-        keywords=content.keywords,
-        hidden_links=content.hidden_links,
-        is_html=content.is_html,
-    )
+    return replace(content, similarity=score)
 
 
 def content_findings(
     content: ContentResult, baseline: Baseline | None, rules: ContentRules, sink: FindingSink
 ) -> None:
     """Keywords, the size of a change, and defacement when new bad words come with a large change."""
-    baseline_words = {hit.keyword for hit in find_keywords(baseline.text, rules)} if baseline else set()
-    new_hits = [hit for hit in content.keywords if hit.keyword not in baseline_words]
     for hit in content.keywords:
         label = {"defacement": "defacement", "gambling": "gambling", "porn": "pornography"}[hit.category]
         sink.add(
@@ -256,6 +246,9 @@ def content_findings(
     score = content.similarity
     if score is None or score >= 1.0:
         return
+    # Only a changed page needs the baseline's words, so an unchanged one skips the scan of the old text.
+    baseline_words = {hit.keyword for hit in find_keywords(baseline.text, rules)} if baseline else set()
+    new_hits = [hit for hit in content.keywords if hit.keyword not in baseline_words]
     if new_hits and score < DEFACEMENT_SIMILARITY:
         words = ", ".join(hit.keyword for hit in new_hits[:5])
         sink.add(
@@ -275,6 +268,52 @@ def content_findings(
     sink.add(
         "content.change", severity, content.hash, f"page text changed: {score:.0%} similar to the baseline"
     )
+
+
+def summary_of(facts: PageFacts, rules_digest: str) -> PageSummary:
+    """The part of an analysis a baseline keeps, so the next probe of the same bytes can skip parsing."""
+    content = facts.content
+    return PageSummary(
+        rules=rules_digest,
+        keywords=content.keywords,
+        hidden_links=content.hidden_links,
+        scripts=facts.scripts,
+        is_html=content.is_html,
+    )
+
+
+def reuse(baseline: Baseline, raw_hash: str, rules_digest: str) -> PageFacts | None:
+    """The analysis of an unchanged page rebuilt from its baseline, or ``None`` when it must be parsed.
+
+    Unchanged means the same raw bytes under the same rules; the text and its hash are the baseline's.
+    """
+    summary = baseline.analysis
+    if summary is None or baseline.raw_hash != raw_hash or summary.rules != rules_digest:
+        return None
+    content = ContentResult(
+        hash=baseline.text_hash,
+        raw_hash=raw_hash,
+        text=baseline.text,
+        keywords=summary.keywords,
+        hidden_links=summary.hidden_links,
+        is_html=summary.is_html,
+        reused=True,
+    )
+    return PageFacts(content, summary.scripts)
+
+
+# Bump when the analysis itself changes, so summaries stored by older code are not trusted.
+_ANALYSIS_VERSION = 1
+
+
+@lru_cache(maxsize=1024)
+def rules_digest(
+    rules: ContentRules, content_type: str | None, origin: str, own_hosts: tuple[str, ...], hidden: bool
+) -> str:
+    """A stable digest (across processes) of what an analysis depends on besides the page bytes."""
+    # The dataclass reprs list only their fields (word lists, selectors, domains), never the compiled caches.
+    key = repr((_ANALYSIS_VERSION, rules, (content_type or "").lower(), origin, sorted(own_hosts), hidden))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def hidden_link_findings(links: tuple[HiddenLink, ...], sink: FindingSink) -> None:

@@ -106,19 +106,49 @@ class KeywordHit:
 
 
 @dataclass(frozen=True, slots=True)
+class ScriptRef:
+    """A ``<script src>`` of the page, for the Observatory SRI test."""
+
+    src: str
+    integrity: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PageSummary:
+    """What the analysis of one page body yielded, beyond its text: enough to skip parsing the same bytes.
+
+    ``rules`` is a digest of everything the analysis depended on besides the bytes (content rules, content
+    type, the site's hosts, whether hidden links were looked for): a summary taken under other rules is
+    not reused.
+    """
+
+    rules: str
+    keywords: tuple[KeywordHit, ...] = ()
+    hidden_links: tuple[HiddenLink, ...] = ()
+    scripts: tuple[ScriptRef, ...] = ()
+    is_html: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Baseline:
-    """What a later probe compares a page with: kept by the scheduler from the previous good result."""
+    """What a later probe compares a page with: kept by the scheduler from the previous good result.
+
+    With ``analysis`` set, a page whose raw bytes hash to ``raw_hash`` is not parsed again: its text,
+    keywords and hidden links are taken from here (the steady state of a patrol every few minutes).
+    """
 
     raw_hash: str
     text_hash: str
     text: str
+    analysis: PageSummary | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ContentResult:
     """The page as text: its normalised hash, the change from the baseline, keywords and hidden links.
 
-    ``similarity`` is 1.0 for an unchanged page and ``None`` without a baseline.
+    ``similarity`` is 1.0 for an unchanged page and ``None`` without a baseline; ``reused`` says the
+    analysis was taken from the baseline's summary because the raw bytes had not changed.
     """
 
     hash: str
@@ -128,6 +158,7 @@ class ContentResult:
     keywords: tuple[KeywordHit, ...] = ()
     hidden_links: tuple[HiddenLink, ...] = ()
     is_html: bool = True
+    reused: bool = False
 
 
 @dataclass(frozen=True, slots=True)

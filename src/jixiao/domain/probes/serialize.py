@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jixiao.domain.probes.model import ProbeResult
+from jixiao.domain.probes.model import HiddenLink, KeywordHit, PageSummary, ProbeResult, ScriptRef
 
 
 def result_to_dict(result: ProbeResult) -> dict[str, Any]:
@@ -50,3 +50,33 @@ def result_to_dict(result: ProbeResult) -> dict[str, Any]:
             for f in result.findings
         ],
     }
+
+
+def summary_to_dict(summary: PageSummary) -> dict[str, Any]:
+    """A baseline's page summary as JSON, for storing between runs (``summary_from_dict`` reads it back)."""
+    return {
+        "rules": summary.rules,
+        "keywords": [[hit.category, hit.keyword] for hit in summary.keywords],
+        "hidden_links": [{"href": h.href, "text": h.text, "why": h.why} for h in summary.hidden_links],
+        "scripts": [[ref.src, ref.integrity] for ref in summary.scripts],
+        "is_html": summary.is_html,
+    }
+
+
+def summary_from_dict(data: object) -> PageSummary | None:
+    """The stored summary back, or ``None`` when it is missing or malformed: the page is then parsed again."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        return PageSummary(
+            rules=str(data["rules"]),
+            keywords=tuple(KeywordHit(str(c), str(k)) for c, k in data["keywords"]),
+            hidden_links=tuple(
+                HiddenLink(href=str(h["href"]), text=str(h["text"]), why=str(h["why"]))
+                for h in data["hidden_links"]
+            ),
+            scripts=tuple(ScriptRef(str(src), bool(integrity)) for src, integrity in data["scripts"]),
+            is_html=bool(data["is_html"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
