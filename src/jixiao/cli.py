@@ -266,10 +266,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.settings")
-    django.setup()
+    _django()
     from django.contrib.auth import get_user_model
     from rich.progress import Progress
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.domain.forms.model import FormDocument, Funds, Indicator, Location
+from jixiao.domain.numbers import plain
 from jixiao.domain.targets.model import TargetValue
 
 
@@ -16,10 +17,7 @@ def money(value: Decimal | None) -> str | None:
 
 def number(value: Decimal | None) -> str | None:
     """An exact decimal without exponent or trailing zeros: 40000, 95, 0.5."""
-    if value is None:
-        return None
-    text = f"{value.normalize():f}"
-    return text
+    return None if value is None else plain(value)
 
 
 def location(loc: Location | None) -> str | None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
 from jixiao.domain.forms.model import FormDocument, FormKind, Horizon, Indicator, Location
+from jixiao.domain.numbers import plain
 from jixiao.domain.review import keywords as kw
 from jixiao.domain.review.findings import Check, Hit, Rule, Severity
 from jixiao.domain.targets.model import Operator, TargetKind, TargetValue
@@ -165,11 +166,7 @@ def _field_location(form: FormDocument, *keys: str) -> Location | None:
     return form.location
 
 
-def _fmt(number: Decimal) -> str:
-    """A decimal as a person writes it: no exponent, no trailing zeros (``112500.00`` → ``112500``)."""
-    if number == number.to_integral_value():
-        return format(number.to_integral_value(), "f")
-    return format(number.normalize(), "f")
+_fmt = plain
 
 
 def _money(form: FormDocument, amount: Decimal) -> str:

@@ -12,6 +12,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from jixiao.domain.forms.model import FormDocument, Horizon, Indicator, Taxonomy
+from jixiao.domain.numbers import plain
 from jixiao.domain.scoring.config import BUDGET, QualitativeGrade, ScoringConfig, ScoringConfigError
 from jixiao.domain.targets.grammar import parse_target
 from jixiao.domain.targets.model import Operator, TargetKind, TargetValue
@@ -493,9 +494,7 @@ def _explain(score: Score) -> str:
 def _fmt(value: Decimal | None) -> str:
     if value is None:
         return "—"
-    if value == value.to_integral_value():
-        return str(int(value))
-    text = f"{value.normalize():f}"
+    text = plain(value)
     if len(text) > 12:  # an unrounded quotient (50 ÷ 7): enough to redo the sum by hand
         text = f"{value.quantize(Decimal('0.000001'), ROUND_HALF_UP).normalize():f}"
     return text
