@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import json
 import os
 import pstats
@@ -119,36 +120,64 @@ async def bare_pass(urls: Sequence[str], concurrency: int, ca_file: str | None) 
     return counts
 
 
-async def ours_pass(urls: Sequence[str], concurrency: int, ca_file: str | None) -> dict[str, int]:
-    """``probe_many`` with ``ROUTINE_CHECKS`` over every URL with a fresh engine (empty analysis cache)."""
+class _Tally:
+    """What a pass saw, counted as each result arrives; the results themselves are not kept (as the bare
+    loop keeps no body), which is how the scheduler consumes a batch: record, then let go."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = dict.fromkeys(
+            (
+                "ok",
+                "failed",
+                "bytes",
+                "content_hashed",
+                "reused",
+                "headers_graded",
+                "tls_read",
+                "hidden_link_findings",
+            ),
+            0,
+        )
+
+    def add(self, result: Any) -> None:
+        counts = self.counts
+        counts["ok" if result.ok else "failed"] += 1
+        counts["bytes"] += result.body_bytes
+        counts["content_hashed"] += result.content is not None
+        counts["reused"] += result.content is not None and result.content.reused
+        counts["headers_graded"] += result.headers is not None
+        counts["tls_read"] += result.tls is not None and result.tls.valid_chain is True
+        counts["hidden_link_findings"] += sum(1 for f in result.findings if f.check.startswith("hidden"))
+
+
+async def _cycle(targets: Sequence[Any], concurrency: int, options: Any, keep: Callable[[Any], None]) -> None:
+    """One monitoring cycle over ``targets`` on a fresh engine (an empty analysis cache), streamed."""
     from jixiao.domain.probes.engine import ProbeEngine
+
+    async with ProbeEngine(concurrency=concurrency, per_host=concurrency) as engine:
+        async for _, result in engine.stream(targets, options=options):
+            keep(result)
+
+
+async def ours_pass(urls: Sequence[str], concurrency: int, ca_file: str | None) -> dict[str, int]:
+    """``ProbeEngine.stream`` with ``ROUTINE_CHECKS`` over every URL: a first cycle, every page parsed."""
     from jixiao.domain.probes.model import ROUTINE_CHECKS, ProbeOptions
 
-    options = ProbeOptions(checks=ROUTINE_CHECKS, ca_file=ca_file)
-    async with ProbeEngine(concurrency=concurrency, per_host=concurrency) as engine:
-        results = await engine.probe_many(urls, options=options)
-    return {
-        "ok": sum(r.ok for r in results),
-        "failed": sum(not r.ok for r in results),
-        "bytes": sum(r.body_bytes for r in results),
-        "content_hashed": sum(r.content is not None for r in results),
-        "headers_graded": sum(r.headers is not None for r in results),
-        "tls_read": sum(r.tls is not None and r.tls.valid_chain is True for r in results),
-        "hidden_link_findings": sum(1 for r in results for f in r.findings if f.check.startswith("hidden")),
-    }
+    tally = _Tally()
+    await _cycle(urls, concurrency, ProbeOptions(checks=ROUTINE_CHECKS, ca_file=ca_file), tally.add)
+    return tally.counts
 
 
 async def ours_without_hidden_pass(
     urls: Sequence[str], concurrency: int, ca_file: str | None
 ) -> dict[str, int]:
     """The same as ``ours_pass`` without the hidden-link check: what that check costs (``--ablate``)."""
-    from jixiao.domain.probes.engine import ProbeEngine
     from jixiao.domain.probes.model import ROUTINE_CHECKS, Check, ProbeOptions
 
+    tally = _Tally()
     options = ProbeOptions(checks=ROUTINE_CHECKS - {Check.HIDDEN_LINKS}, ca_file=ca_file)
-    async with ProbeEngine(concurrency=concurrency, per_host=concurrency) as engine:
-        results = await engine.probe_many(urls, options=options)
-    return {"ok": sum(r.ok for r in results), "failed": sum(not r.ok for r in results)}
+    await _cycle(urls, concurrency, options, tally.add)
+    return tally.counts
 
 
 async def ours_steady_pass(
@@ -157,28 +186,34 @@ async def ours_steady_pass(
     """A first ``ours_pass`` cycle, then the cycle after it, the one a patrol repeats (``--steady``).
 
     Each cycle gets a fresh engine, as every production batch does, so its in-memory analysis cache cannot
-    help; the second cycle is given the baselines of the first, as the scheduler stores them per asset.
-    Only the second cycle is timed; the first one's seconds are reported beside it.
+    help; the second cycle is given what the scheduler stores per asset after the first: the page baseline
+    and the http→https answer. Only the second cycle is timed; the first one's seconds are reported beside.
     """
-    from jixiao.domain.probes.engine import ProbeEngine, ProbeTarget
+    from jixiao.domain.probes.engine import ProbeTarget
     from jixiao.domain.probes.model import ROUTINE_CHECKS, ProbeOptions
 
     options = ProbeOptions(checks=ROUTINE_CHECKS, ca_file=ca_file)
+    targets: list[Any] = []
+
+    def remember(result: Any) -> None:
+        targets.append(
+            ProbeTarget(
+                result.url, replace(options, baseline=result.baseline, redirection=result.redirection)
+            )
+        )
+
     first_started = time.perf_counter()
-    async with ProbeEngine(concurrency=concurrency, per_host=concurrency) as engine:
-        first = await engine.probe_many(urls, options=options)
+    await _cycle(urls, concurrency, options, remember)
     first_seconds = time.perf_counter() - first_started
-    targets = [ProbeTarget(r.url, replace(options, baseline=r.baseline)) for r in first]
-    del first
+    # The stored state is the batch's input, like the URL list of the bare loop: frozen out of collection.
+    gc.collect()
+    gc.freeze()
+    tally = _Tally()
     started = time.perf_counter()
-    async with ProbeEngine(concurrency=concurrency, per_host=concurrency) as engine:
-        results = await engine.probe_many(targets)
+    await _cycle(targets, concurrency, None, tally.add)
     seconds = time.perf_counter() - started
     return {
-        "ok": sum(r.ok for r in results),
-        "failed": sum(not r.ok for r in results),
-        "reused": sum(r.content is not None and r.content.reused for r in results),
-        "hidden_link_findings": sum(1 for r in results for f in r.findings if f.check.startswith("hidden")),
+        **tally.counts,
         "first_cycle_seconds": round(first_seconds, 3),
         "steady_seconds": round(seconds, 3),
     }
@@ -192,15 +227,38 @@ PASSES: dict[str, Callable[[Sequence[str], int, str | None], Coroutine[Any, Any,
 }
 
 
+class _GcClock:
+    """A ``gc.callbacks`` entry adding up the time spent in garbage collection, per generation counted."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.collections = [0, 0, 0]
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._started
+            self.collections[info["generation"]] += 1
+
+
 def child(side: str, spec_path: Path) -> int:
     spec = json.loads(spec_path.read_text())
     run = PASSES[side]
     # Imports, lxml, SSL contexts and the allocator are warmed on other sites with another session.
     asyncio.run(run(spec["warmup"], spec["concurrency"], spec["ca_file"]))
+    # What lives for the whole process is frozen out of garbage collection, as ``monitor`` does at start;
+    # both sides alike, so the comparison is of the loops and not of the heap they start with.
+    gc.collect()
+    gc.freeze()
+    collecting = _GcClock()
+    gc.callbacks.append(collecting)
     cpu_before = sum(os.times()[:2])
     started = time.perf_counter()
     counts: dict[str, Any] = asyncio.run(run(spec["urls"], spec["concurrency"], spec["ca_file"]))
     seconds = time.perf_counter() - started
+    gc.callbacks.remove(collecting)
     if "steady_seconds" in counts:
         # The steady pass runs two cycles; what it measures is the second one alone.
         seconds = counts["steady_seconds"]
@@ -210,6 +268,8 @@ def child(side: str, spec_path: Path) -> int:
                 "seconds": seconds,
                 "cpu_seconds": sum(os.times()[:2]) - cpu_before,
                 "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "gc_seconds": round(collecting.seconds, 3),
+                "gc_collections": collecting.collections,
                 "counts": counts,
             }
         )
@@ -427,6 +487,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 log(
                     f"  run {index + 1}/{args.runs} {side}: {result['seconds']:.2f} s, "
                     f"{args.count / result['seconds']:,.0f}/s, {result['peak_rss_mib']:.0f} MiB, "
+                    f"cpu {result['cpu_seconds']:.1f} s (gc {result['gc_seconds']:.1f} s), "
                     f"server cpu {result['server_cpu_seconds']:.1f} s, {result['counts']}"
                 )
         cdio: dict[str, Any] | None = None

@@ -30,6 +30,7 @@ from jixiao.domain.probes import (
     ProbeResult,
     TrackState,
     Transition,
+    redirection_to_dict,
     result_to_dict,
     summary_from_dict,
     summary_to_dict,
@@ -218,6 +219,9 @@ def record_probe_results(results: Sequence[Probed], *, run_started: dt.datetime)
                 state.baseline_analysis = (
                     summary_to_dict(baseline.analysis) if baseline.analysis is not None else None
                 )
+            redirection = probed.result.redirection
+            if redirection is not None and redirection.checked and redirection.observed_at is not None:
+                state.redirection = redirection_to_dict(redirection)
             if transition is Transition.OPENED:
                 outcome.confirmed_down.append(pk)
             elif transition is Transition.CLOSED:
@@ -231,7 +235,13 @@ def record_probe_results(results: Sequence[Probed], *, run_started: dt.datetime)
                 to_store.append((probed, run, found))
 
         fields = ("failing", "failures", "successes", "last_checked_at", "last_ok", "last_status")
-        baseline_fields = ("baseline_raw_hash", "baseline_text_hash", "baseline_text", "baseline_analysis")
+        baseline_fields = (
+            "baseline_raw_hash",
+            "baseline_text_hash",
+            "baseline_text",
+            "baseline_analysis",
+            "redirection",
+        )
         stored_states = [s for pk, s in states.items() if not s._state.adding]
         AssetState.objects.bulk_update(stored_states, [*fields, *baseline_fields], batch_size=500)
         AssetState.objects.bulk_create([s for s in states.values() if s._state.adding], batch_size=500)

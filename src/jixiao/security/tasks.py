@@ -19,7 +19,15 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from jixiao.domain.probes import ContentRules, ProbeEngine, ProbeOptions, ProbeResult, ProbeTarget
+from jixiao.domain.probes import (
+    ContentRules,
+    ProbeEngine,
+    ProbeOptions,
+    ProbeResult,
+    ProbeTarget,
+    Redirection,
+    redirection_from_dict,
+)
 from jixiao.domain.probes.tls_scan import TlsScan, as_probe_result, scan_tls
 from jixiao.security.choices import CheckGroupChoices
 from jixiao.security.findings import Probed, baseline_of, record_probe_results
@@ -38,13 +46,34 @@ def engine_settings() -> dict[str, Any]:
     }
 
 
-def options_for(asset: Asset, group: str) -> ProbeOptions:
+DEFAULT_REDIRECTION_AGE = dt.timedelta(hours=1)
+
+
+def redirection_age() -> dt.timedelta:
+    """``JIXIAO_SECURITY_REDIRECTION_SECONDS``: how long an observed http→https redirection is reused."""
+    seconds = getattr(settings, "JIXIAO_SECURITY_REDIRECTION_SECONDS", None)
+    return DEFAULT_REDIRECTION_AGE if seconds is None else dt.timedelta(seconds=float(seconds))
+
+
+def known_redirection(state: Any, group: str, now: dt.datetime) -> Redirection | None:
+    """The stored redirection while it is young enough; never for a full check (a notice re-check among
+    them), which must see the site as it is now."""
+    if state is None or group == CheckGroupChoices.FULL:
+        return None
+    known = redirection_from_dict(state.redirection)
+    if known is None or not known.checked or known.observed_at is None:
+        return None
+    return known if now - known.observed_at < redirection_age() else None
+
+
+def options_for(asset: Asset, group: str, now: dt.datetime | None = None) -> ProbeOptions:
     """How to probe this asset for this check group: its baseline, its own hosts, the group's checks."""
     own = tuple(sorted({(urlsplit(u).hostname or "") if "://" in u else u for u in asset.extra_urls} - {""}))
     state = getattr(asset, "state", None)
     return ProbeOptions(
         checks=GROUP_CHECKS[group],
         baseline=baseline_of(state),
+        redirection=known_redirection(state, group, now or timezone.now()),
         content=ContentRules(own_domains=own),
         **getattr(settings, "JIXIAO_SECURITY_PROBE_OPTIONS", {}),
     )

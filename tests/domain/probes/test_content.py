@@ -65,6 +65,21 @@ def test_gbk_pages_are_decoded() -> None:
     assert facts.content.text == "网络安全"
 
 
+def test_an_xhtml_page_with_an_xml_declaration_is_read() -> None:
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>门户</title></head>'
+        "<body><div>通知</div><div>公告<br/>第二行</div></body></html>"
+    ).encode()
+    facts = analyse(body, "text/html", "http://a.example/", ContentRules(), own_hosts=())
+    assert facts.content.text == "门户\n通知\n公告\n第二行"
+
+
+def test_block_tags_break_lines_whatever_their_case_and_attributes() -> None:
+    text, _ = text_of(page('<DIV class="a">一</DIV><p\nid="x">二</p><span>三</span><span>四</span>'))
+    assert text == "一\n二\n三四"
+
+
 def test_similarity_measures_the_share_of_lines_kept() -> None:
     assert similarity("a\nb\nc\nd", "a\nb\nc\nd") == 1.0
     assert similarity("a\nb\nc\nd", "a\nb\nc\nx") == 0.75

@@ -18,6 +18,7 @@ from jixiao.domain.probes import (
     finding_key,
     result_to_dict,
 )
+from jixiao.domain.probes import http as http_module
 from jixiao.domain.probes.findings import asset_of
 
 from .conftest import QUICK, LoopbackResolver, Sites, run_probe
@@ -172,3 +173,88 @@ def test_the_tracker_keeps_assets_apart() -> None:
 def test_the_tracker_rejects_a_zero_threshold() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         FailureTracker(threshold=0)
+
+
+def test_a_name_is_resolved_and_timed(sites: Sites) -> None:
+    port = sites.deface.rsplit(":", 1)[1]
+    result = run_probe(f"http://www.gov.test:{port}/before", checks=AVAILABILITY)
+    assert result.ok
+    assert result.timings.dns is not None
+    assert result.timings.connect is not None
+
+
+def test_without_the_connector_hook_tls_is_counted_in_connect(
+    sites: Sites, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A future aiohttp without the private protocol factory: the probe still times the connection.
+    monkeypatch.setattr(http_module, "instrument_connector", lambda connector: False)
+    result = run_probe(sites.tls_valid + "/", ca_file=str(sites.pki.ca_file), checks=AVAILABILITY)
+    assert result.ok
+    assert result.timings.connect is not None
+    assert result.timings.tls is None
+    assert result.timings.first_byte is not None
+
+
+def test_stream_yields_every_target_once_and_keeps_the_window(sites: Sites) -> None:
+    port = sites.concurrency_port
+    urls = [f"http://{host}:{port}/s{i}" for i in range(5) for host in ("a.test", "b.test", "c.test")]
+    started: list[int] = []
+
+    async def go() -> list[tuple[int, ProbeResult]]:
+        async with ProbeEngine(resolver=LoopbackResolver(), concurrency=2, per_host=1) as engine:
+            real = engine._polite
+
+            async def counting(
+                index: int, target: str | ProbeTarget, options: ProbeOptions | None
+            ) -> tuple[int, ProbeResult]:
+                started.append(len(asyncio.all_tasks()))
+                return await real(index, target, options)
+
+            engine._polite = counting  # type: ignore[method-assign]
+            return [
+                item
+                async for item in engine.stream(
+                    urls, options=ProbeOptions(checks=AVAILABILITY, timeouts=QUICK), window=3
+                )
+            ]
+
+    items = asyncio.run(go())
+    assert sorted(index for index, _ in items) == list(range(len(urls)))
+    assert all(result.url == urls[index] and result.ok for index, result in items)
+    # The main task, the server's own tasks and at most three probes: never the whole list at once.
+    assert max(started) < len(urls)
+
+
+def test_leaving_a_stream_early_cancels_what_is_still_running(sites: Sites) -> None:
+    port = sites.concurrency_port
+    urls = [f"http://a.test:{port}/early{i}" for i in range(10)]
+
+    async def go() -> tuple[int, int]:
+        async with ProbeEngine(resolver=LoopbackResolver(), concurrency=4, per_host=4) as engine:
+            before = len(asyncio.all_tasks())
+            stream = engine.stream(urls, options=ProbeOptions(checks=AVAILABILITY, timeouts=QUICK))
+            async for _ in stream:
+                break
+            await stream.aclose()
+            await asyncio.sleep(0)
+            return before, len(asyncio.all_tasks())
+
+    before, after = asyncio.run(go())
+    assert after <= before
+
+
+def test_a_busy_host_does_not_hold_back_the_others(sites: Sites) -> None:
+    # One global slot: a probe waiting for its busy host must not sit on it while another host is free.
+    port = sites.concurrency_port
+    urls = [f"http://a.test:{port}/busy{i}" for i in range(4)] + [f"http://b.test:{port}/free"]
+    order: list[str] = []
+
+    async def go() -> None:
+        async with ProbeEngine(resolver=LoopbackResolver(), concurrency=2, per_host=1) as engine:
+            async for _, result in engine.stream(
+                urls, options=ProbeOptions(checks=AVAILABILITY, timeouts=QUICK)
+            ):
+                order.append(result.url)
+
+    asyncio.run(go())
+    assert order.index(urls[-1]) <= 1

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from jixiao.domain.probes.content import ScriptRef
 from jixiao.domain.probes.headers import Redirection, grade_for, grade_headers
 from jixiao.domain.probes.model import Check, HeaderGrade, Hop
+from jixiao.domain.probes.serialize import redirection_from_dict, redirection_to_dict
 
 from .conftest import Sites, run_probe
 
 HEADERS_ONLY = frozenset({Check.AVAILABILITY, Check.HEADERS})
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
 
 def modifiers(grade: HeaderGrade) -> dict[str, int]:
@@ -188,3 +192,48 @@ def test_redirection_that_ends_on_http_costs_twenty() -> None:
 def test_a_site_without_http_needs_no_redirection() -> None:
     grade = _grade({}, redirection=Redirection(checked=True, final_url=None))
     assert {t.name: t.result for t in grade.tests}["redirection"] == "redirection-not-needed-no-http"
+
+
+def test_an_https_probe_asks_http_once_and_says_when(sites: Sites) -> None:
+    result = run_probe(
+        sites.headers_https + "/h/full",
+        checks=HEADERS_ONLY,
+        ca_file=str(sites.pki.ca_file),
+        check_http_redirect=True,
+        now=NOW,
+    )
+    assert result.redirection is not None
+    assert result.redirection.checked
+    assert result.redirection.observed_at == NOW
+
+
+def test_a_known_redirection_is_used_instead_of_asking_again(sites: Sites) -> None:
+    # What the scheduler kept from an earlier check: http://host/ sent visitors to another http page.
+    known = Redirection(
+        checked=True,
+        hops=(Hop(url="http://127.0.0.1/", status=302, location="http://127.0.0.1/home"),),
+        final_url="http://127.0.0.1/home",
+        observed_at=NOW,
+    )
+    result = run_probe(
+        sites.headers_https + "/h/full",
+        checks=HEADERS_ONLY,
+        ca_file=str(sites.pki.ca_file),
+        check_http_redirect=True,
+        redirection=known,
+    )
+    assert result.redirection is known
+    assert result.headers is not None
+    assert {t.name: t.result for t in result.headers.tests}["redirection"] == "redirection-not-to-https"
+
+
+def test_a_known_redirection_survives_the_round_trip_through_json() -> None:
+    known = Redirection(
+        checked=True,
+        hops=(Hop(url="http://a.example/", status=301, location="https://a.example/"),),
+        final_url="https://a.example/",
+        observed_at=NOW,
+    )
+    assert redirection_from_dict(redirection_to_dict(known)) == known
+    assert redirection_from_dict({"checked": True}) is None
+    assert redirection_from_dict(None) is None

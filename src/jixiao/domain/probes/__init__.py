@@ -19,11 +19,18 @@ from jixiao.domain.probes.model import (
     PageSummary,
     ProbeOptions,
     ProbeResult,
+    Redirection,
     Timeouts,
     Timings,
     TlsInfo,
 )
-from jixiao.domain.probes.serialize import result_to_dict, summary_from_dict, summary_to_dict
+from jixiao.domain.probes.serialize import (
+    redirection_from_dict,
+    redirection_to_dict,
+    result_to_dict,
+    summary_from_dict,
+    summary_to_dict,
+)
 
 __all__ = [
     "ALL_CHECKS",
@@ -42,6 +49,7 @@ __all__ = [
     "ProbeOptions",
     "ProbeResult",
     "ProbeTarget",
+    "Redirection",
     "Severity",
     "Timeouts",
     "Timings",
@@ -51,6 +59,8 @@ __all__ = [
     "finding_key",
     "probe",
     "probe_many",
+    "redirection_from_dict",
+    "redirection_to_dict",
     "result_to_dict",
     "summary_from_dict",
     "summary_to_dict",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
-from urllib.parse import urlsplit
+
+from jixiao.domain.probes.urls import split_url
 
 
 class Severity(StrEnum):
@@ -42,14 +43,7 @@ class Finding:
 
 def asset_of(url: str) -> str:
     """The asset part of a URL for keys: lower-case host, with the port only when it is not the default."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
-    return f"{host}:{port}" if port is not None and port != default else host
+    return split_url(url).asset
 
 
 def finding_key(asset: str, check: str, detail: str) -> str:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from functools import lru_cache
+from urllib.parse import urljoin
 
 from multidict import CIMultiDictProxy
 
 from jixiao.domain.probes.content import ScriptRef
 from jixiao.domain.probes.findings import FindingSink, Severity
-from jixiao.domain.probes.model import HeaderGrade, HeaderTest, Hop
+from jixiao.domain.probes.model import HeaderGrade, HeaderTest, Redirection
+from jixiao.domain.probes.urls import split_url
 
 SIX_MONTHS = 15_768_000  # seconds, upstream's threshold
 GRADES: tuple[tuple[int, str], ...] = (
@@ -43,15 +45,6 @@ _HASH_OR_NONCE = ("'nonce-", "'sha256-", "'sha384-", "'sha512-")
 _BROAD_SOURCES = frozenset({"*", "http:", "https:", "data:"})
 
 
-@dataclass(frozen=True, slots=True)
-class Redirection:
-    """How the plain-http URL of the site behaved: its hops and where it ended (None: no http answer)."""
-
-    checked: bool
-    hops: tuple[Hop, ...] = ()
-    final_url: str | None = None
-
-
 def grade_for(score: int) -> str:
     for floor, grade in GRADES:
         if score >= floor:
@@ -70,37 +63,76 @@ def grade_headers(
     hsts_preloaded: bool = False,
 ) -> HeaderGrade:
     """Run every test on the final response of ``url`` and total the score."""
-    is_https = urlsplit(url).scheme == "https"
-    csp_values = [v for v in headers.getall("Content-Security-Policy", []) if v is not None]
-    tests = (
-        _csp(csp_values),
-        _hsts(headers.get("Strict-Transport-Security"), is_https, hsts_preloaded),
-        _frame_options(headers.get("X-Frame-Options"), csp_values),
-        _content_type_options(headers.get("X-Content-Type-Options")),
-        _referrer_policy(headers.getall("Referrer-Policy", [])),
-        _cookies(headers.getall("Set-Cookie", [])),
-        _redirection(redirection),
-        _cors(
-            headers.get("Access-Control-Allow-Origin"),
-            headers.get("Access-Control-Allow-Credentials"),
-            cors_origin,
-        ),
-        _sri(url, is_html, scripts),
+    getall = headers.getall
+    get = headers.get
+    header_tests = _header_tests(
+        split_url(url).scheme == "https",
+        hsts_preloaded,
+        tuple(getall("Content-Security-Policy", ())),
+        get("Strict-Transport-Security"),
+        get("X-Frame-Options"),
+        get("X-Content-Type-Options"),
+        tuple(getall("Referrer-Policy", ())),
+        tuple(getall("Set-Cookie", ())),
+        get("Access-Control-Allow-Origin"),
+        get("Access-Control-Allow-Credentials"),
+        cors_origin,
     )
+    # Reported in upstream's order: the six header tests, redirection, CORS, then SRI.
+    tests = (*header_tests[:6], _redirection(redirection), header_tests[6], _sri(url, is_html, scripts))
     score = 100 + sum(t.modifier for t in tests if t.modifier < 0)
     if score >= 90:
         score += sum(t.modifier for t in tests if t.modifier > 0)
-    score = max(score, 0)
-    return HeaderGrade(score=score, grade=grade_for(score), tests=tests)
+    return HeaderGrade(score=max(score, 0), grade=grade_for(score), tests=tests)
 
 
+@lru_cache(maxsize=2048)
+def _header_tests(
+    is_https: bool,
+    hsts_preloaded: bool,
+    csp_values: tuple[str, ...],
+    hsts: str | None,
+    frame_options: str | None,
+    content_type_options: str | None,
+    referrer_values: tuple[str, ...],
+    cookie_values: tuple[str, ...],
+    allow_origin: str | None,
+    allow_credentials: str | None,
+    cors_origin: str,
+) -> tuple[HeaderTest, ...]:
+    """The tests that depend on the response headers alone, once per distinct set of values: sites on one
+    platform send the same headers, and a site sends the same ones check after check."""
+    csp = _policies(csp_values)
+    return (
+        _csp(csp),
+        _hsts(hsts, is_https, hsts_preloaded),
+        _frame_options(frame_options, csp),
+        _content_type_options(content_type_options),
+        _referrer_policy(referrer_values),
+        _cookies(cookie_values),
+        _cors(allow_origin, allow_credentials, cors_origin),
+    )
+
+
+@lru_cache(maxsize=256)
 def _test(name: str, result: str, modifier: int, passed: bool | None = None) -> HeaderTest:
+    # The outcomes are a small fixed set: one shared frozen object each.
     return HeaderTest(
         name=name, passed=modifier >= 0 if passed is None else passed, modifier=modifier, result=result
     )
 
 
-def _policies(values: Sequence[str]) -> list[dict[str, list[str]]]:
+@dataclass(frozen=True, slots=True)
+class _Csp:
+    """The Content-Security-Policy headers as sent (``present``) and parsed into policies."""
+
+    present: bool
+    policies: tuple[dict[str, list[str]], ...]
+
+
+@lru_cache(maxsize=1024)
+def _policies(values: tuple[str, ...]) -> _Csp:
+    """Parse once per distinct header value: sites behind one platform send the same policy."""
     policies: list[dict[str, list[str]]] = []
     for value in values:
         for policy in value.split(","):
@@ -110,14 +142,14 @@ def _policies(values: Sequence[str]) -> list[dict[str, list[str]]]:
                 if tokens:
                     directives.setdefault(tokens[0].lower(), [t.lower() for t in tokens[1:]])
             policies.append(directives)
-    return policies
+    return _Csp(present=bool(values), policies=tuple(policies))
 
 
-def _csp(values: Sequence[str]) -> HeaderTest:
+def _csp(csp: _Csp) -> HeaderTest:
     name = "content-security-policy"
-    if not values:
+    if not csp.present:
         return _test(name, "csp-not-implemented", -25)
-    policies = [p for p in _policies(values) if p]
+    policies = [p for p in csp.policies if p]
     if not policies:
         return _test(name, "csp-header-invalid", -25)
     # Several policies are all enforced, so the page is at least as safe as the safest one.
@@ -168,9 +200,9 @@ def _hsts(value: str | None, is_https: bool, preloaded: bool) -> HeaderTest:
     return _test(name, "hsts-implemented-max-age-at-least-six-months", 0)
 
 
-def _frame_options(value: str | None, csp_values: Sequence[str]) -> HeaderTest:
+def _frame_options(value: str | None, csp: _Csp) -> HeaderTest:
     name = "x-frame-options"
-    if any("frame-ancestors" in p for p in _policies(csp_values)):
+    if any("frame-ancestors" in p for p in csp.policies):
         return _test(name, "x-frame-options-implemented-via-csp", 5)
     if value is None:
         return _test(name, "x-frame-options-not-implemented", -20)
@@ -258,14 +290,14 @@ def _redirection(redirection: Redirection) -> HeaderTest:
         return _test(name, "redirection-not-checked", 0)
     if redirection.final_url is None:
         return _test(name, "redirection-not-needed-no-http", 0)
-    final_https = urlsplit(redirection.final_url).scheme == "https"
+    final_https = split_url(redirection.final_url).scheme == "https"
     if not redirection.hops:
         return _test(
             name, "redirection-to-https" if final_https else "redirection-missing", 0 if final_https else -20
         )
     if not final_https:
         return _test(name, "redirection-not-to-https", -20)
-    if urlsplit(redirection.hops[0].location).scheme != "https":
+    if split_url(redirection.hops[0].location).scheme != "https":
         return _test(name, "redirection-not-to-https-on-initial-redirection", -10)
     return _test(name, "redirection-to-https", 0)
 
@@ -290,11 +322,14 @@ def _sri(url: str, is_html: bool, scripts: Sequence[ScriptRef]) -> HeaderTest:
         return _test(name, "sri-not-implemented-response-not-html", 0)
     if not scripts:
         return _test(name, "sri-not-implemented-but-no-scripts-loaded", 0)
-    page_host = (urlsplit(url).hostname or "").lower()
+    page_host = split_url(url).host
     external = []
     for script in scripts:
-        target = urlsplit(urljoin(url, script.src))
-        if (target.hostname or "").lower() not in ("", page_host):
+        src = script.src
+        if ":" not in src and not src.startswith(("//", "\\")):
+            continue  # a relative address: the page's own host
+        target = split_url(urljoin(url, src))
+        if target.host not in ("", page_host):
             external.append((target.scheme, script.integrity))
     if not external:
         return _test(name, "sri-not-implemented-but-all-scripts-loaded-from-secure-origin", 0)

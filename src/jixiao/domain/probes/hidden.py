@@ -108,15 +108,26 @@ def find_hidden_links(
     listed = tuple(d.lower().strip(".") for d in bad_domains)
     bad: dict[etree._Element, tuple[str, str, str]] = {}
     for link in root.iter("a"):
-        href = (link.get("href") or "").strip()
-        if not href.lower().startswith(("http:", "https:", "//")):
-            continue  # relative links point to the site itself
-        target = urljoin(page_url, href)
-        parts = urlsplit(target)
-        host = (parts.hostname or "").lower()
-        if parts.scheme not in ("http", "https") or not host or _is_own(host, allowed):
+        href = link.get("href")
+        # Most links of a page are relative (the site's own): one cheap test before any parsing.
+        if not href or (":" not in href and "//" not in href):
             continue
-        text = " ".join(link.text_content().split())[:_MAX_TEXT]
+        href = href.strip()
+        lowered = href[:8].lower()
+        if lowered.startswith(("http:", "https:")):
+            target = href
+        elif lowered.startswith("//"):
+            target = urljoin(page_url, href)
+        else:
+            continue  # mailto:, javascript:, a relative path with a colon in it
+        try:
+            parts = urlsplit(target)
+            host = (parts.hostname or "").lower()
+        except ValueError:
+            continue
+        if not host or _is_own(host, allowed):
+            continue
+        text = " ".join("".join(link.itertext()).split())[:_MAX_TEXT]
         why_bad = _bad_reason(host, text, link.get("title") or "", target, listed, keywords)
         if why_bad is not None:
             bad[link] = (target, text, why_bad)

@@ -171,6 +171,20 @@ class Hop:
 
 
 @dataclass(frozen=True, slots=True)
+class Redirection:
+    """How the plain-http URL of a site behaved: its hops and where it ended (None: no http answer).
+
+    ``checked`` is False when nobody asked (an https probe with ``check_http_redirect`` off);
+    ``observed_at`` is when the site was asked, so that whoever keeps the answer knows its age.
+    """
+
+    checked: bool
+    hops: tuple[Hop, ...] = ()
+    final_url: str | None = None
+    observed_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ContentRules:
     """Per-asset content settings: dynamic regions to ignore, domains that are the site's own, word lists.
 
@@ -191,7 +205,9 @@ class ProbeOptions:
     """How to probe one asset. The defaults are for a registered public website.
 
     ``check_http_redirect`` makes an https probe also ask ``http://host/`` once, for the Observatory
-    redirection test; ``hsts_preloaded`` lists hosts known to be on the browsers' preload list;
+    redirection test, unless ``redirection`` already says how that URL behaved: a site's port 80 rarely
+    changes, so the scheduler keeps the answer for a while (as it keeps ``baseline``) and the site is asked
+    once an hour, not on every check. ``hsts_preloaded`` lists hosts known to be on the browsers' preload list;
     ``exposure_paths`` picks paths from the catalogue in ``exposure.py`` (``None``: all of them).
     ``now`` pins the clock for certificate expiry (tests).
     """
@@ -209,6 +225,7 @@ class ProbeOptions:
         "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)"
     )
     check_http_redirect: bool = True
+    redirection: Redirection | None = None
     hsts_preloaded: frozenset[str] = frozenset()
     cors_origin: str = "https://cors-check.jixiao.invalid"
     exposure_paths: tuple[str, ...] | None = None
@@ -221,7 +238,8 @@ class ProbeResult:
     """Everything one probe of one asset found. ``ok`` means the page answered below status 400.
 
     ``truncated`` says the main body hit ``max_body_bytes`` (``body_bytes`` is what was kept);
-    ``baseline`` is what the next probe should compare with.
+    ``baseline`` is what the next probe should compare with; ``redirection`` is the http→https behaviour
+    the header grade used (asked now, or the one given in the options).
     """
 
     url: str
@@ -238,3 +256,4 @@ class ProbeResult:
     truncated: bool = False
     body_bytes: int = 0
     baseline: Baseline | None = None
+    redirection: Redirection | None = None

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from jixiao.domain.probes.model import HiddenLink, KeywordHit, PageSummary, ProbeResult, ScriptRef
+from jixiao.domain.probes.model import (
+    HiddenLink,
+    Hop,
+    KeywordHit,
+    PageSummary,
+    ProbeResult,
+    Redirection,
+    ScriptRef,
+)
 
 
 def result_to_dict(result: ProbeResult) -> dict[str, Any]:
@@ -77,6 +86,33 @@ def summary_from_dict(data: object) -> PageSummary | None:
             ),
             scripts=tuple(ScriptRef(str(src), bool(integrity)) for src, integrity in data["scripts"]),
             is_html=bool(data["is_html"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def redirection_to_dict(redirection: Redirection) -> dict[str, Any]:
+    """An observed http→https redirection as JSON, kept between runs (``redirection_from_dict`` reads it)."""
+    return {
+        "checked": redirection.checked,
+        "hops": [[h.url, h.status, h.location] for h in redirection.hops],
+        "final_url": redirection.final_url,
+        "observed_at": redirection.observed_at.isoformat() if redirection.observed_at else None,
+    }
+
+
+def redirection_from_dict(data: object) -> Redirection | None:
+    """The stored redirection back, or ``None`` when missing or malformed: the site is then asked again."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        final = data["final_url"]
+        observed = data.get("observed_at")
+        return Redirection(
+            checked=bool(data["checked"]),
+            hops=tuple(Hop(str(u), int(s), str(loc)) for u, s, loc in data["hops"]),
+            final_url=None if final is None else str(final),
+            observed_at=dt.datetime.fromisoformat(observed) if observed else None,
         )
     except (KeyError, TypeError, ValueError):
         return None

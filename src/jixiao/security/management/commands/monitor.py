@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 from typing import Any
 
@@ -23,6 +24,11 @@ class Command(BaseCommand):
         parser.add_argument("--tick", type=float, default=5.0, help="seconds between scheduler passes")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Django, the models and the probe engine's modules live as long as the process: frozen, they are
+        # left out of every garbage collection, which otherwise walks them again and again while batches
+        # allocate results (about a sixth of the probe loop's time without this).
+        gc.collect()
+        gc.freeze()
         monitor = Monitor(workers=options["workers"], batch_size=options["batch_size"], tick=options["tick"])
 
         async def main() -> None:
