@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from jixiao.domain.probes import Baseline, ProbeResult, Severity, Timings, finding_key
+from jixiao.domain.probes import Baseline, Check, ProbeResult, Severity, Timings, finding_key
 from jixiao.domain.probes import Finding as ProbeFinding
 from jixiao.domain.probes.findings import asset_of
 from jixiao.security.models import Asset
@@ -24,6 +24,7 @@ def result(
     ok: bool = True,
     findings: Sequence[tuple[str, Severity, str, str]] = (),
     baseline: Baseline | None = None,
+    completed: frozenset[Check] = frozenset(),
 ) -> ProbeResult:
     return ProbeResult(
         url=asset.url,
@@ -37,6 +38,7 @@ def result(
         final_url=asset.url if ok else None,
         error=None if ok else "connection refused",
         baseline=baseline,
+        completed=completed,
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +30,7 @@ from jixiao.domain.probes import (
     ProbeResult,
     TrackState,
     Transition,
+    check_of,
     redirection_to_dict,
     result_to_dict,
     summary_from_dict,
@@ -114,6 +115,7 @@ class BatchOutcome:
     seen_again: int = 0
     held: int = 0  # availability findings not yet confirmed by the failure tracker
     closed: int = 0  # availability findings closed by recovery
+    gone: int = 0  # findings a complete check no longer sees: verified fixed, or awaiting verification
     confirmed_down: list[int] = field(default_factory=list)  # asset ids whose outage was just confirmed
     recovered: list[int] = field(default_factory=list)
 
@@ -144,8 +146,13 @@ def _summary(result: ProbeResult) -> dict[str, Any]:
     return data
 
 
-def record_probe_results(results: Sequence[Probed], *, run_started: dt.datetime) -> BatchOutcome:
+def record_probe_results(
+    results: Sequence[Probed], *, run_started: dt.datetime, settled_by_caller: Collection[int] = ()
+) -> BatchOutcome:
     """Store a batch of probe results: check runs, findings, monitoring state; one transaction, bulk writes.
+
+    ``settled_by_caller`` lists findings whose absence the caller judges itself (a notice's re-check does,
+    under the name of the person who asked for it), so the rule for gone findings leaves them alone.
 
     Queries: states (read, update, insert if missing), runs (insert), findings (read, insert, update),
     audit (insert): constant in the size of the batch.
@@ -319,6 +326,10 @@ def record_probe_results(results: Sequence[Probed], *, run_started: dt.datetime)
                 outcome.closed += 1
                 events.append(_system_event(finding, owners[finding.asset_id], "finding.recovered", before))
 
+        gone_events = _gone(results, existing, changed, now, frozenset(settled_by_caller))
+        outcome.gone = len(gone_events)
+        events.extend(gone_events)
+
         Finding.objects.bulk_update(
             list(changed.values()),
             [
@@ -340,11 +351,61 @@ def record_probe_results(results: Sequence[Probed], *, run_started: dt.datetime)
     return outcome
 
 
+def _gone(
+    results: Sequence[Probed],
+    existing: dict[tuple[int, str], Finding],
+    changed: dict[int, Finding],
+    now: dt.datetime,
+    skip: frozenset[int],
+) -> list[Any]:
+    """Findings that a check which ran to its verdict on an answering site did not report again.
+
+    One not yet sent to its owner (open, or awaiting verification) is verified fixed by that check; one
+    already in a notice (notified, rectifying) waits for verification, which the notice's re-check gives,
+    so a notice is only closed by a re-check. Availability is left to the failure tracker, and a finding
+    that comes back is reopened as any other.
+    """
+    by_asset: dict[int, list[Finding]] = {}
+    for finding in existing.values():
+        by_asset.setdefault(finding.asset_id, []).append(finding)
+    events = []
+    for probed in results:
+        result = probed.result
+        if not probed.track or not result.ok:
+            continue
+        seen = {f.key for f in result.findings}
+        whole = probed.checks <= result.completed
+        for finding in by_asset.get(probed.asset.pk, ()):
+            if (
+                finding.status not in ACTIVE_FINDING_STATUSES
+                or finding.pk in changed
+                or finding.pk in skip
+                or finding.key in seen
+                or finding.category == AVAILABILITY
+            ):
+                continue
+            check = check_of(finding.check_name)
+            covered = (check is not None and check in result.completed) or (
+                finding.category == "probe" and whole
+            )
+            if not covered:
+                continue
+            before = finding.status
+            finding.status = (
+                S.VERIFIED_FIXED if before in (S.OPEN, S.AWAITING_VERIFICATION) else S.AWAITING_VERIFICATION
+            )
+            finding.status_changed_at = probed.finished or now
+            changed[finding.pk] = finding
+            events.append(_system_event(finding, probed.asset, "finding.gone", before))
+    return events
+
+
 def _system_event(finding: Finding, asset: Asset, verb: str, before: str | None) -> Any:
     reasons = {
         "finding.opened": "监测发现",
         "finding.reopened": "已整改的问题再次出现",
         "finding.recovered": "连续检查恢复正常",
+        "finding.gone": "完整检查未再发现",
     }
     event = audit.build(
         None,

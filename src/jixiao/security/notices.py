@@ -20,7 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from jixiao.audit import log as audit
-from jixiao.domain.probes import ALL_CHECKS
+from jixiao.domain.probes import ALL_CHECKS, ProbeResult, check_of
 from jixiao.orgs.models import Unit
 from jixiao.security.choices import (
     ACTIVE_FINDING_STATUSES,
@@ -172,6 +172,7 @@ def do_recheck_notice(notice: Notice, *, acting_user: User | None, reason: str) 
                 for a, r in zip(assets, results, strict=True)
             ],
             run_started=started,
+            settled_by_caller={f.pk for f in findings},
         )
         by_asset = {a.pk: r for a, r in zip(assets, results, strict=True)}
         for finding in Finding.objects.filter(pk__in=[f.pk for f in findings]).select_related("asset__owner"):
@@ -189,7 +190,7 @@ def do_recheck_notice(notice: Notice, *, acting_user: User | None, reason: str) 
                         reason=f"复核仍存在：{reason}",
                         verb="finding.fix_rejected",
                     )
-            elif not result.ok:
+            elif not result.ok or not _checked(finding, result):
                 outcome.unverifiable.append(finding.pk)
             else:
                 outcome.verified.append(finding.pk)
@@ -220,6 +221,15 @@ def do_recheck_notice(notice: Notice, *, acting_user: User | None, reason: str) 
         if outcome.closed:
             notify_on_commit(f"【通报已办结】{notice.title}", f"{notice.unit} 的通报问题已全部复核整改。")
     return outcome
+
+
+def _checked(finding: Finding, result: ProbeResult) -> bool:
+    """Whether the probe ran the finding's check to a verdict: a timed-out exposure path, a page that could
+    not be read or a cut-short probe says nothing about whether the problem is gone."""
+    check = check_of(finding.check_name)
+    if check is None:
+        return result.completed >= ALL_CHECKS if finding.category == "probe" else False
+    return check in result.completed
 
 
 def recheck_due_notices(now: dt.datetime | None = None) -> list[RecheckOutcome]:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable, Callable
 
 import pytest
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from jixiao.domain.probes import (
+    ALL_CHECKS,
     Check,
     FailureTracker,
     ProbeEngine,
@@ -19,7 +22,9 @@ from jixiao.domain.probes import (
     result_to_dict,
 )
 from jixiao.domain.probes import http as http_module
+from jixiao.domain.probes.exposure import check_exposure
 from jixiao.domain.probes.findings import asset_of
+from jixiao.domain.probes.http import ErrorKind, FetchResult, Response
 
 from .conftest import QUICK, LoopbackResolver, Sites, run_probe
 
@@ -258,3 +263,34 @@ def test_a_busy_host_does_not_hold_back_the_others(sites: Sites) -> None:
 
     asyncio.run(go())
     assert order.index(urls[-1]) <= 1
+
+
+def test_completed_names_the_checks_that_reached_a_verdict(sites: Sites) -> None:
+    healthy = run_probe(sites.deface + "/before", checks=ALL_CHECKS - {Check.EXPOSURE})
+    assert healthy.completed == ALL_CHECKS - {Check.EXPOSURE}
+
+    # Nothing listens on the reset server's paths: the page never arrives, only availability has a verdict.
+    broken = run_probe(sites.reset + "/", checks=ALL_CHECKS)
+    assert not broken.ok
+    assert broken.completed == {Check.AVAILABILITY, Check.TLS}
+
+
+def test_exposure_paths_without_an_answer_leave_exposure_without_a_verdict() -> None:
+    not_found = Response(
+        url="", status=404, headers=CIMultiDictProxy(CIMultiDict()), body=b"", truncated=False
+    )
+
+    def fetcher(answering: bool) -> Callable[[str], Awaitable[FetchResult]]:
+        async def fetch(url: str) -> FetchResult:
+            if answering or not url.endswith("/.git/config"):
+                return FetchResult(url=url, response=not_found)
+            return FetchResult(url=url, response=None, error="timed out", error_kind=ErrorKind.TIMEOUT)
+
+        return fetch
+
+    answered = asyncio.run(check_exposure("http://a.example", fetcher(True)))
+    assert answered.complete
+    assert answered.exposed == ()
+    silent = asyncio.run(check_exposure("http://a.example", fetcher(False)))
+    assert not silent.complete
+    assert silent.unanswered == 1

@@ -23,6 +23,7 @@ from jixiao.domain.probes.model import (
     Timeouts,
     Timings,
     TlsInfo,
+    check_of,
 )
 from jixiao.domain.probes.serialize import (
     redirection_from_dict,
@@ -56,6 +57,7 @@ __all__ = [
     "TlsInfo",
     "TrackState",
     "Transition",
+    "check_of",
     "finding_key",
     "probe",
     "probe_many",

@@ -273,6 +273,7 @@ class _Run:
         self.facts: PageFacts | None = None
         self.rules_digest = ""
         self.redirection: Redirection | None = None
+        self.completed: set[Check] = set()
 
     def _get(
         self,
@@ -302,8 +303,11 @@ class _Run:
         checks = self.options.checks
         self.main = main = await self._get(self.url, extra={"Origin": self.options.cors_origin})
         self._availability(main)
+        self.completed.add(Check.AVAILABILITY)
         if Check.TLS in checks:
             await self._tls(main)
+            if self.tls is not None or split_url(self.url).scheme == "http":
+                self.completed.add(Check.TLS)
         response = main.response
         if response is None:
             return
@@ -324,6 +328,7 @@ class _Run:
             if Check.CONTENT in checks:
                 content_findings(content, self.options.baseline, self.options.content, self.sink)
             hidden_link_findings(content.hidden_links, self.sink)
+            self.completed.update(checks & {Check.CONTENT, Check.HIDDEN_LINKS})
         if Check.HEADERS in checks:
             self.redirection = redirection = await self._redirection(main)
             self.headers = grade_headers(
@@ -336,16 +341,19 @@ class _Run:
                 hsts_preloaded=host_of(final_url) in self.options.hsts_preloaded,
             )
             header_findings(self.headers, self.sink)
-        if Check.CLOAKING in checks and facts is not None:
-            await self._cloaking(main, facts)
+            self.completed.add(Check.HEADERS)
+        if Check.CLOAKING in checks and facts is not None and await self._cloaking(main, facts):
+            self.completed.add(Check.CLOAKING)
         if Check.EXPOSURE in checks:
             origin = split_url(final_url).origin
-            await check_exposure(
+            scan = await check_exposure(
                 origin,
                 lambda u: self._get(u, max_bytes=self.options.exposure_max_bytes, follow=False),
                 paths=paths_named(self.options.exposure_paths),
                 sink=self.sink,
             )
+            if scan.complete:
+                self.completed.add(Check.EXPOSURE)
 
     def _availability(self, main: FetchResult) -> None:
         response = main.response
@@ -474,11 +482,12 @@ class _Run:
             current = target
         return Redirection(checked=True, hops=tuple(hops), final_url=current, observed_at=now)
 
-    async def _cloaking(self, main: FetchResult, facts: PageFacts) -> None:
+    async def _cloaking(self, main: FetchResult, facts: PageFacts) -> bool:
+        """Compare the page a search spider is served; False when the spider's fetch got no answer."""
         spider = await self._get(self.url, user_agent=self.options.spider_user_agent)
         response = spider.response
         if response is None or main.response is None:
-            return
+            return False
         if host_of(response.url) != host_of(main.response.url):
             self.sink.add(
                 "cloaking",
@@ -486,12 +495,12 @@ class _Run:
                 f"redirect:{host_of(response.url)}",
                 f"search spiders are sent to {response.url}, visitors to {main.response.url}",
             )
-            return
+            return True
         if response.body == main.response.body:
-            return
+            return True
         seen = self._analyse(response.body, response.headers.get("Content-Type"), response.url).content
         if seen.hash == facts.content.hash:
-            return
+            return True
         visible_words = {hit.keyword for hit in facts.content.keywords}
         spider_only = [
             hit.keyword
@@ -513,6 +522,7 @@ class _Run:
                 seen.hash,
                 f"search spiders are served a different page ({score:.0%} similar to what visitors get)",
             )
+        return True
 
     def result(self) -> ProbeResult:
         main = self.main
@@ -546,6 +556,7 @@ class _Run:
             body_bytes=len(response.body) if response is not None else 0,
             baseline=baseline,
             redirection=self.redirection,
+            completed=frozenset(self.completed),
         )
 
 

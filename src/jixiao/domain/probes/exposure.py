@@ -185,18 +185,34 @@ def _same_answer(candidate: Response, control: Response, signature: Signature) -
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ExposureScan:
+    """What the paths showed; ``unanswered`` paths gave no HTTP answer, so the scan says nothing of them."""
+
+    exposed: tuple[Exposed, ...]
+    unanswered: int
+
+    @property
+    def complete(self) -> bool:
+        return self.unanswered == 0
+
+
 async def check_exposure(
     origin: str, fetch: Fetch, *, paths: Iterable[ExposurePath] = CATALOGUE, sink: FindingSink | None = None
-) -> list[Exposed]:
+) -> ExposureScan:
     """Try each path in turn (one request at a time: politeness), confirming hits against a control path."""
     host = urlsplit(origin).hostname or ""
     controls: dict[str, Response | None] = {}
     exposed: list[Exposed] = []
+    unanswered = 0
     for entry in paths:
         path = entry.path.replace("{host}", host)
         result = await fetch(origin + path)
         response = result.response
-        if response is None or response.status != 200 or not entry.signature(response):
+        if response is None:
+            unanswered += 1
+            continue
+        if response.status != 200 or not entry.signature(response):
             continue
         shape, control_path = _control_path(path)
         if shape not in controls:
@@ -208,4 +224,4 @@ async def check_exposure(
         exposed.append(hit)
         if sink is not None:
             sink.add("exposure", entry.severity, path, f"{entry.what}: {hit.url} answers 200")
-    return exposed
+    return ExposureScan(tuple(exposed), unanswered)

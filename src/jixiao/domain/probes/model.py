@@ -23,6 +23,30 @@ class Check(StrEnum):
 
 
 ALL_CHECKS: frozenset[Check] = frozenset(Check)
+
+# The finding names the routine TLS check gives; the weekly enumeration's own (tls.old_protocol,
+# tls.weak_cipher, tls.profile, tls.no_tls13) are not among them, so an hourly check cannot clear them.
+_ROUTINE_TLS_FINDINGS = frozenset(
+    {"tls.handshake", "tls.expiry", "tls.chain", "tls.hostname", "tls.protocol"}
+)
+_CHECK_OF_PREFIX = {
+    "availability": Check.AVAILABILITY,
+    "headers": Check.HEADERS,
+    "content": Check.CONTENT,
+    "hidden_link": Check.HIDDEN_LINKS,
+    "cloaking": Check.CLOAKING,
+    "exposure": Check.EXPOSURE,
+}
+
+
+def check_of(finding_check: str) -> Check | None:
+    """The check whose complete run would have reported a finding of this name again, were it still there;
+    ``None`` for findings no routine probe can clear (the TLS enumeration's, the engine's own trouble)."""
+    if finding_check in _ROUTINE_TLS_FINDINGS:
+        return Check.TLS
+    return _CHECK_OF_PREFIX.get(finding_check.split(".", 1)[0])
+
+
 # Cloaking costs a second request and exposure one per path: too dear for a patrol every few minutes.
 ROUTINE_CHECKS: frozenset[Check] = ALL_CHECKS - {Check.CLOAKING, Check.EXPOSURE}
 
@@ -239,7 +263,9 @@ class ProbeResult:
 
     ``truncated`` says the main body hit ``max_body_bytes`` (``body_bytes`` is what was kept);
     ``baseline`` is what the next probe should compare with; ``redirection`` is the http→https behaviour
-    the header grade used (asked now, or the one given in the options).
+    the header grade used (asked now, or the one given in the options). ``completed`` names the checks
+    that ran to a verdict: a finding of one of them that is not in ``findings`` is gone, while a check that
+    was cut short (no page, a budget stop, unanswered paths) says nothing either way.
     """
 
     url: str
@@ -257,3 +283,4 @@ class ProbeResult:
     body_bytes: int = 0
     baseline: Baseline | None = None
     redirection: Redirection | None = None
+    completed: frozenset[Check] = frozenset()
