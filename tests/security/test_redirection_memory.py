@@ -1,4 +1,4 @@
-"""The http→https redirection of an https asset is asked once an hour, not on every check."""
+"""The http→https redirection of an https asset is asked once a day (by the full check), not on every check."""
 
 from __future__ import annotations
 
@@ -74,11 +74,13 @@ def test_a_full_check_always_asks_the_site_again(education: Unit) -> None:
 
 def test_an_old_redirection_is_asked_again(education: Unit) -> None:
     asset = _asset(education)
-    _store(asset, _seen(minutes_ago=61))
+    _store(asset, _seen(minutes_ago=25 * 60))
     asset = Asset.objects.select_related("state").get(pk=asset.pk)
     assert options_for(asset, TLS).redirection is None
-    with override_settings(JIXIAO_SECURITY_REDIRECTION_SECONDS=2 * 3600):
+    with override_settings(JIXIAO_SECURITY_REDIRECTION_SECONDS=26 * 3600):
         assert options_for(asset, TLS).redirection is not None
+    with override_settings(JIXIAO_SECURITY_REDIRECTION_SECONDS=3600):
+        assert options_for(asset, TLS).redirection is None
 
 
 def test_a_result_without_a_checked_redirection_keeps_the_stored_one(education: Unit) -> None:

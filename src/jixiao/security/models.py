@@ -98,7 +98,7 @@ class AssetState(models.Model):
     # The baseline page's analysis (keywords, hidden links, scripts): lets an unchanged page skip parsing.
     baseline_analysis = models.JSONField(null=True, blank=True, default=None)
     # How http://host/ answered an https site (the header grade's redirection test), with the time it was
-    # asked: frequent checks reuse it for an hour instead of knocking on port 80 every time.
+    # asked: frequent checks reuse it for a day instead of knocking on port 80 every time.
     redirection = models.JSONField(null=True, blank=True, default=None)
     last_checked_at = models.DateTimeField(_("最近检查"), null=True, blank=True)
     last_ok = models.BooleanField(_("最近可访问"), null=True, blank=True)

@@ -46,7 +46,8 @@ def engine_settings() -> dict[str, Any]:
     }
 
 
-DEFAULT_REDIRECTION_AGE = dt.timedelta(hours=1)
+# A site's port 80 rarely changes: the daily full check asks it afresh, the hourly header grades reuse that.
+DEFAULT_REDIRECTION_AGE = dt.timedelta(days=1)
 
 
 def redirection_age() -> dt.timedelta:

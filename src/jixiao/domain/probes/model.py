@@ -231,7 +231,7 @@ class ProbeOptions:
     ``check_http_redirect`` makes an https probe also ask ``http://host/`` once, for the Observatory
     redirection test, unless ``redirection`` already says how that URL behaved: a site's port 80 rarely
     changes, so the scheduler keeps the answer for a while (as it keeps ``baseline``) and the site is asked
-    once an hour, not on every check. ``hsts_preloaded`` lists hosts known to be on the browsers' preload list;
+    once a day, not on every check. ``hsts_preloaded`` lists hosts known to be on the browsers' preload list;
     ``exposure_paths`` picks paths from the catalogue in ``exposure.py`` (``None``: all of them).
     ``now`` pins the clock for certificate expiry (tests).
     """
