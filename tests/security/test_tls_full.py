@@ -13,12 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from jixiao.orgs.models import Unit
 from jixiao.security.assets import do_create_asset
 from jixiao.security.demo import expired_certificate
 from jixiao.security.models import Asset, AssetSchedule, CheckRun, Finding
+from jixiao.security.notices import do_create_notice, do_recheck_notice, do_send_notice
 from jixiao.security.scheduling import claim_batch, interval
 from jixiao.security.tasks import run_claimed_batch
 
@@ -122,3 +124,32 @@ def test_a_second_weekly_scan_sees_the_same_findings_again(education: Unit, old_
     assert Finding.objects.filter(asset=asset).count() == len(
         {f.key for f in Finding.objects.filter(asset=asset)}
     )
+
+
+def test_a_notice_about_an_old_protocol_is_re_checked_by_the_enumeration(
+    education: Unit, old_tls: OldTlsServer, analyst: User
+) -> None:
+    asset = do_create_asset(
+        "旧协议网站", f"https://127.0.0.1:{old_tls.port}/", owner=education, acting_user=None, reason="x"
+    )
+    now = timezone.now() + dt.timedelta(seconds=1)
+    _only_tls_full_due(now)
+    claim = claim_batch(now)
+    assert claim is not None
+    run_claimed_batch(list(claim.schedule_ids), claim.group, claim.token)
+    old = Finding.objects.get(asset=asset, check_name="tls.old_protocol")
+    notice = do_create_notice(
+        education, [old], deadline=now + dt.timedelta(days=7), acting_user=analyst, reason="月度巡检"
+    )
+    do_send_notice(notice, acting_user=analyst, reason="发出通报")
+
+    # The full check alone cannot see which protocols a server accepts: the enumeration runs again.
+    outcome = do_recheck_notice(notice, acting_user=analyst, reason="复核")
+    assert outcome.still_present == [old.pk]
+    old.refresh_from_db()
+    assert (old.status, old.seen_count) == ("notified", 2)
+
+    old_tls.stop()  # no handshake at all: the enumeration has no verdict, so neither has the re-check
+    outcome = do_recheck_notice(notice, acting_user=analyst, reason="复核")
+    assert outcome.unverifiable == [old.pk]
+    assert not outcome.closed

@@ -20,7 +20,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from jixiao.audit import log as audit
-from jixiao.domain.probes import ALL_CHECKS, ProbeResult, check_of
+from jixiao.domain.probes import ALL_CHECKS, Check, ProbeResult, check_of
+from jixiao.domain.probes.tls_scan import SCAN_FINDINGS
 from jixiao.orgs.models import Unit
 from jixiao.security.choices import (
     ACTIVE_FINDING_STATUSES,
@@ -32,7 +33,10 @@ from jixiao.security.findings import Probed, do_transition_finding, record_probe
 from jixiao.security.guards import require, require_reason
 from jixiao.security.models import Asset, Finding, Notice
 from jixiao.security.notify import notify_on_commit
+from jixiao.security.scheduling import GROUP_CHECKS
 from jixiao.security.tasks import probe_assets
+
+TLS_FULL = CheckGroupChoices.TLS_FULL
 
 __all__ = [
     "RecheckOutcome",
@@ -160,23 +164,39 @@ def do_recheck_notice(notice: Notice, *, acting_user: User | None, reason: str) 
         .select_related("state", "owner")
         .order_by("pk")
     )
+    # Findings of the weekly TLS enumeration are re-checked by the enumeration: the full check cannot see them.
+    scanned = {f.asset_id for f in findings if f.check_name in SCAN_FINDINGS and f.status not in _SETTLED}
+    scan_assets = [a for a in assets if a.pk in scanned]
     started = timezone.now()
     # Outside any transaction: the probes take seconds and must not hold row locks meanwhile.
     results = asyncio.run(probe_assets(assets, CheckGroupChoices.FULL))
+    scans = asyncio.run(probe_assets(scan_assets, TLS_FULL)) if scan_assets else []
     finished = timezone.now()
     outcome = RecheckOutcome(notice)
     with transaction.atomic():
         record_probe_results(
             [
-                Probed(a, r, checks=ALL_CHECKS, group=CheckGroupChoices.FULL, finished=finished)
-                for a, r in zip(assets, results, strict=True)
+                *(
+                    Probed(a, r, checks=ALL_CHECKS, group=CheckGroupChoices.FULL, finished=finished)
+                    for a, r in zip(assets, results, strict=True)
+                ),
+                *(
+                    Probed(
+                        a, r, checks=GROUP_CHECKS[TLS_FULL], group=TLS_FULL, finished=finished, track=False
+                    )
+                    for a, r in zip(scan_assets, scans, strict=True)
+                ),
             ],
             run_started=started,
             settled_by_caller={f.pk for f in findings},
         )
         by_asset = {a.pk: r for a, r in zip(assets, results, strict=True)}
+        by_scan = {a.pk: r for a, r in zip(scan_assets, scans, strict=True)}
         for finding in Finding.objects.filter(pk__in=[f.pk for f in findings]).select_related("asset__owner"):
-            result = by_asset[finding.asset_id]
+            if finding.check_name in SCAN_FINDINGS and finding.asset_id in by_scan:
+                result = by_scan[finding.asset_id]
+            else:
+                result = by_asset[finding.asset_id]
             seen = {f.key for f in result.findings}
             if finding.status in _SETTLED:
                 continue
@@ -226,6 +246,8 @@ def do_recheck_notice(notice: Notice, *, acting_user: User | None, reason: str) 
 def _checked(finding: Finding, result: ProbeResult) -> bool:
     """Whether the probe ran the finding's check to a verdict: a timed-out exposure path, a page that could
     not be read or a cut-short probe says nothing about whether the problem is gone."""
+    if finding.check_name in SCAN_FINDINGS:
+        return Check.TLS in result.completed  # the enumeration's result, which names TLS when it finished
     check = check_of(finding.check_name)
     if check is None:
         return result.completed >= ALL_CHECKS if finding.category == "probe" else False

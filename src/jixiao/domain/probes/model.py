@@ -24,8 +24,8 @@ class Check(StrEnum):
 
 ALL_CHECKS: frozenset[Check] = frozenset(Check)
 
-# The finding names the routine TLS check gives; the weekly enumeration's own (tls.old_protocol,
-# tls.weak_cipher, tls.profile, tls.no_tls13) are not among them, so an hourly check cannot clear them.
+# The finding names the routine TLS check gives; the weekly enumeration's own (``tls_scan.SCAN_FINDINGS``)
+# are not among them, so an hourly check cannot clear them: only the enumeration's result can.
 _ROUTINE_TLS_FINDINGS = frozenset(
     {"tls.handshake", "tls.expiry", "tls.chain", "tls.hostname", "tls.protocol"}
 )

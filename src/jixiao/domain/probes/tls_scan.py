@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from jixiao.domain.probes.findings import Finding, FindingSink, Severity
-from jixiao.domain.probes.model import ProbeResult, Timings, TlsInfo
+from jixiao.domain.probes.model import Check, ProbeResult, Timings, TlsInfo
 from jixiao.domain.probes.tls import _sni
 
 # (name as OpenSSL reports it, the version to pin, whether this OpenSSL can still speak it)
@@ -257,6 +257,10 @@ async def scan_tls(
     return TlsScan(host, port, protocols, ciphers, budget.used, budget.truncated, tuple(sink.findings))
 
 
+# The finding names only the enumeration gives: a routine TLS check cannot tell whether they are gone.
+SCAN_FINDINGS = frozenset({"tls.old_protocol", "tls.weak_cipher", "tls.profile", "tls.no_tls13"})
+
+
 def _bracket(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
@@ -311,4 +315,6 @@ def as_probe_result(url: str, scan: TlsScan) -> ProbeResult:
         content=None,
         findings=scan.findings,
         error=scan.error,
+        # A scan that ran to its end is the verdict on its own findings (see SCAN_FINDINGS).
+        completed=frozenset({Check.TLS}) if scan.error is None and not scan.truncated else frozenset(),
     )
