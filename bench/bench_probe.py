@@ -180,6 +180,18 @@ async def ours_without_hidden_pass(
     return tally.counts
 
 
+async def ours_without_redirect_pass(
+    urls: Sequence[str], concurrency: int, ca_file: str | None
+) -> dict[str, int]:
+    """``ours_pass`` without asking http://host/ for https sites: what that extra request costs (``--ablate``)."""
+    from jixiao.domain.probes.model import ROUTINE_CHECKS, ProbeOptions
+
+    tally = _Tally()
+    options = ProbeOptions(checks=ROUTINE_CHECKS, ca_file=ca_file, check_http_redirect=False)
+    await _cycle(urls, concurrency, options, tally.add)
+    return tally.counts
+
+
 async def ours_steady_pass(
     urls: Sequence[str], concurrency: int, ca_file: str | None
 ) -> dict[str, int | float]:
@@ -223,6 +235,7 @@ PASSES: dict[str, Callable[[Sequence[str], int, str | None], Coroutine[Any, Any,
     "bare": bare_pass,
     "ours": ours_pass,
     "ours_no_hidden": ours_without_hidden_pass,
+    "ours_no_redirect": ours_without_redirect_pass,
     "ours_steady": ours_steady_pass,
 }
 
@@ -476,7 +489,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         write_json(spec_path, spec)
         names: tuple[str, ...] = ("bare", "ours")
         if args.ablate:
-            names += ("ours_no_hidden",)
+            names += ("ours_no_hidden", "ours_no_redirect")
         if args.steady:
             names += ("ours_steady",)
         sides: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
@@ -571,6 +584,7 @@ def report(result: dict[str, Any]) -> str:
         "bare": ("bare aiohttp GET", None),
         "ours": ("stream ROUTINE_CHECKS, first cycle", "first"),
         "ours_no_hidden": ("  same without hidden_links", "first"),
+        "ours_no_redirect": ("  same without the http→https request", "first"),
         "ours_steady": ("stream ROUTINE_CHECKS, steady state", "again"),
     }
     for side, figures in result["sides"].items():
@@ -651,7 +665,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cdio-count", type=int, default=1000)
     parser.add_argument("--cdio-workers", type=int, default=10, help="its FETCH_WORKERS (default 5)")
     parser.add_argument("--cdio-timeout", type=float, default=300.0)
-    parser.add_argument("--ablate", action="store_true", help="also time ROUTINE_CHECKS without hidden_links")
+    parser.add_argument(
+        "--ablate",
+        action="store_true",
+        help="also time the first cycle without hidden_links, and without the http→https request",
+    )
     parser.add_argument(
         "--steady",
         action="store_true",
