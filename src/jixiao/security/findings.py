@@ -24,6 +24,7 @@ from django.utils import timezone
 from jixiao.audit import log as audit
 from jixiao.domain.probes import (
     ALL_CHECKS,
+    SCAN_FINDINGS,
     Baseline,
     Check,
     FailureTracker,
@@ -351,6 +352,22 @@ def record_probe_results(
     return outcome
 
 
+def concluded(
+    finding: Finding, result: ProbeResult, asked: frozenset[Check], *, enumeration: bool = False
+) -> bool:
+    """Whether ``result``, of a probe asked for ``asked``, is a verdict on ``finding``: its check ran to
+    the end, so a finding it did not report again is gone. A timed-out exposure path, a page that could not
+    be read or a cut-short probe says nothing either way. The weekly TLS enumeration's findings are judged
+    only by an ``enumeration`` result; the engine's own trouble (``probe.*``) by a probe that did it all.
+    """
+    if finding.check_name in SCAN_FINDINGS:
+        return enumeration and Check.TLS in result.completed
+    check = check_of(finding.check_name)
+    if check is not None:
+        return check in result.completed
+    return finding.category == "probe" and asked <= result.completed
+
+
 def _gone(
     results: Sequence[Probed],
     existing: dict[tuple[int, str], Finding],
@@ -374,7 +391,6 @@ def _gone(
         if not probed.track or not result.ok:
             continue
         seen = {f.key for f in result.findings}
-        whole = probed.checks <= result.completed
         for finding in by_asset.get(probed.asset.pk, ()):
             if (
                 finding.status not in ACTIVE_FINDING_STATUSES
@@ -384,11 +400,7 @@ def _gone(
                 or finding.category == AVAILABILITY
             ):
                 continue
-            check = check_of(finding.check_name)
-            covered = (check is not None and check in result.completed) or (
-                finding.category == "probe" and whole
-            )
-            if not covered:
+            if not concluded(finding, result, probed.checks):
                 continue
             before = finding.status
             finding.status = (

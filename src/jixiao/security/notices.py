@@ -20,8 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from jixiao.audit import log as audit
-from jixiao.domain.probes import ALL_CHECKS, Check, ProbeResult, check_of
-from jixiao.domain.probes.tls_scan import SCAN_FINDINGS
+from jixiao.domain.probes import ALL_CHECKS, SCAN_FINDINGS
 from jixiao.orgs.models import Unit
 from jixiao.security.choices import (
     ACTIVE_FINDING_STATUSES,
@@ -29,7 +28,7 @@ from jixiao.security.choices import (
     FindingStatusChoices,
     NoticeStatusChoices,
 )
-from jixiao.security.findings import Probed, do_transition_finding, record_probe_results
+from jixiao.security.findings import Probed, concluded, do_transition_finding, record_probe_results
 from jixiao.security.guards import require, require_reason
 from jixiao.security.models import Asset, Finding, Notice
 from jixiao.security.notify import notify_on_commit
@@ -193,10 +192,8 @@ def do_recheck_notice(notice: Notice, *, acting_user: User | None, reason: str) 
         by_asset = {a.pk: r for a, r in zip(assets, results, strict=True)}
         by_scan = {a.pk: r for a, r in zip(scan_assets, scans, strict=True)}
         for finding in Finding.objects.filter(pk__in=[f.pk for f in findings]).select_related("asset__owner"):
-            if finding.check_name in SCAN_FINDINGS and finding.asset_id in by_scan:
-                result = by_scan[finding.asset_id]
-            else:
-                result = by_asset[finding.asset_id]
+            enumerated = finding.check_name in SCAN_FINDINGS and finding.asset_id in by_scan
+            result = by_scan[finding.asset_id] if enumerated else by_asset[finding.asset_id]
             seen = {f.key for f in result.findings}
             if finding.status in _SETTLED:
                 continue
@@ -210,7 +207,7 @@ def do_recheck_notice(notice: Notice, *, acting_user: User | None, reason: str) 
                         reason=f"复核仍存在：{reason}",
                         verb="finding.fix_rejected",
                     )
-            elif not result.ok or not _checked(finding, result):
+            elif not result.ok or not concluded(finding, result, ALL_CHECKS, enumeration=enumerated):
                 outcome.unverifiable.append(finding.pk)
             else:
                 outcome.verified.append(finding.pk)
@@ -241,17 +238,6 @@ def do_recheck_notice(notice: Notice, *, acting_user: User | None, reason: str) 
         if outcome.closed:
             notify_on_commit(f"【通报已办结】{notice.title}", f"{notice.unit} 的通报问题已全部复核整改。")
     return outcome
-
-
-def _checked(finding: Finding, result: ProbeResult) -> bool:
-    """Whether the probe ran the finding's check to a verdict: a timed-out exposure path, a page that could
-    not be read or a cut-short probe says nothing about whether the problem is gone."""
-    if finding.check_name in SCAN_FINDINGS:
-        return Check.TLS in result.completed  # the enumeration's result, which names TLS when it finished
-    check = check_of(finding.check_name)
-    if check is None:
-        return result.completed >= ALL_CHECKS if finding.category == "probe" else False
-    return check in result.completed
 
 
 def recheck_due_notices(now: dt.datetime | None = None) -> list[RecheckOutcome]:

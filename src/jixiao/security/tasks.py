@@ -31,7 +31,7 @@ from jixiao.domain.probes import (
 from jixiao.domain.probes.tls_scan import TlsScan, as_probe_result, scan_tls
 from jixiao.security.choices import CheckGroupChoices
 from jixiao.security.findings import Probed, baseline_of, record_probe_results
-from jixiao.security.models import Asset, AssetSchedule
+from jixiao.security.models import Asset, AssetSchedule, AssetState
 from jixiao.security.scheduling import GROUP_CHECKS, TRACKED_GROUPS, release
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ def redirection_age() -> dt.timedelta:
     return DEFAULT_REDIRECTION_AGE if seconds is None else dt.timedelta(seconds=float(seconds))
 
 
-def known_redirection(state: Any, group: str, now: dt.datetime) -> Redirection | None:
+def known_redirection(state: AssetState | None, group: str, now: dt.datetime) -> Redirection | None:
     """The stored redirection while it is young enough; never for a full check (a notice re-check among
     them), which must see the site as it is now."""
     if state is None or group == CheckGroupChoices.FULL:

@@ -9,6 +9,7 @@ from jixiao.domain.probes.findings import Finding, Severity, finding_key
 from jixiao.domain.probes.model import (
     ALL_CHECKS,
     ROUTINE_CHECKS,
+    SCAN_FINDINGS,
     Baseline,
     Check,
     ContentResult,
@@ -36,6 +37,7 @@ from jixiao.domain.probes.serialize import (
 __all__ = [
     "ALL_CHECKS",
     "ROUTINE_CHECKS",
+    "SCAN_FINDINGS",
     "Baseline",
     "Check",
     "ContentResult",

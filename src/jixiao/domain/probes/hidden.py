@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin
 
 from lxml import etree
 
@@ -23,6 +23,7 @@ from jixiao.domain.probes.css import (
 )
 from jixiao.domain.probes.keywords import KeywordLists
 from jixiao.domain.probes.model import HiddenLink
+from jixiao.domain.probes.urls import host_of
 
 _HIDING_PROPERTIES = frozenset(
     {
@@ -120,11 +121,7 @@ def find_hidden_links(
             target = urljoin(page_url, href)
         else:
             continue  # mailto:, javascript:, a relative path with a colon in it
-        try:
-            parts = urlsplit(target)
-            host = (parts.hostname or "").lower()
-        except ValueError:
-            continue
+        host = host_of(target)
         if not host or _is_own(host, allowed):
             continue
         text = " ".join("".join(link.itertext()).split())[:_MAX_TEXT]

@@ -237,12 +237,9 @@ async def fetch(
     asset_host: str | None = None
     asset_peer: PeerTls | None = None
     request_headers: Mapping[str, str] = headers if headers is not None else {}
-    loop = asyncio.get_running_loop()
-    total_at = loop.time() + timeouts.total
-    waiting = _HeaderWait()
+    deadline = _Deadline(asyncio.get_running_loop().time() + timeouts.total)
     try:
-        async with asyncio.timeout_at(total_at) as timeout:
-            deadline = _Deadline(timeout, total_at, waiting)
+        async with asyncio.timeout_at(deadline.total_at) as deadline.timeout:
             while True:
                 target_url = _check_url(current)
                 if isinstance(target_url, tuple):
@@ -318,8 +315,8 @@ async def fetch(
                 seen.add(target)
                 current = target
     except TimeoutError:
-        if waiting.limit is not None:
-            message = f"no response headers within {waiting.limit:g} s"
+        if deadline.waiting_for is not None:
+            message = f"no response headers within {deadline.waiting_for:g} s"
         else:
             message = f"no complete answer within {timeouts.total:g} s"
         return _finish(url, None, hops, clocks, started, asset_peer, message, ErrorKind.TIMEOUT)
@@ -347,29 +344,23 @@ def _finish(
 
 
 @dataclass(slots=True)
-class _HeaderWait:
-    """Set while a request waits for its headers under the pulled-in deadline: the limit it waits under."""
-
-    limit: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class _Deadline:
-    """The fetch's one timeout, with the two deadlines it moves between."""
+    """The fetch's one timeout and the two times it moves between; ``waiting_for`` is set (to the seconds
+    allowed) while a request waits for its headers under the pulled-in one."""
 
-    timeout: asyncio.Timeout
     total_at: float
-    waiting: _HeaderWait
+    timeout: asyncio.Timeout | None = None
+    waiting_for: float | None = None
 
     def wait_for_headers(self, seconds: float) -> None:
         headers_at = asyncio.get_running_loop().time() + seconds
-        if headers_at < self.total_at:
+        if self.timeout is not None and headers_at < self.total_at:
             self.timeout.reschedule(headers_at)
-            self.waiting.limit = seconds
+            self.waiting_for = seconds
 
     def headers_in(self) -> None:
-        if self.waiting.limit is not None:
-            self.waiting.limit = None
+        if self.timeout is not None and self.waiting_for is not None:
+            self.waiting_for = None
             self.timeout.reschedule(self.total_at)
 
 

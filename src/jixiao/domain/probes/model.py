@@ -24,13 +24,12 @@ class Check(StrEnum):
 
 ALL_CHECKS: frozenset[Check] = frozenset(Check)
 
-# The finding names the routine TLS check gives; the weekly enumeration's own (``tls_scan.SCAN_FINDINGS``)
-# are not among them, so an hourly check cannot clear them: only the enumeration's result can.
-_ROUTINE_TLS_FINDINGS = frozenset(
-    {"tls.handshake", "tls.expiry", "tls.chain", "tls.hostname", "tls.protocol"}
-)
+# The finding names only the weekly TLS enumeration gives: a routine TLS check cannot tell whether they
+# are gone, only the enumeration's own result can.
+SCAN_FINDINGS = frozenset({"tls.old_protocol", "tls.weak_cipher", "tls.profile", "tls.no_tls13"})
 _CHECK_OF_PREFIX = {
     "availability": Check.AVAILABILITY,
+    "tls": Check.TLS,
     "headers": Check.HEADERS,
     "content": Check.CONTENT,
     "hidden_link": Check.HIDDEN_LINKS,
@@ -42,8 +41,8 @@ _CHECK_OF_PREFIX = {
 def check_of(finding_check: str) -> Check | None:
     """The check whose complete run would have reported a finding of this name again, were it still there;
     ``None`` for findings no routine probe can clear (the TLS enumeration's, the engine's own trouble)."""
-    if finding_check in _ROUTINE_TLS_FINDINGS:
-        return Check.TLS
+    if finding_check in SCAN_FINDINGS:
+        return None
     return _CHECK_OF_PREFIX.get(finding_check.split(".", 1)[0])
 
 

@@ -257,10 +257,6 @@ async def scan_tls(
     return TlsScan(host, port, protocols, ciphers, budget.used, budget.truncated, tuple(sink.findings))
 
 
-# The finding names only the enumeration gives: a routine TLS check cannot tell whether they are gone.
-SCAN_FINDINGS = frozenset({"tls.old_protocol", "tls.weak_cipher", "tls.profile", "tls.no_tls13"})
-
-
 def _bracket(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
@@ -315,6 +311,6 @@ def as_probe_result(url: str, scan: TlsScan) -> ProbeResult:
         content=None,
         findings=scan.findings,
         error=scan.error,
-        # A scan that ran to its end is the verdict on its own findings (see SCAN_FINDINGS).
+        # A scan that ran to its end is the verdict on its own findings, the ones in ``model.SCAN_FINDINGS``.
         completed=frozenset({Check.TLS}) if scan.error is None and not scan.truncated else frozenset(),
     )
