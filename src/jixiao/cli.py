@@ -291,9 +291,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     from django.core.exceptions import PermissionDenied
 
+    from jixiao.orgs.actors import SYSTEM
     from jixiao.performance.actions import FormImportError
 
-    user = None
+    user: Any = SYSTEM
     if args.user:
         try:
             user = get_user_model().objects.get(username=args.user)

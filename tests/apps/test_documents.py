@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jixiao.domain.forms import read_forms
 from jixiao.domain.forms.model import FormKind, Horizon
 from jixiao.orgs.actions import do_grant_membership
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import RoleChoices
 from jixiao.orgs.models import Unit
 from jixiao.performance.documents import (
@@ -65,7 +66,7 @@ def written(security: Project, tmp_path: Path) -> dict[str, Path]:
 def shunping_viewer(demo: None) -> User:
     user = User.objects.create_user("shunping_viewer", password="pw")
     unit = Unit.objects.get(name=SHUNPING)
-    do_grant_membership(user, unit, RoleChoices.VIEWER, acting_user=None, reason="test setup")
+    do_grant_membership(user, unit, RoleChoices.VIEWER, acting_user=SYSTEM, reason="test setup")
     return user
 
 
