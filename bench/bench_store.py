@@ -95,7 +95,7 @@ def import_batches(
     pool: ProcessPoolExecutor, batches: list[list[Path]], *, keep: bool
 ) -> tuple[dict[str, Any], list[list[Any]]]:
     """Parse and store every batch; the seconds spent in each phase and, when ``keep``, the parsed forms."""
-    from jixiao.performance.actions import do_import_forms
+    from jixiao.performance.actions.imports import do_import_forms
 
     parse_s = store_s = 0.0
     created = forms_count = 0
@@ -136,7 +136,7 @@ def import_batches(
 
 
 def reimport(batches: list[list[Any]]) -> dict[str, Any]:
-    from jixiao.performance.actions import do_import_forms
+    from jixiao.performance.actions.imports import do_import_forms
 
     unchanged = changed = 0
     started = time.perf_counter()

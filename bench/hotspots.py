@@ -74,7 +74,7 @@ def store_profile(paths: Sequence[Path], top: int) -> str:
     setup_django(database)
     make_template(database, template)
     forms = [f for p in paths for f in read_forms(p)]
-    from jixiao.performance.actions import do_import_forms
+    from jixiao.performance.actions.imports import do_import_forms
 
     fresh_database(database, template)
     do_import_forms(forms[:10], acting_user=SYSTEM, reason="warm-up")

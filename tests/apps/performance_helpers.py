@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from jixiao.orgs.actors import SYSTEM, Actor
+from jixiao.performance.actions.results import do_approve_result, do_record_result, do_submit_result
 from jixiao.performance.models import Indicator, PeriodResult, Project
 from jixiao.performance.periods import Period
-from jixiao.performance.results import do_approve_result, do_record_result, do_submit_result
 
 
 def annual(project: Project, name: str) -> Indicator:

@@ -13,23 +13,23 @@ from performance_helpers import annual, approved
 from jixiao.domain.forms.model import FormDocument, FormKind, Funds, ProjectInfo
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.performance.actions import do_import_forms
-from jixiao.performance.guards import PeriodLocked
-from jixiao.performance.models import Project
-from jixiao.performance.periods import Period
-from jixiao.performance.results import (
+from jixiao.performance.actions.imports import do_import_forms
+from jixiao.performance.actions.results import (
     approved_results,
     do_lock_period,
     do_record_result,
     do_set_accumulation,
     progress,
 )
-from jixiao.performance.spending import (
+from jixiao.performance.actions.spending import (
     budget_figures,
     do_adjust_budget,
     do_record_expenditure,
     spending_summary,
 )
+from jixiao.performance.guards import PeriodLocked
+from jixiao.performance.models import Project
+from jixiao.performance.periods import Period
 
 Form = Callable[[], FormDocument]
 

@@ -14,7 +14,7 @@ from jixiao.orgs.actions import do_grant_membership
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import RoleChoices
 from jixiao.orgs.models import Unit
-from jixiao.performance.actions import do_import_forms
+from jixiao.performance.actions.imports import do_import_forms
 from jixiao.performance.models import Project
 
 Form = Callable[[], FormDocument]

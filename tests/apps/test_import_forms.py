@@ -15,7 +15,7 @@ from jixiao.domain.forms.model import FormDocument, FormKind, FormWarning, Horiz
 from jixiao.domain.targets.model import Operator, Period, TargetKind, TargetValue
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.performance.actions import FormImportError, do_import_forms
+from jixiao.performance.actions.imports import FormImportError, do_import_forms
 from jixiao.performance.models import (
     FundUse,
     ImportBatch,

@@ -14,7 +14,7 @@ from jixiao.orgs.actions import do_create_unit
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
 from jixiao.orgs.permissions import can, units_for
-from jixiao.performance.actions import do_import_forms
+from jixiao.performance.actions.imports import do_import_forms
 from jixiao.performance.models import Indicator, Project
 
 Form = Callable[[], FormDocument]

@@ -15,12 +15,12 @@ from jixiao.domain.forms.model import FormDocument, Horizon
 from jixiao.domain.targets.model import Operator, TargetKind, TargetValue
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.performance.actions import do_import_forms
-from jixiao.performance.evaluation import evaluation_indicators
+from jixiao.performance.actions.evaluation import evaluation_indicators
+from jixiao.performance.actions.imports import do_import_forms
+from jixiao.performance.actions.monitoring import build_monitoring_snapshot
+from jixiao.performance.actions.results import do_set_accumulation, do_set_indicator_weight
 from jixiao.performance.models import Indicator, PeriodResult, Project
-from jixiao.performance.monitoring import build_monitoring_snapshot
 from jixiao.performance.periods import Period
-from jixiao.performance.results import do_set_accumulation, do_set_indicator_weight
 
 Form = Callable[[], FormDocument]
 ASSETS, MONTHLY = "全市网络资产监测", "网络安全月报"

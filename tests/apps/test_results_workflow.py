@@ -17,11 +17,8 @@ from jixiao.audit.models import AuditEvent
 from jixiao.domain.forms.model import FormDocument
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.performance.actions import do_import_forms
-from jixiao.performance.guards import PeriodLocked
-from jixiao.performance.models import Evidence, PeriodResult, Project
-from jixiao.performance.periods import Period
-from jixiao.performance.results import (
+from jixiao.performance.actions.imports import do_import_forms
+from jixiao.performance.actions.results import (
     do_approve_result,
     do_attach_evidence,
     do_lock_period,
@@ -30,6 +27,9 @@ from jixiao.performance.results import (
     do_submit_result,
     do_unlock_period,
 )
+from jixiao.performance.guards import PeriodLocked
+from jixiao.performance.models import Evidence, PeriodResult, Project
+from jixiao.performance.periods import Period
 
 Form = Callable[[], FormDocument]
 ASSETS = "全市网络资产监测"

@@ -14,19 +14,19 @@ from jixiao.domain.forms.model import FormDocument, FormKind, Funds, Horizon, In
 from jixiao.domain.targets.model import Operator
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.performance.actions import do_import_forms
-from jixiao.performance.evaluation import (
+from jixiao.performance.actions.evaluation import (
     build_self_evaluation,
     do_adjust_indicator_score,
     do_finalise_evaluation,
     do_record_evaluation_line,
     do_update_evaluation,
 )
+from jixiao.performance.actions.imports import do_import_forms
+from jixiao.performance.actions.results import do_record_result, do_return_result, do_set_indicator_weight
+from jixiao.performance.actions.spending import do_adjust_budget, do_record_expenditure
 from jixiao.performance.guards import PeriodLocked
 from jixiao.performance.models import Project
 from jixiao.performance.periods import Period
-from jixiao.performance.results import do_record_result, do_return_result, do_set_indicator_weight
-from jixiao.performance.spending import do_adjust_budget, do_record_expenditure
 
 TRAINING, TIME_LIMIT, REACH, SATISFACTION = "开展网络安全培训", "处置时限", "宣传覆盖面", "满意率"
 

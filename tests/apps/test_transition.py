@@ -16,10 +16,10 @@ from jixiao.domain.forms.model import FormDocument
 from jixiao.domain.workflow import Edge, Workflow
 from jixiao.orgs.actors import SYSTEM, MissingActor
 from jixiao.orgs.models import Unit
-from jixiao.performance.actions import do_import_forms
+from jixiao.performance.actions.imports import do_import_forms
+from jixiao.performance.actions.results import do_record_result
 from jixiao.performance.models import PeriodResult
 from jixiao.performance.periods import Period
-from jixiao.performance.results import do_record_result
 
 
 class Verb(StrEnum):
@@ -57,7 +57,9 @@ FLOW = Workflow(
 def result(suzhou: Unit, security_form: Callable[[], FormDocument]) -> PeriodResult:
     project = do_import_forms([security_form()], acting_user=SYSTEM, reason="seed").created[0]
     indicator = project.indicators.get(horizon="annual", name="全市网络资产监测")
-    return do_record_result(indicator, Period.month(3), value=Decimal("120"), acting_user=SYSTEM, reason="seed")
+    return do_record_result(
+        indicator, Period.month(3), value=Decimal("120"), acting_user=SYSTEM, reason="seed"
+    )
 
 
 def test_it_moves_the_object_and_audits_one_row_with_the_verb(

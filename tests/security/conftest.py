@@ -12,7 +12,7 @@ from jixiao.orgs.actions import do_create_unit, do_grant_membership
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import RoleChoices, UnitKindChoices
 from jixiao.orgs.models import Unit
-from jixiao.security.assets import do_create_asset
+from jixiao.security.actions.assets import do_create_asset
 from jixiao.security.models import Asset
 
 

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from jixiao.audit.models import AuditEvent
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.security.assets import (
+from jixiao.security.actions.assets import (
     AssetImportError,
     do_create_asset,
     do_import_assets,

@@ -15,9 +15,9 @@ from jixiao.domain.probes import ProbeResult
 from jixiao.domain.probes import engine as engine_module
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.security.assets import do_create_asset
+from jixiao.security.actions.assets import do_create_asset
+from jixiao.security.actions.findings import Probed, record_probe_results
 from jixiao.security.choices import CheckGroupChoices
-from jixiao.security.findings import Probed, record_probe_results
 from jixiao.security.models import Asset, AssetState, Finding
 from jixiao.security.scheduling import GROUP_CHECKS
 from jixiao.security.tasks import probe_assets

@@ -16,8 +16,8 @@ from jixiao.audit.models import AuditEvent
 from jixiao.domain.probes import Baseline
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.security.assets import do_create_asset
-from jixiao.security.findings import (
+from jixiao.security.actions.assets import do_create_asset
+from jixiao.security.actions.findings import (
     Probed,
     do_mark_false_positive,
     do_reject_fix,

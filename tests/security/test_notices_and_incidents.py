@@ -19,18 +19,28 @@ from security_helpers import CountingServer
 from jixiao.audit.models import AuditEvent
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.security.advisories import do_create_warning, do_publish_warning
-from jixiao.security.assets import do_create_asset
-from jixiao.security.findings import Probed, do_report_fixed, do_start_rectifying, record_probe_results
-from jixiao.security.incidents import (
+from jixiao.security.actions.advisories import do_create_warning, do_publish_warning
+from jixiao.security.actions.assets import do_create_asset
+from jixiao.security.actions.findings import (
+    Probed,
+    do_report_fixed,
+    do_start_rectifying,
+    record_probe_results,
+)
+from jixiao.security.actions.incidents import (
     check_incident_clocks,
     do_acknowledge_incident,
     do_contain_incident,
     do_open_incident,
     do_resolve_incident,
 )
+from jixiao.security.actions.notices import (
+    do_create_notice,
+    do_recheck_notice,
+    do_send_notice,
+    recheck_due_notices,
+)
 from jixiao.security.models import Asset, Finding, SecurityWarning
-from jixiao.security.notices import do_create_notice, do_recheck_notice, do_send_notice, recheck_due_notices
 from jixiao.security.tasks import probe_assets
 
 OnCommit = Callable[..., Any]

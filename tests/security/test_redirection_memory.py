@@ -11,9 +11,9 @@ from jixiao.domain.probes import ProbeResult, Redirection, Timings
 from jixiao.domain.probes.model import Hop
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.security.assets import do_create_asset
+from jixiao.security.actions.assets import do_create_asset
+from jixiao.security.actions.findings import Probed, record_probe_results
 from jixiao.security.choices import CheckGroupChoices
-from jixiao.security.findings import Probed, record_probe_results
 from jixiao.security.models import Asset
 from jixiao.security.scheduling import GROUP_CHECKS
 from jixiao.security.tasks import options_for

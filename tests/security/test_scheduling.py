@@ -16,7 +16,7 @@ from security_helpers import CountingServer
 
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.security.assets import do_create_asset
+from jixiao.security.actions.assets import do_create_asset
 from jixiao.security.demo import DemoServers, DemoSite, register_demo_assets
 from jixiao.security.models import Asset, AssetSchedule, CheckRun, Finding
 from jixiao.security.scheduling import claim_batch, enqueue_due, interval, lease_length

@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.security.assets import do_create_asset
+from jixiao.security.actions.assets import do_create_asset
+from jixiao.security.actions.notices import do_create_notice, do_recheck_notice, do_send_notice
 from jixiao.security.demo import expired_certificate
 from jixiao.security.models import Asset, AssetSchedule, CheckRun, Finding
-from jixiao.security.notices import do_create_notice, do_recheck_notice, do_send_notice
 from jixiao.security.scheduling import claim_batch, interval
 from jixiao.security.tasks import run_claimed_batch
 

@@ -11,6 +11,22 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from django.db import transaction
 
 from jixiao.orgs.actors import SYSTEM
+from jixiao.performance.actions.evaluation import (
+    build_self_evaluation,
+    do_adjust_indicator_score,
+    do_finalise_evaluation,
+    do_record_evaluation_line,
+    do_update_evaluation,
+    evaluation_indicators,
+)
+from jixiao.performance.actions.monitoring import do_record_budget_forecast, do_record_monitoring_entry
+from jixiao.performance.actions.results import (
+    do_approve_result,
+    do_record_result,
+    do_set_accumulation,
+    do_submit_result,
+)
+from jixiao.performance.actions.spending import do_record_expenditure
 from jixiao.performance.choices import (
     AccumulationChoices,
     DeviationCategoryChoices,
@@ -20,24 +36,8 @@ from jixiao.performance.choices import (
     LikelihoodChoices,
     TargetKindChoices,
 )
-from jixiao.performance.evaluation import (
-    build_self_evaluation,
-    do_adjust_indicator_score,
-    do_finalise_evaluation,
-    do_record_evaluation_line,
-    do_update_evaluation,
-    evaluation_indicators,
-)
 from jixiao.performance.models import Evaluation, Expenditure, Indicator, PeriodResult, Project
-from jixiao.performance.monitoring import do_record_budget_forecast, do_record_monitoring_entry
 from jixiao.performance.periods import Period
-from jixiao.performance.results import (
-    do_approve_result,
-    do_record_result,
-    do_set_accumulation,
-    do_submit_result,
-)
-from jixiao.performance.spending import do_record_expenditure
 
 REASON = "演示数据（load_demo）"
 CUTOFF = 7

@@ -22,7 +22,7 @@ from jixiao.orgs.admin import (
     may_anywhere,
 )
 from jixiao.orgs.permissions import can, units_for
-from jixiao.security.assets import do_create_asset, do_update_asset
+from jixiao.security.actions.assets import do_create_asset, do_update_asset
 from jixiao.security.models import (
     Asset,
     CheckRun,

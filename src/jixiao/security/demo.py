@@ -257,7 +257,7 @@ def register_demo_assets(sites: list[DemoSite], *, reason: str = "演示网站�
     """
     from jixiao.orgs.actions import do_create_unit
     from jixiao.orgs.models import Unit
-    from jixiao.security.assets import do_create_asset, do_update_asset, normalise_url
+    from jixiao.security.actions.assets import do_create_asset, do_update_asset, normalise_url
     from jixiao.security.models import Asset
 
     owner = Unit.objects.filter(name__contains="网信").order_by("path").first()

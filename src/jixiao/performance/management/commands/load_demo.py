@@ -18,7 +18,7 @@ from jixiao.orgs.actions import do_create_unit
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import UnitKindChoices
 from jixiao.orgs.models import Unit
-from jixiao.performance.actions import FormImportError, do_import_forms
+from jixiao.performance.actions.imports import FormImportError, do_import_forms
 from jixiao.performance.demo import load_demo_activity
 
 ROOT_NAME = "财政局"

@@ -16,6 +16,8 @@ from jixiao.audit import log as audit
 from jixiao.domain.scoring.config import LightConfig, QualitativeGrade
 from jixiao.domain.scoring.lights import Light, budget_light, indicator_light, project_light
 from jixiao.orgs.actors import Actor, person
+from jixiao.performance.actions.results import Progress, progress
+from jixiao.performance.actions.spending import SpendingSummary, spending_summary
 from jixiao.performance.choices import (
     AccumulationChoices,
     DeviationCategoryChoices,
@@ -28,8 +30,6 @@ from jixiao.performance.choices import (
 )
 from jixiao.performance.guards import require
 from jixiao.performance.models import Indicator, MonitoringEntry, MonitoringRound, PeriodResult, Project
-from jixiao.performance.results import Progress, progress
-from jixiao.performance.spending import SpendingSummary, spending_summary
 
 __all__ = [
     "MonitoringRow",

@@ -22,13 +22,13 @@ from jixiao.audit import log as audit
 from jixiao.domain.probes import ALL_CHECKS, SCAN_FINDINGS
 from jixiao.orgs.actors import SYSTEM, Actor, person
 from jixiao.orgs.models import Unit
+from jixiao.security.actions.findings import Probed, concluded, do_transition_finding, record_probe_results
 from jixiao.security.choices import (
     ACTIVE_FINDING_STATUSES,
     CheckGroupChoices,
     FindingStatusChoices,
     NoticeStatusChoices,
 )
-from jixiao.security.findings import Probed, concluded, do_transition_finding, record_probe_results
 from jixiao.security.guards import require, require_reason
 from jixiao.security.models import Asset, Finding, Notice
 from jixiao.security.notify import notify_on_commit
