@@ -204,6 +204,9 @@ JIXIAO_SECURITY_ENGINE: dict[str, Any] = env_json(
 )
 JIXIAO_SECURITY_PROBE_OPTIONS: dict[str, Any] = env_json("JIXIAO_SECURITY_PROBE_OPTIONS", {})
 JIXIAO_SECURITY_REDIRECTION_SECONDS = env_float("JIXIAO_SECURITY_REDIRECTION_SECONDS", 86400.0)
+# Networks a probe never connects to unless an administrator marks the asset internal; empty means the
+# built-in list (loopback, link-local, private and reserved ranges: jixiao.domain.probes.confine.DEFAULT_DENY).
+JIXIAO_SECURITY_DENY_NETWORKS: list[str] = env_list("JIXIAO_SECURITY_DENY_NETWORKS")
 JIXIAO_SECURITY_TLS_SCAN: dict[str, Any] = env_json(
     "JIXIAO_SECURITY_TLS_SCAN", {"timeout": 5.0, "max_connections": 4, "max_handshakes": 400}
 )
