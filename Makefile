@@ -37,6 +37,7 @@ demo: migrate
 	$(PY) -m jixiao.manage load_demo $(SEEDS)
 
 # The web app, and beside it a handful of demo sites on 127.0.0.1 that the monitor checks for real.
+run: export JIXIAO_DEMO = 1
 run: demo
 	$(PY) -m jixiao.manage collectstatic --noinput >/dev/null
 	$(PY) -m jixiao.manage demo_sites --monitor & monitor=$$!; \

@@ -37,6 +37,7 @@ from _common import (
     table,
     write_json,
 )
+from jixiao.orgs.actors import SYSTEM
 
 GOAL_SECONDS = 60.0
 GOAL_FORMS = 10_000
@@ -75,7 +76,7 @@ def make_template(database: Path, template: Path) -> None:
     fresh_database(database, None)
     call_command("migrate", verbosity=0, interactive=False)
     # Units named on the forms are created under the single root unit.
-    do_create_unit(ROOT_UNIT, acting_user=None, reason="benchmark")
+    do_create_unit(ROOT_UNIT, acting_user=SYSTEM, reason="benchmark")
     connection.close()  # the last connection to close checkpoints the WAL into the main file
     shutil.copyfile(database, template)
 
@@ -94,7 +95,7 @@ def import_batches(
     pool: ProcessPoolExecutor, batches: list[list[Path]], *, keep: bool
 ) -> tuple[dict[str, Any], list[list[Any]]]:
     """Parse and store every batch; the seconds spent in each phase and, when ``keep``, the parsed forms."""
-    from jixiao.performance.actions import do_import_forms
+    from jixiao.performance.actions.imports import do_import_forms
 
     parse_s = store_s = 0.0
     created = forms_count = 0
@@ -116,7 +117,7 @@ def import_batches(
             worker_rss = max(worker_rss, rss)
         pending = submit(batches[index + 1]) if index + 1 < len(batches) else []
         t1 = time.perf_counter()
-        result = do_import_forms(forms, acting_user=None, reason="benchmark import")
+        result = do_import_forms(forms, acting_user=SYSTEM, reason="benchmark import")
         store_s += time.perf_counter() - t1
         parse_s += t1 - t0
         created += len(result.created)
@@ -135,12 +136,12 @@ def import_batches(
 
 
 def reimport(batches: list[list[Any]]) -> dict[str, Any]:
-    from jixiao.performance.actions import do_import_forms
+    from jixiao.performance.actions.imports import do_import_forms
 
     unchanged = changed = 0
     started = time.perf_counter()
     for forms in batches:
-        result = do_import_forms(forms, acting_user=None, reason="benchmark re-import")
+        result = do_import_forms(forms, acting_user=SYSTEM, reason="benchmark re-import")
         unchanged += len(result.unchanged)
         changed += len(result.created) + len(result.updated)
     return {"store": time.perf_counter() - started, "unchanged": unchanged, "changed": changed}

@@ -270,7 +270,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from django.contrib.auth import get_user_model
     from rich.progress import Progress
 
-    from jixiao.performance.actions import do_import_forms
+    from jixiao.performance.actions.imports import do_import_forms
 
     forms: list[FormDocument] = []
     errors: list[dict[str, str]] = []
@@ -291,9 +291,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     from django.core.exceptions import PermissionDenied
 
-    from jixiao.performance.actions import FormImportError
+    from jixiao.orgs.actors import SYSTEM
+    from jixiao.performance.actions.imports import FormImportError
 
-    user = None
+    user: Any = SYSTEM
     if args.user:
         try:
             user = get_user_model().objects.get(username=args.user)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sys
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+
+# pytest (and Django's own test runner) set up the test settings below.
+_TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("JIXIAO_VAR_DIR", BASE_DIR.parent.parent / "var"))
@@ -13,22 +20,77 @@ VAR_DIR = Path(os.environ.get("JIXIAO_VAR_DIR", BASE_DIR.parent.parent / "var"))
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 
+class ImproperSetting(RuntimeError):
+    """An environment variable holds a value its setting cannot take; the message names both."""
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    text = value.strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperSetting(f"{name}={value!r}: expected true/false")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperSetting(f"{name}={value!r}: expected a whole number") from None
+
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperSetting(f"{name}={value!r}: expected a number") from None
+
+
+def env_decimal(name: str, default: str) -> Decimal:
+    value = os.environ.get(name) or default
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        raise ImproperSetting(f"{name}={value!r}: expected a decimal number") from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_json(name: str, default: Any) -> Any:
+    """A structured setting (a mapping of intervals, SLA hours…) as JSON in one variable."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError as error:
+        raise ImproperSetting(f"{name}: not valid JSON ({error})") from None
+
+
 DEBUG = env_bool("JIXIAO_DEBUG", False)
-SECRET_KEY = os.environ.get("JIXIAO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and env_bool("JIXIAO_REQUIRE_SECRET", False):
-        raise RuntimeError("JIXIAO_SECRET_KEY must be set in production")
+# make run's demo runs with a known key; anything else without DEBUG needs a real one.
+DEMO = env_bool("JIXIAO_DEMO", False)
+SECRET_KEY = env_str("JIXIAO_SECRET_KEY")
+# The web server refuses to start without a key unless DEBUG or the demo is on (jixiao.checks); the
+# command-line tools sign nothing and run either way.
+SECRET_KEY_MISSING = not SECRET_KEY
+if SECRET_KEY_MISSING:
     SECRET_KEY = "insecure-development-key-change-me"
 ALLOWED_HOSTS = env_list("JIXIAO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
@@ -91,7 +153,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jixiao.sqlite3'}"),
-        conn_max_age=int(os.environ.get("JIXIAO_CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("JIXIAO_CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -137,11 +199,11 @@ USE_TZ = True
 # Over https (JIXIAO_HTTPS=1, or a request the proxy marks as https) cookies are Secure, HSTS is sent and
 # plain http is redirected; `jixiao.web.middleware` also marks cookies Secure on any request that is https.
 HTTPS = env_bool("JIXIAO_HTTPS", False)
-_proxy_header = os.environ.get("JIXIAO_PROXY_SSL_HEADER", "").strip()  # e.g. X-Forwarded-Proto
+_proxy_header = env_str("JIXIAO_PROXY_SSL_HEADER").strip()  # e.g. X-Forwarded-Proto
 if _proxy_header:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
 SECURE_SSL_REDIRECT = HTTPS
-SECURE_HSTS_SECONDS = int(os.environ.get("JIXIAO_HSTS_SECONDS", str(365 * 24 * 3600)))  # sent over https only
+SECURE_HSTS_SECONDS = env_int("JIXIAO_HSTS_SECONDS", 365 * 24 * 3600)  # sent over https only
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("JIXIAO_HSTS_SUBDOMAINS", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -150,7 +212,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HTTPS
-SESSION_COOKIE_AGE = int(os.environ.get("JIXIAO_SESSION_SECONDS", str(8 * 3600)))  # a working day
+SESSION_COOKIE_AGE = env_int("JIXIAO_SESSION_SECONDS", 8 * 3600)  # a working day
 CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from the page (hx-headers), not from the cookie
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = HTTPS
@@ -175,7 +237,7 @@ CONTENT_SECURITY_POLICY = {
 # Sign-in throttling: after this many failures (per account, and per address) each further attempt waits,
 # the wait doubling from LOGIN_DELAY_SECONDS up to LOGIN_DELAY_MAX_SECONDS.
 LOGIN_FREE_FAILURES = 5
-LOGIN_DELAY_SECONDS = int(os.environ.get("JIXIAO_LOGIN_DELAY_SECONDS", "15"))
+LOGIN_DELAY_SECONDS = env_int("JIXIAO_LOGIN_DELAY_SECONDS", 15)
 LOGIN_DELAY_MAX_SECONDS = 15 * 60
 LOGIN_FAILURE_WINDOW_SECONDS = 24 * 3600
 
@@ -191,5 +253,48 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("JIXIAO_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env_str("JIXIAO_LOG_LEVEL", "WARNING")},
 }
+
+# --- jixiao's own knobs: every one is read here from the environment (README, "Settings") -----------------
+
+# Scoped querysets evaluated without restrict(user, action) or unrestricted() raise (on in the tests).
+JIXIAO_STRICT_SCOPES = env_bool("JIXIAO_STRICT_SCOPES", False)
+
+# Performance: evidence files, the monitoring round's cut-off month.
+JIXIAO_EVIDENCE_MAX_BYTES = env_int("JIXIAO_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+JIXIAO_MONITORING_CUTOFF_MONTH = env_int("JIXIAO_MONITORING_CUTOFF_MONTH", 7)
+
+# Security monitoring: outage confirmation, schedules, leases, the probe engine, TLS enumeration.
+JIXIAO_SECURITY_FAILURE_THRESHOLD = env_int("JIXIAO_SECURITY_FAILURE_THRESHOLD", 3)
+JIXIAO_SECURITY_RECOVER_THRESHOLD = env_int("JIXIAO_SECURITY_RECOVER_THRESHOLD", 2)
+# {"key": {"availability": 60, …}, …}: seconds per schedule class and check group, over the built-in table.
+JIXIAO_SECURITY_SCHEDULES: dict[str, dict[str, float]] = env_json("JIXIAO_SECURITY_SCHEDULES", {})
+JIXIAO_SECURITY_LEASE_SECONDS = env_float("JIXIAO_SECURITY_LEASE_SECONDS", 600.0)
+JIXIAO_SECURITY_ENGINE: dict[str, Any] = env_json(
+    "JIXIAO_SECURITY_ENGINE", {"concurrency": 100, "per_host": 2}
+)
+JIXIAO_SECURITY_PROBE_OPTIONS: dict[str, Any] = env_json("JIXIAO_SECURITY_PROBE_OPTIONS", {})
+JIXIAO_SECURITY_REDIRECTION_SECONDS = env_float("JIXIAO_SECURITY_REDIRECTION_SECONDS", 86400.0)
+# Networks a probe never connects to unless an administrator marks the asset internal; empty means the
+# built-in list (loopback, link-local, private and reserved ranges: jixiao.domain.probes.confine.DEFAULT_DENY).
+JIXIAO_SECURITY_DENY_NETWORKS: list[str] = env_list("JIXIAO_SECURITY_DENY_NETWORKS")
+JIXIAO_SECURITY_TLS_SCAN: dict[str, Any] = env_json(
+    "JIXIAO_SECURITY_TLS_SCAN", {"timeout": 5.0, "max_connections": 4, "max_handshakes": 400}
+)
+
+# Incidents: SLA hours per class over the defaults (key 6 h, ordinary 24 h), escalation at this fraction.
+JIXIAO_SECURITY_SLA_HOURS: dict[str, float] = env_json("JIXIAO_SECURITY_SLA_HOURS", {})
+JIXIAO_SECURITY_ESCALATE_FRACTION = env_decimal("JIXIAO_SECURITY_ESCALATE_FRACTION", "0.8")
+
+# Notifications: apprise URLs (json://…, dingtalk://…) and the office's own e-mail recipients; each send is
+# bounded by this many seconds.
+JIXIAO_SECURITY_WEBHOOKS = env_list("JIXIAO_SECURITY_WEBHOOKS")
+JIXIAO_SECURITY_EMAILS = env_list("JIXIAO_SECURITY_EMAILS")
+JIXIAO_NOTIFY_TIMEOUT_SECONDS = env_float("JIXIAO_NOTIFY_TIMEOUT_SECONDS", 10.0)
+
+EMAIL_BACKEND = env_str("JIXIAO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("JIXIAO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("JIXIAO_EMAIL_PORT", 25)
+EMAIL_TIMEOUT = env_int("JIXIAO_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("JIXIAO_EMAIL_FROM", "jixiao@localhost")

@@ -25,6 +25,7 @@ from jixiao.domain.forms.model import (
 )
 from jixiao.domain.targets.model import Operator, TargetKind, TargetValue
 from jixiao.orgs.actions import do_create_unit, do_grant_membership
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import RoleChoices, UnitKindChoices
 from jixiao.orgs.models import Unit
 
@@ -231,23 +232,23 @@ def office_form() -> Callable[[], FormDocument]:
 @pytest.fixture
 def root(db: None) -> Unit:
     return do_create_unit(
-        "财政局", kind=UnitKindChoices.FINANCE_BUREAU, acting_user=None, reason="test setup"
+        "财政局", kind=UnitKindChoices.FINANCE_BUREAU, acting_user=SYSTEM, reason="test setup"
     )
 
 
 @pytest.fixture
 def suzhou(root: Unit) -> Unit:
-    return do_create_unit(SUZHOU, parent=root, acting_user=None, reason="test setup")
+    return do_create_unit(SUZHOU, parent=root, acting_user=SYSTEM, reason="test setup")
 
 
 @pytest.fixture
 def shunping(root: Unit) -> Unit:
-    return do_create_unit(SHUNPING, parent=root, code="224001", acting_user=None, reason="test setup")
+    return do_create_unit(SHUNPING, parent=root, code="224001", acting_user=SYSTEM, reason="test setup")
 
 
 def member(username: str, unit: Unit, role: str) -> User:
     user = User.objects.create_user(username, password="pw", is_staff=True)
-    do_grant_membership(user, unit, role, acting_user=None, reason="test setup")
+    do_grant_membership(user, unit, role, acting_user=SYSTEM, reason="test setup")
     return user
 
 

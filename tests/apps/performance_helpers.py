@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib.auth.models import User
-
+from jixiao.orgs.actors import SYSTEM, Actor
+from jixiao.performance.actions.results import do_approve_result, do_record_result, do_submit_result
 from jixiao.performance.models import Indicator, PeriodResult, Project
 from jixiao.performance.periods import Period
-from jixiao.performance.results import do_approve_result, do_record_result, do_submit_result
 
 
 def annual(project: Project, name: str) -> Indicator:
@@ -22,10 +21,10 @@ def approved(
     value: str | None = None,
     grade: str | None = None,
     narrative: str = "",
-    editor: User | None = None,
-    reviewer: User | None = None,
+    editor: Actor = SYSTEM,
+    reviewer: Actor = SYSTEM,
 ) -> PeriodResult:
-    """A result entered and submitted by ``editor``, approved by ``reviewer`` (the system when ``None``)."""
+    """A result entered and submitted by ``editor``, approved by ``reviewer`` (the system unless named)."""
     result = do_record_result(
         indicator,
         period,

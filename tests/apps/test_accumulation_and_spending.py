@@ -11,36 +11,37 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from performance_helpers import annual, approved
 
 from jixiao.domain.forms.model import FormDocument, FormKind, Funds, ProjectInfo
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.performance.actions import do_import_forms
-from jixiao.performance.guards import PeriodLocked
-from jixiao.performance.models import Project
-from jixiao.performance.periods import Period
-from jixiao.performance.results import (
+from jixiao.performance.actions.imports import do_import_forms
+from jixiao.performance.actions.results import (
     approved_results,
     do_lock_period,
     do_record_result,
     do_set_accumulation,
     progress,
 )
-from jixiao.performance.spending import (
+from jixiao.performance.actions.spending import (
     budget_figures,
     do_adjust_budget,
     do_record_expenditure,
     spending_summary,
 )
+from jixiao.performance.guards import PeriodLocked
+from jixiao.performance.models import Project
+from jixiao.performance.periods import Period
 
 Form = Callable[[], FormDocument]
 
 
 @pytest.fixture
 def project(suzhou: Unit, security_form: Form) -> Project:
-    return do_import_forms([security_form()], acting_user=None, reason="seed").created[0]
+    return do_import_forms([security_form()], acting_user=SYSTEM, reason="seed").created[0]
 
 
 @pytest.fixture
 def office(shunping: Unit, office_form: Form) -> Project:
-    return do_import_forms([office_form()], acting_user=None, reason="seed").created[0]
+    return do_import_forms([office_form()], acting_user=SYSTEM, reason="seed").created[0]
 
 
 def to_date(project: Project, name: str, month: int) -> Decimal | None:
@@ -74,7 +75,7 @@ def test_a_cumulative_indicator_reads_the_last_period_reported_by_the_cut_off(pr
 
 def test_a_per_period_indicator_adds_its_periods_and_refuses_overlaps(project: Project) -> None:
     assets = annual(project, "全市网络资产监测")
-    do_set_accumulation(assets, "per_period", acting_user=None, reason="按月新增数填报")
+    do_set_accumulation(assets, "per_period", acting_user=SYSTEM, reason="按月新增数填报")
     approved(assets, Period.month(1), value="10")
     approved(assets, Period.month(2), value="20")
     approved(assets, Period.month(3), value="5")
@@ -83,7 +84,7 @@ def test_a_per_period_indicator_adds_its_periods_and_refuses_overlaps(project: P
     assert to_date(project, "全市网络资产监测", 7) == Decimal("35")
     assert to_date(project, "全市网络资产监测", 12) == Decimal("75")
     with pytest.raises(ValidationError, match="与已填报的1月、2月、3月重叠"):
-        do_record_result(assets, Period.quarter(1), value=Decimal(35), acting_user=None)
+        do_record_result(assets, Period.quarter(1), value=Decimal(35), acting_user=SYSTEM)
 
 
 def test_a_latest_indicator_reads_its_most_recent_level(project: Project) -> None:
@@ -97,7 +98,7 @@ def test_a_latest_indicator_reads_its_most_recent_level(project: Project) -> Non
 def test_only_approved_results_count(project: Project) -> None:
     assets = annual(project, "全市网络资产监测")
     approved(assets, Period.month(3), value="30")
-    do_record_result(assets, Period.month(6), value=Decimal(70), acting_user=None)
+    do_record_result(assets, Period.month(6), value=Decimal(70), acting_user=SYSTEM)
 
     assert to_date(project, "全市网络资产监测", 7) == Decimal("30")
 
@@ -107,7 +108,7 @@ def test_the_accumulation_cannot_change_once_results_are_submitted(project: Proj
     approved(assets, Period.month(3), value="30")
 
     with pytest.raises(ValidationError, match="不能再改累计方式"):
-        do_set_accumulation(assets, "latest", acting_user=None, reason="x")
+        do_set_accumulation(assets, "latest", acting_user=SYSTEM, reason="x")
 
 
 # --- spending ----------------------------------------------------------------------------------------------
@@ -149,8 +150,8 @@ def test_the_execution_rate_is_against_the_adjusted_budget_and_counts_both_fund_
 
 
 def test_the_execution_rate_is_held_to_the_projects_own_spending_plan(office: Project) -> None:
-    do_record_expenditure(office, 2, Decimal("20000.00"), acting_user=None)
-    do_record_expenditure(office, 6, Decimal("25000.00"), acting_user=None)
+    do_record_expenditure(office, 2, Decimal("20000.00"), acting_user=SYSTEM)
+    do_record_expenditure(office, 6, Decimal("25000.00"), acting_user=SYSTEM)
 
     summary = spending_summary(office, 7)
 
@@ -161,20 +162,20 @@ def test_the_execution_rate_is_held_to_the_projects_own_spending_plan(office: Pr
 
 
 def test_payments_and_a_monthly_figure_are_not_mixed_in_one_month(project: Project) -> None:
-    do_record_expenditure(project, 3, Decimal("1000"), acting_user=None)
+    do_record_expenditure(project, 3, Decimal("1000"), acting_user=SYSTEM)
 
     with pytest.raises(ValidationError, match="月度执行数只填一次"):
-        do_record_expenditure(project, 3, Decimal("5000"), kind="monthly", acting_user=None)
-    do_record_expenditure(project, 4, Decimal("5000"), kind="monthly", acting_user=None)
+        do_record_expenditure(project, 3, Decimal("5000"), kind="monthly", acting_user=SYSTEM)
+    do_record_expenditure(project, 4, Decimal("5000"), kind="monthly", acting_user=SYSTEM)
     with pytest.raises(ValidationError, match="不再逐笔录入支付"):
-        do_record_expenditure(project, 4, Decimal("1000"), acting_user=None)
+        do_record_expenditure(project, 4, Decimal("1000"), acting_user=SYSTEM)
 
 
 def test_money_must_be_exact_to_the_cent_and_the_month_real(project: Project) -> None:
     with pytest.raises(ValidationError, match="超过两位小数"):
-        do_record_expenditure(project, 3, Decimal("10.005"), acting_user=None)
+        do_record_expenditure(project, 3, Decimal("10.005"), acting_user=SYSTEM)
     with pytest.raises(ValidationError, match="月份须为1–12"):
-        do_record_expenditure(project, 13, Decimal("10"), acting_user=None)
+        do_record_expenditure(project, 13, Decimal("10"), acting_user=SYSTEM)
 
 
 def test_spending_in_a_locked_month_is_refused_and_other_units_may_not_record(
@@ -183,7 +184,7 @@ def test_spending_in_a_locked_month_is_refused_and_other_units_may_not_record(
     do_lock_period(project, Period.quarter(1), acting_user=suzhou_reviewer, reason="一季度决算已报")
 
     with pytest.raises(PeriodLocked, match="原因：一季度决算已报"):
-        do_record_expenditure(project, 2, Decimal("10"), acting_user=None)
+        do_record_expenditure(project, 2, Decimal("10"), acting_user=SYSTEM)
     with pytest.raises(PermissionDenied):
         do_record_expenditure(project, 5, Decimal("10"), acting_user=shunping_editor)
     with pytest.raises(PermissionDenied):
@@ -201,12 +202,12 @@ def test_a_department_wide_project_counts_the_units_whole_budget(office: Project
                 funds_annual=Funds(Decimal("500000"), Decimal("500000"), None),
             )
         ],
-        acting_user=None,
+        acting_user=SYSTEM,
         reason="seed",
     ).created[0]
-    do_record_expenditure(department, 1, Decimal("40000"), description="基本支出", acting_user=None)
-    do_record_expenditure(office, 1, Decimal("10000"), acting_user=None)
-    do_adjust_budget(office, Decimal("7500"), acting_user=None, reason="追加")
+    do_record_expenditure(department, 1, Decimal("40000"), description="基本支出", acting_user=SYSTEM)
+    do_record_expenditure(office, 1, Decimal("10000"), acting_user=SYSTEM)
+    do_adjust_budget(office, Decimal("7500"), acting_user=SYSTEM, reason="追加")
 
     summary = spending_summary(department, 1)
 

@@ -11,9 +11,10 @@ from django.test import Client
 from jixiao.audit.models import AuditEvent
 from jixiao.domain.forms.model import FormDocument
 from jixiao.orgs.actions import do_grant_membership
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import RoleChoices
 from jixiao.orgs.models import Unit
-from jixiao.performance.actions import do_import_forms
+from jixiao.performance.actions.imports import do_import_forms
 from jixiao.performance.models import Project
 
 Form = Callable[[], FormDocument]
@@ -23,7 +24,7 @@ SHUNPING_PROJECT = "网络信息办公专项经费"
 
 @pytest.fixture
 def both_imported(suzhou: Unit, shunping: Unit, security_form: Form, office_form: Form) -> None:
-    do_import_forms([security_form(), office_form()], acting_user=None, reason="seed")
+    do_import_forms([security_form(), office_form()], acting_user=SYSTEM, reason="seed")
 
 
 def logged_in(client: Client, user: User) -> Client:
@@ -102,7 +103,7 @@ def test_a_unit_admin_adds_a_child_unit_through_the_audited_action(
     client: Client, suzhou: Unit, shunping: Unit
 ) -> None:
     admin_user = User.objects.create_user("suzhou_admin", is_staff=True)
-    do_grant_membership(admin_user, suzhou, RoleChoices.ADMIN, acting_user=None, reason="setup")
+    do_grant_membership(admin_user, suzhou, RoleChoices.ADMIN, acting_user=SYSTEM, reason="setup")
     client = logged_in(client, admin_user)
 
     response = client.post(

@@ -19,8 +19,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jixiao.domain.forms import read_forms
 from jixiao.domain.forms.model import FormKind, Horizon
 from jixiao.orgs.actions import do_grant_membership
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import RoleChoices
 from jixiao.orgs.models import Unit
+from jixiao.performance.actions.evaluation import build_self_evaluation
+from jixiao.performance.actions.monitoring import build_monitoring_snapshot
 from jixiao.performance.documents import (
     document_prefix,
     monitoring_table,
@@ -28,9 +31,7 @@ from jixiao.performance.documents import (
     target_form,
     write_project_documents,
 )
-from jixiao.performance.evaluation import build_self_evaluation
 from jixiao.performance.models import Evaluation, Indicator, MonitoringEntry, Project
-from jixiao.performance.monitoring import build_monitoring_snapshot
 from jixiao.reports.content import decimal_text, percent_text
 from jixiao.reports.data import DeviationCategory, Likelihood
 
@@ -65,7 +66,7 @@ def written(security: Project, tmp_path: Path) -> dict[str, Path]:
 def shunping_viewer(demo: None) -> User:
     user = User.objects.create_user("shunping_viewer", password="pw")
     unit = Unit.objects.get(name=SHUNPING)
-    do_grant_membership(user, unit, RoleChoices.VIEWER, acting_user=None, reason="test setup")
+    do_grant_membership(user, unit, RoleChoices.VIEWER, acting_user=SYSTEM, reason="test setup")
     return user
 
 

@@ -13,8 +13,9 @@ from django.contrib.contenttypes.models import ContentType
 from jixiao.audit.models import AuditEvent, AuditLogIsAppendOnly
 from jixiao.domain.forms.model import FormDocument, FormKind, FormWarning, Horizon, Indicator, Location
 from jixiao.domain.targets.model import Operator, Period, TargetKind, TargetValue
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.performance.actions import FormImportError, do_import_forms
+from jixiao.performance.actions.imports import FormImportError, do_import_forms
 from jixiao.performance.models import (
     FundUse,
     ImportBatch,
@@ -49,7 +50,7 @@ def project_events(project: Project) -> list[AuditEvent]:
 
 
 def test_it_stores_every_header_field_and_money_in_yuan(suzhou: Unit, security_form: Form) -> None:
-    result = do_import_forms([security_form()], acting_user=None, reason="seed")
+    result = do_import_forms([security_form()], acting_user=SYSTEM, reason="seed")
 
     project = Project.objects.get()
     assert result.created == [project]
@@ -72,7 +73,7 @@ def test_it_stores_every_header_field_and_money_in_yuan(suzhou: Unit, security_f
 
 
 def test_it_stores_indicators_of_both_horizons_with_typed_targets(suzhou: Unit, security_form: Form) -> None:
-    do_import_forms([security_form()], acting_user=None, reason="seed")
+    do_import_forms([security_form()], acting_user=SYSTEM, reason="seed")
 
     project = Project.objects.get()
     assert project.indicators.filter(horizon=Horizon.MEDIUM_TERM).count() == 6
@@ -92,7 +93,7 @@ def test_it_stores_indicators_of_both_horizons_with_typed_targets(suzhou: Unit, 
 
 
 def test_it_records_where_each_value_came_from(suzhou: Unit, security_form: Form) -> None:
-    do_import_forms([security_form()], acting_user=None, reason="seed")
+    do_import_forms([security_form()], acting_user=SYSTEM, reason="seed")
 
     project = Project.objects.get()
     assert project.source_file == "000_seed.txt"
@@ -104,7 +105,7 @@ def test_it_records_where_each_value_came_from(suzhou: Unit, security_form: Form
 
 
 def test_it_stores_fund_uses_spending_plan_and_descriptions(shunping: Unit, office_form: Form) -> None:
-    do_import_forms([office_form()], acting_user=None, reason="seed")
+    do_import_forms([office_form()], acting_user=SYSTEM, reason="seed")
 
     project = Project.objects.get(code="13063621HBMFX90HG2OQ7")
     assert project.unit == shunping
@@ -146,7 +147,7 @@ def test_it_stores_periods_dates_and_reader_warnings(suzhou: Unit, security_form
     )
     form.warnings.append(FormWarning("其他资金 is empty", Location("000_seed.txt", line=50)))
 
-    do_import_forms([form], acting_user=None, reason="seed")
+    do_import_forms([form], acting_user=SYSTEM, reason="seed")
 
     row = IndicatorRow.objects.get(name="项目实施期")
     assert (row.target_period_start, row.target_period_end) == (dt.date(2023, 7, 1), dt.date(2024, 1, 31))
@@ -159,11 +160,11 @@ def test_it_stores_periods_dates_and_reader_warnings(suzhou: Unit, security_form
 def test_importing_the_same_forms_twice_changes_no_rows(
     suzhou: Unit, shunping: Unit, security_form: Form, office_form: Form
 ) -> None:
-    do_import_forms([security_form(), office_form()], acting_user=None, reason="first")
+    do_import_forms([security_form(), office_form()], acting_user=SYSTEM, reason="first")
     first = table_counts()
     indicator_ids = set(IndicatorRow.objects.values_list("id", flat=True))
 
-    result = do_import_forms([security_form(), office_form()], acting_user=None, reason="second")
+    result = do_import_forms([security_form(), office_form()], acting_user=SYSTEM, reason="second")
 
     second = table_counts()
     assert result.created == []
@@ -175,8 +176,8 @@ def test_importing_the_same_forms_twice_changes_no_rows(
 
 
 def test_the_second_identical_import_is_audited_as_no_changes(suzhou: Unit, security_form: Form) -> None:
-    do_import_forms([security_form()], acting_user=None, reason="first")
-    do_import_forms([security_form()], acting_user=None, reason="second")
+    do_import_forms([security_form()], acting_user=SYSTEM, reason="first")
+    do_import_forms([security_form()], acting_user=SYSTEM, reason="second")
 
     events = project_events(Project.objects.get())
     assert [e.action for e in events] == ["project.created", "project.unchanged"]
@@ -188,7 +189,7 @@ def test_the_second_identical_import_is_audited_as_no_changes(suzhou: Unit, secu
 def test_a_changed_reimport_updates_in_place_and_audits_the_difference(
     suzhou: Unit, security_form: Form
 ) -> None:
-    do_import_forms([security_form()], acting_user=None, reason="first")
+    do_import_forms([security_form()], acting_user=SYSTEM, reason="first")
     project_id = Project.objects.get().pk
     changed = security_form()
     changed.funds_annual.total = Decimal("350000")
@@ -202,7 +203,7 @@ def test_a_changed_reimport_updates_in_place_and_audits_the_difference(
     )
     changed.indicators = [i for i in changed.indicators if i.name != "网络安全月报"]
 
-    result = do_import_forms([changed], acting_user=None, reason="revised targets")
+    result = do_import_forms([changed], acting_user=SYSTEM, reason="revised targets")
 
     project = Project.objects.get()
     assert project.pk == project_id
@@ -228,7 +229,7 @@ def test_a_changed_reimport_updates_in_place_and_audits_the_difference(
 def test_a_failing_form_leaves_the_database_exactly_as_before(
     suzhou: Unit, shunping: Unit, security_form: Form, office_form: Form
 ) -> None:
-    do_import_forms([security_form()], acting_user=None, reason="first")
+    do_import_forms([security_form()], acting_user=SYSTEM, reason="first")
     before = table_counts()
     changed = security_form()
     changed.goal_annual = "a change that must not be stored"
@@ -236,7 +237,7 @@ def test_a_failing_form_leaves_the_database_exactly_as_before(
     broken.fund_uses[1].amount = Decimal("15000.005")
 
     with pytest.raises(FormImportError) as caught:
-        do_import_forms([changed, broken], acting_user=None, reason="second")
+        do_import_forms([changed, broken], acting_user=SYSTEM, reason="second")
 
     assert table_counts() == before
     assert Project.objects.get().goal_annual.startswith("目标1：常态化开展")
@@ -250,7 +251,7 @@ def test_a_form_without_a_project_name_is_rejected_with_its_place(suzhou: Unit, 
     second.project.name = None
 
     with pytest.raises(FormImportError, match=r"000_seed.txt, form 2: project.name: .*项目名称"):
-        do_import_forms([first, second], acting_user=None, reason="seed")
+        do_import_forms([first, second], acting_user=SYSTEM, reason="seed")
 
     assert Project.objects.count() == 0
 
@@ -260,22 +261,22 @@ def test_a_float_is_rejected_rather_than_stored_inexactly(suzhou: Unit, security
     form.funds_annual.total = 300000.1  # type: ignore[assignment]
 
     with pytest.raises(FormImportError, match="not an exact decimal"):
-        do_import_forms([form], acting_user=None, reason="seed")
+        do_import_forms([form], acting_user=SYSTEM, reason="seed")
 
 
 def test_the_same_project_twice_in_one_batch_is_an_error(suzhou: Unit, security_form: Form) -> None:
     with pytest.raises(FormImportError, match=r"the same project as 000_seed\.txt, form 1"):
-        do_import_forms([security_form(), security_form()], acting_user=None, reason="seed")
+        do_import_forms([security_form(), security_form()], acting_user=SYSTEM, reason="seed")
 
 
 def test_a_project_with_a_code_is_found_by_its_code_even_when_renamed(
     shunping: Unit, office_form: Form
 ) -> None:
-    do_import_forms([office_form()], acting_user=None, reason="first")
+    do_import_forms([office_form()], acting_user=SYSTEM, reason="first")
     renamed = office_form()
     renamed.project.name = "网络信息办公专项经费（调整）"
 
-    result = do_import_forms([renamed], acting_user=None, reason="renamed")
+    result = do_import_forms([renamed], acting_user=SYSTEM, reason="renamed")
 
     project = Project.objects.get()
     assert result.updated == [project]
@@ -289,13 +290,13 @@ def test_a_project_with_a_code_is_found_by_its_code_even_when_renamed(
 def test_a_project_without_a_code_is_identified_by_unit_name_and_year(
     suzhou: Unit, shunping: Unit, security_form: Form
 ) -> None:
-    do_import_forms([security_form()], acting_user=None, reason="2023")
+    do_import_forms([security_form()], acting_user=SYSTEM, reason="2023")
     next_year = security_form()
     next_year.year = 2024
     elsewhere = security_form()
     elsewhere.project.unit = shunping.name
 
-    result = do_import_forms([next_year, elsewhere], acting_user=None, reason="more")
+    result = do_import_forms([next_year, elsewhere], acting_user=SYSTEM, reason="more")
 
     assert len(result.created) == 2
     assert Project.objects.count() == 3
@@ -312,7 +313,7 @@ def test_a_target_form_and_a_self_evaluation_of_one_project_are_kept_apart(
     evaluation = office_form()
     evaluation.kind = FormKind.SELF_EVALUATION
 
-    do_import_forms([office_form(), evaluation], acting_user=None, reason="seed")
+    do_import_forms([office_form(), evaluation], acting_user=SYSTEM, reason="seed")
 
     assert sorted(Project.objects.values_list("kind", flat=True)) == ["self_evaluation", "target"]
 
@@ -321,13 +322,13 @@ def test_a_unit_is_found_by_its_code_before_its_name(shunping: Unit, office_form
     form = office_form()
     form.project.unit = "顺平县委网信办"
 
-    do_import_forms([form], acting_user=None, reason="seed")
+    do_import_forms([form], acting_user=SYSTEM, reason="seed")
 
     assert Project.objects.get().unit == shunping
 
 
 def test_a_missing_unit_is_created_under_the_root_and_audited(root: Unit, security_form: Form) -> None:
-    do_import_forms([security_form()], acting_user=None, reason="seed")
+    do_import_forms([security_form()], acting_user=SYSTEM, reason="seed")
 
     unit = Project.objects.get().unit
     assert unit.parent == root
@@ -337,13 +338,13 @@ def test_a_missing_unit_is_created_under_the_root_and_audited(root: Unit, securi
 
 def test_without_a_root_unit_a_missing_unit_is_an_error(db: None, security_form: Form) -> None:
     with pytest.raises(FormImportError, match="no single root unit"):
-        do_import_forms([security_form()], acting_user=None, reason="seed")
+        do_import_forms([security_form()], acting_user=SYSTEM, reason="seed")
 
     assert Unit.objects.count() == 0
 
 
 def test_an_explicit_unit_overrides_the_unit_named_on_the_form(shunping: Unit, security_form: Form) -> None:
-    do_import_forms([security_form()], acting_user=None, reason="seed", unit=shunping)
+    do_import_forms([security_form()], acting_user=SYSTEM, reason="seed", unit=shunping)
 
     assert Project.objects.get().unit == shunping
     assert Unit.objects.filter(name=security_form().project.unit).count() == 0
@@ -390,15 +391,15 @@ def test_audit_rows_carry_the_actor_and_the_reason(
 
 
 def test_a_system_import_is_audited_as_the_system(suzhou: Unit, security_form: Form) -> None:
-    do_import_forms([security_form()], acting_user=None, reason="cron")
+    do_import_forms([security_form()], acting_user=SYSTEM, reason="cron")
 
     assert set(
         AuditEvent.objects.filter(action__startswith="project.").values_list("actor", "actor_label")
-    ) == {(None, "system")}
+    ) == {(None, "系统")}
 
 
 def test_audit_rows_cannot_be_changed_or_deleted(suzhou: Unit, security_form: Form) -> None:
-    do_import_forms([security_form()], acting_user=None, reason="seed")
+    do_import_forms([security_form()], acting_user=SYSTEM, reason="seed")
     event = AuditEvent.objects.get(action="project.created")
     event.reason = "rewritten"
 

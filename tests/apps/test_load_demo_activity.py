@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 
+from jixiao.performance.actions.monitoring import build_monitoring_snapshot
 from jixiao.performance.models import (
     BudgetAdjustment,
     Evaluation,
@@ -19,7 +20,6 @@ from jixiao.performance.models import (
     PeriodResult,
     Project,
 )
-from jixiao.performance.monitoring import build_monitoring_snapshot
 
 MODELS = (
     Expenditure,

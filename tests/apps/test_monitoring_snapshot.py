@@ -14,17 +14,18 @@ from performance_helpers import annual, approved
 
 from jixiao.domain.forms.model import FormDocument
 from jixiao.domain.scoring.config import QualitativeGrade
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.performance.actions import do_import_forms
-from jixiao.performance.models import MonitoringEntry, MonitoringRound, Project
-from jixiao.performance.monitoring import (
+from jixiao.performance.actions.imports import do_import_forms
+from jixiao.performance.actions.monitoring import (
     build_monitoring_snapshot,
     do_record_budget_forecast,
     do_record_monitoring_entry,
 )
+from jixiao.performance.actions.results import do_record_result, do_submit_result
+from jixiao.performance.actions.spending import do_record_expenditure
+from jixiao.performance.models import MonitoringEntry, MonitoringRound, Project
 from jixiao.performance.periods import Period
-from jixiao.performance.results import do_record_result, do_submit_result
-from jixiao.performance.spending import do_record_expenditure
 
 Form = Callable[[], FormDocument]
 
@@ -32,16 +33,16 @@ Form = Callable[[], FormDocument]
 @pytest.fixture
 def project(suzhou: Unit, security_form: Form) -> Project:
     """Seed 000's 网络安全 project with 1–7月 activity whose figures are worked out by hand below."""
-    project = do_import_forms([security_form()], acting_user=None, reason="seed").created[0]
+    project = do_import_forms([security_form()], acting_user=SYSTEM, reason="seed").created[0]
     for month in range(1, 8):
-        do_record_expenditure(project, month, Decimal("21000"), acting_user=None)  # 147000 in all
-    do_record_expenditure(project, 9, Decimal("50000"), acting_user=None)  # after the cut-off
+        do_record_expenditure(project, month, Decimal("21000"), acting_user=SYSTEM)  # 147000 in all
+    do_record_expenditure(project, 9, Decimal("50000"), acting_user=SYSTEM)  # after the cut-off
     approved(annual(project, "全市网络资产监测"), Period.month(7), value="50")
     do_submit_result(
         do_record_result(
-            annual(project, "全市网络资产监测"), Period.quarter(2), value=Decimal(45), acting_user=None
+            annual(project, "全市网络资产监测"), Period.quarter(2), value=Decimal(45), acting_user=SYSTEM
         ),
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     approved(annual(project, "网络安全月报"), Period.month(6), value="1")
     approved(
@@ -108,12 +109,12 @@ def test_what_people_enter_replaces_the_projection_and_is_shown_beside_the_figur
         deviation_reason="两名监测人员借调",
         likelihood="impossible",
         corrective_measures="9月起由网络安全科协助巡检",
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     do_record_monitoring_entry(
-        annual(project, "经费支出合规性"), 7, forecast_grade="达成", likelihood="possible", acting_user=None
+        annual(project, "经费支出合规性"), 7, forecast_grade="达成", likelihood="possible", acting_user=SYSTEM
     )
-    do_record_budget_forecast(project, 7, Decimal("290000"), note="合同尾款11月支付", acting_user=None)
+    do_record_budget_forecast(project, 7, Decimal("290000"), note="合同尾款11月支付", acting_user=SYSTEM)
 
     snapshot = build_monitoring_snapshot(project)
 
@@ -149,9 +150,9 @@ def test_completely_impossible_needs_corrective_measures_in_the_action_and_in_th
     assets = annual(project, "全市网络资产监测")
 
     with pytest.raises(ValidationError, match="须填写纠偏措施"):
-        do_record_monitoring_entry(assets, 7, likelihood="impossible", acting_user=None)
+        do_record_monitoring_entry(assets, 7, likelihood="impossible", acting_user=SYSTEM)
     with pytest.raises(ValidationError, match="须选择类别"):
-        do_record_monitoring_entry(assets, 7, deviation_reason="经费晚到", acting_user=None)
+        do_record_monitoring_entry(assets, 7, deviation_reason="经费晚到", acting_user=SYSTEM)
     round_ = MonitoringRound.objects.create(project=project, cutoff_month=7)
     with pytest.raises(IntegrityError), transaction.atomic():
         MonitoringEntry.objects.create(round=round_, indicator=assets, likelihood="impossible")
@@ -161,7 +162,7 @@ def test_another_unit_cannot_enter_or_see_monitoring_entries(
     project: Project, shunping_editor: User, suzhou_viewer: User
 ) -> None:
     assets = annual(project, "全市网络资产监测")
-    do_record_monitoring_entry(assets, 7, likelihood="certain", acting_user=None)
+    do_record_monitoring_entry(assets, 7, likelihood="certain", acting_user=SYSTEM)
 
     with pytest.raises(PermissionDenied):
         do_record_monitoring_entry(assets, 7, likelihood="possible", acting_user=shunping_editor)

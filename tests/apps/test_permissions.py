@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied
 from jixiao.audit.models import AuditEvent
 from jixiao.domain.forms.model import FormDocument
 from jixiao.orgs.actions import do_create_unit
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
 from jixiao.orgs.permissions import can, units_for
-from jixiao.performance.actions import do_import_forms
+from jixiao.performance.actions.imports import do_import_forms
 from jixiao.performance.models import Indicator, Project
 
 Form = Callable[[], FormDocument]
@@ -21,7 +22,7 @@ Form = Callable[[], FormDocument]
 
 @pytest.fixture
 def both_imported(suzhou: Unit, shunping: Unit, security_form: Form, office_form: Form) -> None:
-    do_import_forms([security_form(), office_form()], acting_user=None, reason="seed")
+    do_import_forms([security_form(), office_form()], acting_user=SYSTEM, reason="seed")
 
 
 @pytest.mark.usefixtures("both_imported")
@@ -60,7 +61,7 @@ def test_a_viewer_may_not_change_and_an_inactive_user_may_not_view(suzhou_viewer
 def test_a_role_counts_on_the_whole_subtree_but_not_upwards(
     suzhou: Unit, root: Unit, suzhou_editor: User
 ) -> None:
-    division = do_create_unit("网络安全科", parent=suzhou, acting_user=None, reason="setup")
+    division = do_create_unit("网络安全科", parent=suzhou, acting_user=SYSTEM, reason="setup")
 
     assert set(units_for(suzhou_editor, "change")) == {suzhou, division}
     assert can(suzhou_editor, "change", division)
@@ -70,7 +71,7 @@ def test_a_role_counts_on_the_whole_subtree_but_not_upwards(
 def test_the_audit_log_is_scoped_like_the_data(
     suzhou: Unit, shunping: Unit, suzhou_viewer: User, security_form: Form, office_form: Form
 ) -> None:
-    do_import_forms([security_form(), office_form()], acting_user=None, reason="seed")
+    do_import_forms([security_form(), office_form()], acting_user=SYSTEM, reason="seed")
 
     visible = AuditEvent.objects.restrict(suzhou_viewer, "view")
     assert {e.unit for e in visible} == {suzhou}
@@ -105,7 +106,7 @@ def test_a_viewer_may_not_import(suzhou: Unit, suzhou_viewer: User, security_for
 def test_a_project_code_cannot_pull_another_offices_project_across(
     suzhou: Unit, shunping: Unit, suzhou_editor: User, office_form: Form
 ) -> None:
-    do_import_forms([office_form()], acting_user=None, reason="seed")
+    do_import_forms([office_form()], acting_user=SYSTEM, reason="seed")
 
     with pytest.raises(PermissionDenied):
         do_import_forms([office_form()], acting_user=suzhou_editor, reason="takeover", unit=suzhou)

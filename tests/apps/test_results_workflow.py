@@ -15,12 +15,10 @@ from performance_helpers import annual, approved
 
 from jixiao.audit.models import AuditEvent
 from jixiao.domain.forms.model import FormDocument
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.performance.actions import do_import_forms
-from jixiao.performance.guards import PeriodLocked
-from jixiao.performance.models import Evidence, PeriodResult, Project
-from jixiao.performance.periods import Period
-from jixiao.performance.results import (
+from jixiao.performance.actions.imports import do_import_forms
+from jixiao.performance.actions.results import (
     do_approve_result,
     do_attach_evidence,
     do_lock_period,
@@ -29,6 +27,9 @@ from jixiao.performance.results import (
     do_submit_result,
     do_unlock_period,
 )
+from jixiao.performance.guards import PeriodLocked
+from jixiao.performance.models import Evidence, PeriodResult, Project
+from jixiao.performance.periods import Period
 
 Form = Callable[[], FormDocument]
 ASSETS = "全市网络资产监测"
@@ -36,7 +37,7 @@ ASSETS = "全市网络资产监测"
 
 @pytest.fixture
 def project(suzhou: Unit, security_form: Form) -> Project:
-    return do_import_forms([security_form()], acting_user=None, reason="seed").created[0]
+    return do_import_forms([security_form()], acting_user=SYSTEM, reason="seed").created[0]
 
 
 def enter(project: Project, editor: User, value: str = "40", month: int = 3) -> PeriodResult:
@@ -82,7 +83,7 @@ def test_an_editor_may_not_approve_or_return(project: Project, suzhou_editor: Us
     other_editor = User.objects.create_user("other_editor")
     from jixiao.orgs.actions import do_grant_membership
 
-    do_grant_membership(other_editor, project.unit, "editor", acting_user=None, reason="test")
+    do_grant_membership(other_editor, project.unit, "editor", acting_user=SYSTEM, reason="test")
 
     with pytest.raises(PermissionDenied):
         do_approve_result(result, acting_user=other_editor)

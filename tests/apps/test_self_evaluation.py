@@ -12,20 +12,21 @@ from performance_helpers import annual, approved
 from conftest import SUZHOU, qualitative, quantitative
 from jixiao.domain.forms.model import FormDocument, FormKind, Funds, Horizon, Indicator, ProjectInfo
 from jixiao.domain.targets.model import Operator
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.performance.actions import do_import_forms
-from jixiao.performance.evaluation import (
+from jixiao.performance.actions.evaluation import (
     build_self_evaluation,
     do_adjust_indicator_score,
     do_finalise_evaluation,
     do_record_evaluation_line,
     do_update_evaluation,
 )
+from jixiao.performance.actions.imports import do_import_forms
+from jixiao.performance.actions.results import do_record_result, do_return_result, do_set_indicator_weight
+from jixiao.performance.actions.spending import do_adjust_budget, do_record_expenditure
 from jixiao.performance.guards import PeriodLocked
 from jixiao.performance.models import Project
 from jixiao.performance.periods import Period
-from jixiao.performance.results import do_record_result, do_return_result, do_set_indicator_weight
-from jixiao.performance.spending import do_adjust_budget, do_record_expenditure
 
 TRAINING, TIME_LIMIT, REACH, SATISFACTION = "开展网络安全培训", "处置时限", "宣传覆盖面", "满意率"
 
@@ -54,17 +55,17 @@ def small_form() -> FormDocument:
 @pytest.fixture
 def project(suzhou: Unit) -> Project:
     """Weights: 培训 30 (set by a person), 时限 the rest of 产出 (20), 覆盖面 30, 满意率 10, budget 10."""
-    project = do_import_forms([small_form()], acting_user=None, reason="seed").created[0]
-    do_set_indicator_weight(annual(project, TRAINING), Decimal("30"), acting_user=None, reason="重点指标")
-    do_adjust_budget(project, Decimal("-20000"), acting_user=None, reason="压减")  # A = 180000
+    project = do_import_forms([small_form()], acting_user=SYSTEM, reason="seed").created[0]
+    do_set_indicator_weight(annual(project, TRAINING), Decimal("30"), acting_user=SYSTEM, reason="重点指标")
+    do_adjust_budget(project, Decimal("-20000"), acting_user=SYSTEM, reason="压减")  # A = 180000
     for month in range(1, 10):
-        do_record_expenditure(project, month, Decimal("19000"), acting_user=None)  # B = 171000
+        do_record_expenditure(project, month, Decimal("19000"), acting_user=SYSTEM)  # B = 171000
     approved(annual(project, TRAINING), Period.month(6), value="5")
     approved(annual(project, TRAINING), Period.year(), value="8")
     approved(annual(project, TIME_LIMIT), Period.year(), value="9")
     approved(annual(project, REACH), Period.year(), grade="部分达成并具有一定效果", narrative="覆盖面扩大")
     approved(annual(project, SATISFACTION), Period.month(12), value="97")
-    do_record_evaluation_line(annual(project, REACH), proposed_score=Decimal("22.00"), acting_user=None)
+    do_record_evaluation_line(annual(project, REACH), proposed_score=Decimal("22.00"), acting_user=SYSTEM)
     return project
 
 
@@ -95,9 +96,9 @@ def test_the_total_is_the_hand_computed_one_from_the_stored_records(project: Pro
 
 
 def test_a_missing_year_value_cannot_be_scored_and_leaves_no_grade(suzhou: Unit) -> None:
-    project = do_import_forms([small_form()], acting_user=None, reason="seed").created[0]
+    project = do_import_forms([small_form()], acting_user=SYSTEM, reason="seed").created[0]
     do_record_result(
-        annual(project, TRAINING), Period.year(), value=Decimal(9), acting_user=None
+        annual(project, TRAINING), Period.year(), value=Decimal(9), acting_user=SYSTEM
     )  # not approved
 
     evaluation = build_self_evaluation(project)
@@ -114,7 +115,7 @@ def test_a_reviewer_may_lower_an_over_achieving_score_with_a_logged_reason(
     with pytest.raises(ValidationError, match="没有超额完成"):
         do_adjust_indicator_score(training, Decimal("20"), acting_user=suzhou_reviewer, reason="偏低")
     # 14 次 ≥ 130 % of 10: over-achieved; the rule gives the full 30.
-    do_return_result(training.results.get(period_kind="year"), acting_user=None, reason="更正")
+    do_return_result(training.results.get(period_kind="year"), acting_user=SYSTEM, reason="更正")
     approved(training, Period.year(), value="14")
 
     with pytest.raises(PermissionDenied):
@@ -165,7 +166,9 @@ def test_finalising_names_what_is_missing_then_keeps_the_figures_and_locks_the_y
     assert evaluation.scores["indicators"][0]["score"] == "24"
     assert evaluation.scores["budget"]["score"] == "9.5"
     with pytest.raises(PeriodLocked, match=r"全年已锁定.*原因：绩效自评已定稿"):
-        do_record_result(annual(project, SATISFACTION), Period.month(11), value=Decimal(99), acting_user=None)
+        do_record_result(
+            annual(project, SATISFACTION), Period.month(11), value=Decimal(99), acting_user=SYSTEM
+        )
     with pytest.raises(ValidationError, match=r"已于.*定稿"):
         do_update_evaluation(project, conclusion="改", acting_user=suzhou_editor)
 
@@ -190,10 +193,10 @@ def test_a_department_wide_evaluation_scores_the_units_whole_budget(project: Pro
                 ],
             )
         ],
-        acting_user=None,
+        acting_user=SYSTEM,
         reason="seed",
     ).created[0]
-    do_record_expenditure(department, 12, Decimal("729000"), description="基本支出", acting_user=None)
+    do_record_expenditure(department, 12, Decimal("729000"), description="基本支出", acting_user=SYSTEM)
 
     evaluation = build_self_evaluation(department)
 

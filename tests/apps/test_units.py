@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied
 
 from jixiao.audit.models import AuditEvent
 from jixiao.orgs.actions import do_create_unit, do_grant_membership, do_move_unit, do_revoke_membership
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import RoleChoices
 from jixiao.orgs.models import Membership, Unit
 
 
 def test_it_gives_a_new_unit_a_path_of_its_ancestors(root: Unit, suzhou: Unit) -> None:
-    division = do_create_unit("网络安全科", parent=suzhou, acting_user=None, reason="setup")
+    division = do_create_unit("网络安全科", parent=suzhou, acting_user=SYSTEM, reason="setup")
 
     assert root.path == f"/{root.pk}/"
     assert division.path == f"/{root.pk}/{suzhou.pk}/{division.pk}/"
@@ -25,10 +26,10 @@ def test_it_gives_a_new_unit_a_path_of_its_ancestors(root: Unit, suzhou: Unit) -
 def test_moving_a_unit_rewrites_the_paths_of_its_whole_subtree(
     root: Unit, suzhou: Unit, shunping: Unit
 ) -> None:
-    division = do_create_unit("网络安全科", parent=suzhou, acting_user=None, reason="setup")
-    team = do_create_unit("应急组", parent=division, acting_user=None, reason="setup")
+    division = do_create_unit("网络安全科", parent=suzhou, acting_user=SYSTEM, reason="setup")
+    team = do_create_unit("应急组", parent=division, acting_user=SYSTEM, reason="setup")
 
-    do_move_unit(division, new_parent=shunping, acting_user=None, reason="reorganisation")
+    do_move_unit(division, new_parent=shunping, acting_user=SYSTEM, reason="reorganisation")
 
     team.refresh_from_db()
     assert team.path == f"/{root.pk}/{shunping.pk}/{division.pk}/{team.pk}/"
@@ -39,10 +40,10 @@ def test_moving_a_unit_rewrites_the_paths_of_its_whole_subtree(
 
 
 def test_a_unit_cannot_move_under_its_own_subtree(root: Unit, suzhou: Unit) -> None:
-    division = do_create_unit("网络安全科", parent=suzhou, acting_user=None, reason="setup")
+    division = do_create_unit("网络安全科", parent=suzhou, acting_user=SYSTEM, reason="setup")
 
-    with pytest.raises(Exception, match="under itself"):
-        do_move_unit(suzhou, new_parent=division, acting_user=None, reason="loop")
+    with pytest.raises(Exception, match="它自己或它的下级单位"):
+        do_move_unit(suzhou, new_parent=division, acting_user=SYSTEM, reason="loop")
 
 
 def test_only_a_superuser_may_create_a_root_unit(db: None, superuser: User, outsider: User) -> None:
@@ -60,7 +61,7 @@ def test_a_unit_admin_may_create_below_but_an_editor_may_not(suzhou: Unit, suzho
         do_create_unit("网络安全科", parent=suzhou, acting_user=suzhou_editor, reason="try")
 
     admin = User.objects.create_user("suzhou_admin")
-    do_grant_membership(admin, suzhou, RoleChoices.ADMIN, acting_user=None, reason="setup")
+    do_grant_membership(admin, suzhou, RoleChoices.ADMIN, acting_user=SYSTEM, reason="setup")
 
     assert do_create_unit("网络安全科", parent=suzhou, acting_user=admin, reason="setup").parent == suzhou
 

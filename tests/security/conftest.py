@@ -9,15 +9,16 @@ from django.contrib.auth.models import User
 from security_helpers import CountingServer
 
 from jixiao.orgs.actions import do_create_unit, do_grant_membership
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import RoleChoices, UnitKindChoices
 from jixiao.orgs.models import Unit
-from jixiao.security.assets import do_create_asset
+from jixiao.security.actions.assets import do_create_asset
 from jixiao.security.models import Asset
 
 
 def member(username: str, unit: Unit, role: str) -> User:
     user = User.objects.create_user(username, password="pw", is_staff=True)
-    do_grant_membership(user, unit, role, acting_user=None, reason="test setup")
+    do_grant_membership(user, unit, role, acting_user=SYSTEM, reason="test setup")
     return user
 
 
@@ -25,23 +26,23 @@ def member(username: str, unit: Unit, role: str) -> User:
 def office(db: None) -> Unit:
     """The cyberspace affairs office: it monitors, notifies and warns the units below it."""
     return do_create_unit(
-        "市委网信办", kind=UnitKindChoices.DEPARTMENT, acting_user=None, reason="test setup"
+        "市委网信办", kind=UnitKindChoices.DEPARTMENT, acting_user=SYSTEM, reason="test setup"
     )
 
 
 @pytest.fixture
 def education(office: Unit) -> Unit:
-    return do_create_unit("市教育局", parent=office, code="EDU01", acting_user=None, reason="test setup")
+    return do_create_unit("市教育局", parent=office, code="EDU01", acting_user=SYSTEM, reason="test setup")
 
 
 @pytest.fixture
 def health(office: Unit) -> Unit:
-    return do_create_unit("市卫健委", parent=office, code="HLT01", acting_user=None, reason="test setup")
+    return do_create_unit("市卫健委", parent=office, code="HLT01", acting_user=SYSTEM, reason="test setup")
 
 
 @pytest.fixture
 def school(education: Unit) -> Unit:
-    return do_create_unit("第一中学", parent=education, acting_user=None, reason="test setup")
+    return do_create_unit("第一中学", parent=education, acting_user=SYSTEM, reason="test setup")
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def edu_site(education: Unit) -> Asset:
         owner=education,
         importance="key",
         contact_email="edu@example.test",
-        acting_user=None,
+        acting_user=SYSTEM,
         reason="test setup",
     )
 

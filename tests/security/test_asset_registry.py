@@ -14,8 +14,9 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook
 
 from jixiao.audit.models import AuditEvent
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.security.assets import (
+from jixiao.security.actions.assets import (
     AssetImportError,
     do_create_asset,
     do_import_assets,
@@ -81,7 +82,7 @@ def test_it_imports_forty_thousand_rows_in_one_transaction_well_under_a_minute(
     path = write_csv(tmp_path / "assets.csv", rows)
 
     started = time.perf_counter()
-    result = do_import_assets(path, acting_user=None, reason="年度资产台账")
+    result = do_import_assets(path, acting_user=SYSTEM, reason="年度资产台账")
     elapsed = time.perf_counter() - started
 
     assert (result.created, result.updated, result.unchanged) == (40_000, 0, 0)
@@ -97,18 +98,18 @@ def test_it_imports_forty_thousand_rows_in_one_transaction_well_under_a_minute(
     assert sample.extra_urls == ["school10.edu.test", "http://old10.edu.test/"]
     assert sample.tags == ["学校", "门户"]
 
-    again = do_import_assets(path, acting_user=None, reason="重复导入")
+    again = do_import_assets(path, acting_user=SYSTEM, reason="重复导入")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 40_000)
     assert Asset.objects.count() == 40_000
 
 
 def test_a_reimport_updates_changed_rows_in_place_by_url(education: Unit, tmp_path: Path) -> None:
-    do_import_assets(write_csv(tmp_path / "a.csv", [row(1), row(2)]), acting_user=None, reason="first")
+    do_import_assets(write_csv(tmp_path / "a.csv", [row(1), row(2)]), acting_user=SYSTEM, reason="first")
     first = Asset.objects.get(url="https://school1.edu.test/")
 
     changed = row(1, 联系人="李老师", 网址="HTTPS://SCHOOL1.EDU.TEST")
     result = do_import_assets(
-        write_csv(tmp_path / "b.csv", [changed, row(2)]), acting_user=None, reason="fix"
+        write_csv(tmp_path / "b.csv", [changed, row(2)]), acting_user=SYSTEM, reason="fix"
     )
 
     assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
@@ -128,7 +129,7 @@ def test_one_bad_row_stores_nothing_and_every_error_says_where(education: Unit, 
     path = write_csv(tmp_path / "bad.csv", rows)
 
     with pytest.raises(AssetImportError) as caught:
-        do_import_assets(path, acting_user=None, reason="bad file")
+        do_import_assets(path, acting_user=SYSTEM, reason="bad file")
 
     found = {(e.row, e.column, e.message) for e in caught.value.errors}
     assert (5, "D（网址）", "only http and https URLs can be monitored, not ftp:") in found
@@ -155,20 +156,20 @@ def test_it_reads_xlsx_sheets_and_names_the_sheet_of_an_error(education: Unit, t
     book.save(path)
 
     with pytest.raises(AssetImportError) as caught:
-        do_import_assets(path, acting_user=None, reason="xlsx")
+        do_import_assets(path, acting_user=SYSTEM, reason="xlsx")
     [error] = caught.value.errors
     assert (error.sheet, error.row, error.column) == ("其他", 2, "C（主办单位）")
 
     second.delete_rows(2)
     book.save(path)
-    do_import_assets(path, acting_user=None, reason="xlsx")
+    do_import_assets(path, acting_user=SYSTEM, reason="xlsx")
     assert Asset.objects.get().contact_phone == "5571234567"
 
 
 def test_a_header_without_the_url_column_is_refused(education: Unit, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "h.csv", [["a", "EDU01"]], header=["名称", "主办单位"])
     with pytest.raises(AssetImportError, match="the header row lacks 网址"):
-        do_import_assets(path, acting_user=None, reason="x")
+        do_import_assets(path, acting_user=SYSTEM, reason="x")
 
 
 def test_a_person_may_import_only_into_units_they_can_change(
@@ -185,21 +186,23 @@ def test_a_person_may_import_only_into_units_they_can_change(
 
 def test_an_export_imports_back_unchanged(education: Unit, health: Unit, tmp_path: Path) -> None:
     rows = [row(n, owner="EDU01" if n % 2 else "HLT01") for n in range(20)]
-    do_import_assets(write_csv(tmp_path / "in.csv", rows), acting_user=None, reason="x")
+    do_import_assets(write_csv(tmp_path / "in.csv", rows), acting_user=SYSTEM, reason="x")
     Asset.objects.filter(url="https://school3.edu.test/").update(active=False)
 
     for name in ("out.csv", "out.xlsx"):
-        assert export_assets(tmp_path / name, acting_user=None) == 20
-        result = do_import_assets(tmp_path / name, acting_user=None, reason="round trip")
+        assert export_assets(tmp_path / name, acting_user=SYSTEM) == 20
+        result = do_import_assets(tmp_path / name, acting_user=SYSTEM, reason="round trip")
         assert (result.created, result.updated, result.unchanged) == (0, 0, 20)
 
 
 def test_assets_are_scoped_to_the_owner_units_subtree(
     education: Unit, school: Unit, health: Unit, education_editor: User, health_editor: User, outsider: User
 ) -> None:
-    mine = do_create_asset("教育局网站", "https://edu.test/", owner=education, acting_user=None, reason="x")
-    below = do_create_asset("一中网站", "https://school.test/", owner=school, acting_user=None, reason="x")
-    other = do_create_asset("卫健委网站", "https://health.test/", owner=health, acting_user=None, reason="x")
+    mine = do_create_asset("教育局网站", "https://edu.test/", owner=education, acting_user=SYSTEM, reason="x")
+    below = do_create_asset("一中网站", "https://school.test/", owner=school, acting_user=SYSTEM, reason="x")
+    other = do_create_asset(
+        "卫健委网站", "https://health.test/", owner=health, acting_user=SYSTEM, reason="x"
+    )
 
     assert set(Asset.objects.restrict(education_editor, "view")) == {mine, below}
     assert set(Asset.objects.restrict(health_editor, "change")) == {other}

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from jixiao.domain.probes import ProbeResult
 from jixiao.domain.probes import engine as engine_module
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.security.assets import do_create_asset
+from jixiao.security.actions.assets import do_create_asset
+from jixiao.security.actions.findings import Probed, record_probe_results
 from jixiao.security.choices import CheckGroupChoices
-from jixiao.security.findings import Probed, record_probe_results
 from jixiao.security.models import Asset, AssetState, Finding
 from jixiao.security.scheduling import GROUP_CHECKS
 from jixiao.security.tasks import probe_assets
@@ -79,7 +80,7 @@ def content_check(asset_pk: int) -> ProbeResult:
 def test_a_second_check_of_an_unchanged_site_reuses_the_stored_analysis(
     education: Unit, site: str, parses: list[str]
 ) -> None:
-    asset = do_create_asset("教育局门户网站", site, owner=education, acting_user=None, reason="test")
+    asset = do_create_asset("教育局门户网站", site, owner=education, acting_user=SYSTEM, reason="test")
     first = content_check(asset.pk)
     assert first.content is not None
     assert not first.content.reused
@@ -103,7 +104,7 @@ def test_a_second_check_of_an_unchanged_site_reuses_the_stored_analysis(
 def test_a_stored_analysis_that_cannot_be_read_means_a_full_parse(
     education: Unit, site: str, parses: list[str]
 ) -> None:
-    asset = do_create_asset("教育局门户网站", site, owner=education, acting_user=None, reason="test")
+    asset = do_create_asset("教育局门户网站", site, owner=education, acting_user=SYSTEM, reason="test")
     content_check(asset.pk)
     AssetState.objects.filter(asset=asset).update(baseline_analysis={"rules": "x"})
     second = content_check(asset.pk)

@@ -8,7 +8,7 @@ from security_helpers import GIT, NO_CSP, result
 
 from jixiao.audit.models import AuditEvent
 from jixiao.domain.probes import ALL_CHECKS, Check, Severity
-from jixiao.security.findings import Probed, record_probe_results
+from jixiao.security.actions.findings import Probed, record_probe_results
 from jixiao.security.models import Asset, Finding
 
 ROUTINE = frozenset({Check.AVAILABILITY, Check.TLS, Check.HEADERS})

@@ -14,9 +14,10 @@ from security_helpers import DOWN, GIT, NO_CSP, result
 
 from jixiao.audit.models import AuditEvent
 from jixiao.domain.probes import Baseline
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.security.assets import do_create_asset
-from jixiao.security.findings import (
+from jixiao.security.actions.assets import do_create_asset
+from jixiao.security.actions.findings import (
     Probed,
     do_mark_false_positive,
     do_reject_fix,
@@ -85,7 +86,7 @@ def test_an_outage_opens_only_after_three_failures_in_a_row_and_closes_after_two
 def test_a_fixed_finding_that_comes_back_is_reopened(edu_site: Asset) -> None:
     run(Probed(edu_site, result(edu_site, findings=[GIT])))
     finding = Finding.objects.get()
-    do_verify_fixed(finding, acting_user=None, reason="已删除")
+    do_verify_fixed(finding, acting_user=SYSTEM, reason="已删除")
 
     run(Probed(edu_site, result(edu_site, findings=[GIT])))
 
@@ -114,7 +115,7 @@ def test_the_content_baseline_is_kept_for_the_next_probe(edu_site: Asset) -> Non
 
 def _assets(owner: Unit, count: int, start: int) -> list[Asset]:
     return [
-        do_create_asset(f"站点{n}", f"https://s{n}.gov.test/", owner=owner, acting_user=None, reason="x")
+        do_create_asset(f"站点{n}", f"https://s{n}.gov.test/", owner=owner, acting_user=SYSTEM, reason="x")
         for n in range(start, start + count)
     ]
 
@@ -161,7 +162,7 @@ def test_the_workflow_moves_with_reasons_and_roles(
         .values_list("action", "actor_label", "reason")
     )
     assert verbs == [
-        ("finding.opened", "system", "监测发现"),
+        ("finding.opened", "系统", "监测发现"),
         ("finding.rectifying", "edu_editor", "已安排整改"),
         ("finding.fix_reported", "edu_editor", "已删除.git目录"),
         ("finding.fix_rejected", "analyst", "复核仍可访问"),

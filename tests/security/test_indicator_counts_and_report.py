@@ -14,12 +14,10 @@ from openpyxl import load_workbook
 from security_helpers import GIT, NO_CSP, result
 
 from jixiao.orgs.models import Unit
-from jixiao.security.advisories import do_create_warning, do_publish_warning
-from jixiao.security.findings import Probed, do_verify_fixed, record_probe_results
-from jixiao.security.incidents import do_open_incident, do_resolve_incident
-from jixiao.security.indicators import indicator_counts
-from jixiao.security.models import Asset, Finding, MonthlyReport
-from jixiao.security.monthly import (
+from jixiao.security.actions.advisories import do_create_warning, do_publish_warning
+from jixiao.security.actions.findings import Probed, do_verify_fixed, record_probe_results
+from jixiao.security.actions.incidents import do_open_incident, do_resolve_incident
+from jixiao.security.actions.monthly import (
     do_generate_monthly_report,
     do_publish_monthly_report,
     month_window,
@@ -27,7 +25,9 @@ from jixiao.security.monthly import (
     write_monthly_report_pdf,
     write_monthly_report_xlsx,
 )
-from jixiao.security.notices import do_create_notice, do_send_notice
+from jixiao.security.actions.notices import do_create_notice, do_send_notice
+from jixiao.security.indicators import indicator_counts
+from jixiao.security.models import Asset, Finding, MonthlyReport
 
 
 @pytest.fixture

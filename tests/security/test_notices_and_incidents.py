@@ -17,19 +17,30 @@ from django.utils import timezone
 from security_helpers import CountingServer
 
 from jixiao.audit.models import AuditEvent
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.security.advisories import do_create_warning, do_publish_warning
-from jixiao.security.assets import do_create_asset
-from jixiao.security.findings import Probed, do_report_fixed, do_start_rectifying, record_probe_results
-from jixiao.security.incidents import (
+from jixiao.security.actions.advisories import do_create_warning, do_publish_warning
+from jixiao.security.actions.assets import do_create_asset
+from jixiao.security.actions.findings import (
+    Probed,
+    do_report_fixed,
+    do_start_rectifying,
+    record_probe_results,
+)
+from jixiao.security.actions.incidents import (
     check_incident_clocks,
     do_acknowledge_incident,
     do_contain_incident,
     do_open_incident,
     do_resolve_incident,
 )
+from jixiao.security.actions.notices import (
+    do_create_notice,
+    do_recheck_notice,
+    do_send_notice,
+    recheck_due_notices,
+)
 from jixiao.security.models import Asset, Finding, SecurityWarning
-from jixiao.security.notices import do_create_notice, do_recheck_notice, do_send_notice, recheck_due_notices
 from jixiao.security.tasks import probe_assets
 
 OnCommit = Callable[..., Any]
@@ -49,7 +60,7 @@ def exposed_site(education: Unit, counting: CountingServer) -> Asset:
         counting.url("/"),
         owner=education,
         contact_email="it@edu.test",
-        acting_user=None,
+        acting_user=SYSTEM,
         reason="test setup",
     )
 
@@ -106,7 +117,7 @@ def test_a_notice_is_rechecked_until_the_fix_holds_and_then_closes(
     assert (finding.status, notice.status) == ("verified_fixed", "closed")
     assert recheck_due_notices(deadline + dt.timedelta(hours=1)) == []  # once per deadline
     assert AuditEvent.objects.filter(action="notice.rechecked", object_id=notice.pk).count() == 2
-    assert AuditEvent.objects.filter(action="finding.verified_fixed", actor_label="system").exists()
+    assert AuditEvent.objects.filter(action="finding.verified_fixed", actor_label="系统").exists()
 
 
 def test_a_notice_lists_only_live_findings_of_the_units_own_assets(

@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from jixiao.domain.probes import ProbeResult, Redirection, Timings
 from jixiao.domain.probes.model import Hop
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.security.assets import do_create_asset
+from jixiao.security.actions.assets import do_create_asset
+from jixiao.security.actions.findings import Probed, record_probe_results
 from jixiao.security.choices import CheckGroupChoices
-from jixiao.security.findings import Probed, record_probe_results
 from jixiao.security.models import Asset
 from jixiao.security.scheduling import GROUP_CHECKS
 from jixiao.security.tasks import options_for
@@ -40,7 +41,7 @@ def _store(asset: Asset, redirection: Redirection | None) -> None:
 
 def _asset(unit: Unit) -> Asset:
     made = do_create_asset(
-        "门户网站", "https://www.edu.example/", owner=unit, acting_user=None, reason="test"
+        "门户网站", "https://www.edu.example/", owner=unit, acting_user=SYSTEM, reason="test"
     )
     return Asset.objects.select_related("state").get(pk=made.pk)
 

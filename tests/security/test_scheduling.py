@@ -14,8 +14,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from security_helpers import CountingServer
 
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.security.assets import do_create_asset
+from jixiao.security.actions.assets import do_create_asset
 from jixiao.security.demo import DemoServers, DemoSite, register_demo_assets
 from jixiao.security.models import Asset, AssetSchedule, CheckRun, Finding
 from jixiao.security.scheduling import claim_batch, enqueue_due, interval, lease_length
@@ -37,7 +38,9 @@ def _only_availability_due(now: dt.datetime) -> None:
 
 def test_it_claims_due_rows_in_batches_and_enqueues_one_task_per_batch(education: Unit) -> None:
     for n in range(5):
-        do_create_asset(f"站点{n}", f"https://s{n}.gov.test/", owner=education, acting_user=None, reason="x")
+        do_create_asset(
+            f"站点{n}", f"https://s{n}.gov.test/", owner=education, acting_user=SYSTEM, reason="x"
+        )
     now = timezone.now() + dt.timedelta(seconds=1)
 
     claims = enqueue_due(now, batch_size=2)
@@ -60,7 +63,7 @@ def test_it_claims_due_rows_in_batches_and_enqueues_one_task_per_batch(education
 
 def test_an_inactive_asset_is_never_claimed(education: Unit) -> None:
     asset = do_create_asset(
-        "停用网站", "https://off.gov.test/", owner=education, acting_user=None, reason="x"
+        "停用网站", "https://off.gov.test/", owner=education, acting_user=SYSTEM, reason="x"
     )
     Asset.objects.filter(pk=asset.pk).update(active=False)
     assert claim_batch(timezone.now() + dt.timedelta(minutes=1)) is None
@@ -70,7 +73,7 @@ def test_a_finished_batch_moves_next_due_by_its_class_and_group(
     education: Unit, counting: CountingServer
 ) -> None:
     key = do_create_asset(
-        "重点网站", counting.url("/key"), owner=education, importance="key", acting_user=None, reason="x"
+        "重点网站", counting.url("/key"), owner=education, importance="key", acting_user=SYSTEM, reason="x"
     )
     now = timezone.now() + dt.timedelta(seconds=1)
     _only_availability_due(now)
@@ -114,7 +117,7 @@ def _work(
 @pytest.mark.django_db(transaction=True)
 def test_workers_sharing_a_run_never_check_an_asset_twice(education: Unit, counting: CountingServer) -> None:
     assets = [
-        do_create_asset(f"站点{n}", counting.url(f"/a{n}"), owner=education, acting_user=None, reason="x")
+        do_create_asset(f"站点{n}", counting.url(f"/a{n}"), owner=education, acting_user=SYSTEM, reason="x")
         for n in range(40)
     ]
     now = timezone.now() + dt.timedelta(seconds=1)

@@ -16,11 +16,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.security.assets import do_create_asset
+from jixiao.security.actions.assets import do_create_asset
+from jixiao.security.actions.notices import do_create_notice, do_recheck_notice, do_send_notice
 from jixiao.security.demo import expired_certificate
 from jixiao.security.models import Asset, AssetSchedule, CheckRun, Finding
-from jixiao.security.notices import do_create_notice, do_recheck_notice, do_send_notice
 from jixiao.security.scheduling import claim_batch, interval
 from jixiao.security.tasks import run_claimed_batch
 
@@ -70,7 +71,7 @@ def _only_tls_full_due(now: dt.datetime) -> None:
 
 
 def test_every_new_asset_gets_a_weekly_tls_full_schedule(education: Unit) -> None:
-    asset = do_create_asset("网站", "https://a.gov.test/", owner=education, acting_user=None, reason="x")
+    asset = do_create_asset("网站", "https://a.gov.test/", owner=education, acting_user=SYSTEM, reason="x")
     assert AssetSchedule.objects.filter(asset=asset, group="tls_full").count() == 1
     for schedule_class in ("key", "ordinary", "low"):
         assert interval(schedule_class, "tls_full") == dt.timedelta(days=7)
@@ -80,9 +81,11 @@ def test_a_tls_full_batch_stores_protocol_and_cipher_findings_without_touching_t
     education: Unit, old_tls: OldTlsServer
 ) -> None:
     asset = do_create_asset(
-        "旧协议网站", f"https://127.0.0.1:{old_tls.port}/", owner=education, acting_user=None, reason="x"
+        "旧协议网站", f"https://127.0.0.1:{old_tls.port}/", owner=education, acting_user=SYSTEM, reason="x"
     )
-    plain = do_create_asset("明文网站", "http://127.0.0.1:9/", owner=education, acting_user=None, reason="x")
+    plain = do_create_asset(
+        "明文网站", "http://127.0.0.1:9/", owner=education, acting_user=SYSTEM, reason="x"
+    )
     now = timezone.now() + dt.timedelta(seconds=1)
     _only_tls_full_due(now)
     claim = claim_batch(now)
@@ -110,7 +113,7 @@ def test_a_tls_full_batch_stores_protocol_and_cipher_findings_without_touching_t
 
 def test_a_second_weekly_scan_sees_the_same_findings_again(education: Unit, old_tls: OldTlsServer) -> None:
     asset = do_create_asset(
-        "旧协议网站", f"https://127.0.0.1:{old_tls.port}/", owner=education, acting_user=None, reason="x"
+        "旧协议网站", f"https://127.0.0.1:{old_tls.port}/", owner=education, acting_user=SYSTEM, reason="x"
     )
     for week in range(2):
         now = timezone.now() + dt.timedelta(days=8 * week, seconds=1)
@@ -130,7 +133,7 @@ def test_a_notice_about_an_old_protocol_is_re_checked_by_the_enumeration(
     education: Unit, old_tls: OldTlsServer, analyst: User
 ) -> None:
     asset = do_create_asset(
-        "旧协议网站", f"https://127.0.0.1:{old_tls.port}/", owner=education, acting_user=None, reason="x"
+        "旧协议网站", f"https://127.0.0.1:{old_tls.port}/", owner=education, acting_user=SYSTEM, reason="x"
     )
     now = timezone.now() + dt.timedelta(seconds=1)
     _only_tls_full_due(now)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -41,3 +42,19 @@ def test_the_vendored_files_match_their_listed_checksums() -> None:
     assert len(rows) == 4
     for path, digest in rows:
         assert hashlib.sha256((STATIC / "vendor" / path).read_bytes()).hexdigest() == digest, path
+
+
+def test_the_web_layer_reads_only_through_scoped_querysets(world: World, settings: Any) -> None:
+    """Sign-in, the top bar, the reports list, the filters and the evidence download say restrict() for
+    every unit-scoped read (the monitoring and scoring reads behind home and the project page are the
+    performance core's, not the web layer's)."""
+    settings.JIXIAO_STRICT_SCOPES = True
+    client = Client()
+    assert (
+        client.post("/accounts/login/", {"username": "suzhou_head", "password": "jixiao-demo"}).status_code
+        == 302
+    )
+    assert client.get("/reports/", {"q": "经费"}).status_code == 200
+    assert client.get(f"/evidence/{world.suzhou_evidence.pk}/").status_code == 200
+    assert client.get(f"/evidence/{world.shunping_evidence.pk}/").status_code == 404
+    assert client.get(f"/projects/{world.shunping_project.pk}/").status_code == 404

@@ -8,3 +8,6 @@ class AuditConfig(AppConfig):
 
     name = "jixiao.audit"
     verbose_name = "审计日志"
+
+    def ready(self) -> None:
+        from jixiao import checks  # noqa: F401 - registers the start-up checks

@@ -13,9 +13,11 @@ from django.db import models
 from django.utils import timezone
 
 from jixiao.audit.models import AuditEvent
+from jixiao.orgs.actors import SYSTEM_LABEL, SystemActor
+from jixiao.orgs.actors import actor_label as actor_label
 from jixiao.orgs.models import Unit
 
-SYSTEM_LABEL = "system"
+__all__ = ["SYSTEM_LABEL", "actor_label", "build", "jsonable", "record", "record_many"]
 
 
 def jsonable(value: Any) -> Any:
@@ -32,12 +34,8 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def actor_label(actor: User | None) -> str:
-    return actor.get_username() if actor is not None else SYSTEM_LABEL
-
-
 def build(
-    actor: User | None,
+    actor: User | SystemActor | None,
     action: str,
     obj: models.Model | None,
     *,
@@ -49,7 +47,7 @@ def build(
 ) -> AuditEvent:
     """An unsaved audit event; ``record_many`` stores a list of them in one statement."""
     return AuditEvent(
-        actor=actor,
+        actor=actor if isinstance(actor, User) else None,
         actor_label=actor_label(actor),
         at=at or timezone.now(),
         action=action,
@@ -64,7 +62,7 @@ def build(
 
 
 def record(
-    actor: User | None,
+    actor: User | SystemActor | None,
     action: str,
     obj: models.Model | None,
     *,

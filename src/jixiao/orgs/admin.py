@@ -7,10 +7,11 @@ permissions, so a staff user of one office sees and manages only that office's s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
@@ -134,7 +135,7 @@ class UnitAdmin(RestrictedAdminMixin, admin.ModelAdmin):
         return _limit_units(request, db_field, super().formfield_for_foreignkey(db_field, request, **kwargs))
 
     def save_model(self, request: HttpRequest, obj: Unit, form: forms.ModelForm, change: bool) -> None:
-        user = request.user if request.user.is_authenticated else None
+        user = cast(User, request.user)  # the admin signs people in before any save
         if not change:
             unit = do_create_unit(
                 obj.name,
@@ -177,13 +178,13 @@ class MembershipAdmin(RestrictedAdminMixin, admin.ModelAdmin):
         return _limit_units(request, db_field, super().formfield_for_foreignkey(db_field, request, **kwargs))
 
     def save_model(self, request: HttpRequest, obj: Membership, form: forms.ModelForm, change: bool) -> None:
-        user = request.user if request.user.is_authenticated else None
+        user = cast(User, request.user)  # the admin signs people in before any save
         membership = do_grant_membership(obj.user, obj.unit, obj.role, acting_user=user, reason=_reason(form))
         obj.pk, obj.created_at = membership.pk, membership.created_at
         obj._state.adding = False
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        user = request.user if request.user.is_authenticated else None
+        user = cast(User, request.user)  # the admin signs people in before any save
         do_revoke_membership(obj, acting_user=user, reason=ADMIN_REASON)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:

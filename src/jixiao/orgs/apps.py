@@ -6,3 +6,8 @@ class OrgsConfig(AppConfig):
 
     name = "jixiao.orgs"
     verbose_name = "机构与人员"
+
+    def ready(self) -> None:
+        from jixiao.orgs.querysets import install_validation_scope
+
+        install_validation_scope()

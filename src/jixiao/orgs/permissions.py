@@ -4,41 +4,57 @@ from __future__ import annotations
 
 from functools import reduce
 from operator import or_
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from jixiao.orgs.choices import ROLES_FOR_ACTION, Action
+from jixiao.orgs.actors import actor_label, is_system, require_actor
+from jixiao.orgs.choices import ACTION_LABELS, ROLES_FOR_ACTION, Action
 from jixiao.orgs.models import Membership, Unit
 
+if TYPE_CHECKING:
+    from jixiao.orgs.actors import AnyUser
 
-def is_superuser(user: AbstractBaseUser | AnonymousUser | None) -> bool:
-    return bool(user is not None and user.is_active and getattr(user, "is_superuser", False))
+
+def is_superuser(user: AnyUser) -> bool:
+    return bool(
+        user is not None and not is_system(user) and user.is_active and getattr(user, "is_superuser", False)
+    )
 
 
-def units_for(user: AbstractBaseUser | AnonymousUser | None, action: Action) -> QuerySet[Unit]:
+def unrestricted_actor(user: AnyUser) -> bool:
+    """The system actor and an active superuser see and may do everything."""
+    return is_system(user) or is_superuser(user)
+
+
+def units_for(user: AnyUser, action: Action) -> QuerySet[Unit]:
     """The units on which ``user`` may perform ``action``: every restrict() goes through here."""
     if action not in ROLES_FOR_ACTION:
         raise ValueError(f"unknown action {action!r}")
+    if unrestricted_actor(user):
+        return Unit.objects.unrestricted()
     if user is None or not user.is_authenticated or not user.is_active:
-        return Unit.objects.none()
-    if is_superuser(user):
-        return Unit.objects.all()
-    paths = set(
-        Membership.objects.filter(user_id=user.pk, role__in=ROLES_FOR_ACTION[action]).values_list(
-            "unit__path", flat=True
-        )
-    )
+        return Unit.objects.none().unrestricted()
+    user_id: int = user.pk  # type: ignore[assignment]
+    memberships = Membership.objects.unrestricted().filter(user_id=user_id, role__in=ROLES_FOR_ACTION[action])
+    paths = set(memberships.values_list("unit__path", flat=True))
     # A path below another granted path adds nothing; dropping it keeps the OR short.
     tops = [p for p in paths if not any(p != other and p.startswith(other) for other in paths)]
     if not tops:
-        return Unit.objects.none()
-    return Unit.objects.filter(reduce(or_, (Q(path__startswith=p) for p in sorted(tops))))
+        return Unit.objects.none().unrestricted()
+    return Unit.objects.unrestricted().filter(reduce(or_, (Q(path__startswith=p) for p in sorted(tops))))
 
 
-def can(user: AbstractBaseUser | AnonymousUser | None, action: Action, unit: Unit) -> bool:
+def can(user: AnyUser, action: Action, unit: Unit) -> bool:
     """Whether ``user`` may perform ``action`` on ``unit`` (and so on anything belonging to it)."""
-    if is_superuser(user):
+    if unrestricted_actor(user):
         return True
     return units_for(user, action).filter(pk=unit.pk).exists()
+
+
+def require(user: AnyUser, action: Action, unit: Unit, what: str = "数据") -> None:
+    """``PermissionDenied`` in Chinese unless ``user`` may ``action`` on ``unit``; ``None`` is refused."""
+    require_actor(user)
+    if not can(user, action, unit):
+        raise PermissionDenied(f"{actor_label(user)} 无权{ACTION_LABELS[action]}单位“{unit}”的{what}")

@@ -10,6 +10,23 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
+from jixiao.orgs.actors import SYSTEM
+from jixiao.performance.actions.evaluation import (
+    build_self_evaluation,
+    do_adjust_indicator_score,
+    do_finalise_evaluation,
+    do_record_evaluation_line,
+    do_update_evaluation,
+    evaluation_indicators,
+)
+from jixiao.performance.actions.monitoring import do_record_budget_forecast, do_record_monitoring_entry
+from jixiao.performance.actions.results import (
+    do_approve_result,
+    do_record_result,
+    do_set_accumulation,
+    do_submit_result,
+)
+from jixiao.performance.actions.spending import do_record_expenditure
 from jixiao.performance.choices import (
     AccumulationChoices,
     DeviationCategoryChoices,
@@ -19,24 +36,8 @@ from jixiao.performance.choices import (
     LikelihoodChoices,
     TargetKindChoices,
 )
-from jixiao.performance.evaluation import (
-    build_self_evaluation,
-    do_adjust_indicator_score,
-    do_finalise_evaluation,
-    do_record_evaluation_line,
-    do_update_evaluation,
-    evaluation_indicators,
-)
 from jixiao.performance.models import Evaluation, Expenditure, Indicator, PeriodResult, Project
-from jixiao.performance.monitoring import do_record_budget_forecast, do_record_monitoring_entry
 from jixiao.performance.periods import Period
-from jixiao.performance.results import (
-    do_approve_result,
-    do_record_result,
-    do_set_accumulation,
-    do_submit_result,
-)
-from jixiao.performance.spending import do_record_expenditure
 
 REASON = "演示数据（load_demo）"
 CUTOFF = 7
@@ -70,12 +71,12 @@ def _approve(indicator: Indicator, period: Period, **values: object) -> None:
     result = do_record_result(
         indicator,
         period,
-        acting_user=None,
+        acting_user=SYSTEM,
         reason=REASON,
         **values,  # type: ignore[arg-type]
     )
-    do_submit_result(result, acting_user=None, reason=REASON)
-    do_approve_result(result, acting_user=None, reason=REASON)
+    do_submit_result(result, acting_user=SYSTEM, reason=REASON)
+    do_approve_result(result, acting_user=SYSTEM, reason=REASON)
 
 
 def _is_count(indicator: Indicator) -> bool:
@@ -132,7 +133,7 @@ def _project_activity(project: Project, indicators: list[Indicator], *, first: b
     for indicator in indicators:
         if "平均" in indicator.name and indicator.accumulation != AccumulationChoices.LATEST:
             do_set_accumulation(
-                indicator, AccumulationChoices.LATEST, acting_user=None, reason=f"{REASON}：平均数是水平值"
+                indicator, AccumulationChoices.LATEST, acting_user=SYSTEM, reason=f"{REASON}：平均数是水平值"
             )
             indicator.refresh_from_db()
     funds = project.funds.filter(horizon=HorizonChoices.ANNUAL).first()
@@ -166,7 +167,7 @@ def _spending(project: Project, budget: Decimal, slow: bool) -> None:
             month,
             amount,
             description=f"{month}月支付（演示）",
-            acting_user=None,
+            acting_user=SYSTEM,
             reason=REASON,
         )
 
@@ -192,7 +193,7 @@ def _monitoring_round(
                 deviation_reason="负责该项工作的两名同志上半年借调参加专项工作，下半年人手仍不足",
                 likelihood=LikelihoodChoices.IMPOSSIBLE,
                 corrective_measures="调整分工，由网络安全科两名同志协助；9月起每月通报进度，年底前尽量缩小差距",
-                acting_user=None,
+                acting_user=SYSTEM,
                 reason=REASON,
             )
         elif quantitative and indicator == quantitative[0]:
@@ -202,17 +203,17 @@ def _monitoring_round(
                 deviation_category=DeviationCategoryChoices.FUNDING,
                 deviation_reason="部分经费6月下旬才到位，相关采购顺延",
                 likelihood=LikelihoodChoices.POSSIBLE,
-                acting_user=None,
+                acting_user=SYSTEM,
                 reason=REASON,
             )
         else:
             do_record_monitoring_entry(
-                indicator, CUTOFF, likelihood=LikelihoodChoices.CERTAIN, acting_user=None, reason=REASON
+                indicator, CUTOFF, likelihood=LikelihoodChoices.CERTAIN, acting_user=SYSTEM, reason=REASON
             )
     if budget:
         forecast = (budget * Decimal("0.96")).quantize(_CENT, ROUND_HALF_UP)
         do_record_budget_forecast(
-            project, CUTOFF, forecast, note="按合同约定付款进度预计", acting_user=None, reason=REASON
+            project, CUTOFF, forecast, note="按合同约定付款进度预计", acting_user=SYSTEM, reason=REASON
         )
 
 
@@ -241,7 +242,7 @@ def _year_end(project: Project, indicators: list[Indicator], behind: Indicator |
             do_adjust_indicator_score(
                 indicator,
                 (row.score.value * Decimal("0.9")).quantize(_CENT, ROUND_HALF_UP),
-                acting_user=None,
+                acting_user=SYSTEM,
                 reason="实际值超过目标值130%以上，年初目标值偏低，按九成计分",
             )
             adjusted = True
@@ -251,7 +252,7 @@ def _year_end(project: Project, indicators: list[Indicator], behind: Indicator |
             analysis = "人员借调导致工作量未完成；明年将提前排期并建立月度调度机制"
         else:
             continue
-        do_record_evaluation_line(indicator, deviation_analysis=analysis, acting_user=None, reason=REASON)
+        do_record_evaluation_line(indicator, deviation_analysis=analysis, acting_user=SYSTEM, reason=REASON)
     budget_text = ""
     if scored.budget.needs_explanation:
         budget_text = "部分合同尾款按约定于次年支付"
@@ -261,7 +262,7 @@ def _year_end(project: Project, indicators: list[Indicator], behind: Indicator |
         problems="个别指标受人员变动影响未完成；上半年支出进度偏慢。",
         improvements="加强年初计划与人员安排的衔接，按月调度指标进度和支出进度。",
         budget_explanation=budget_text,
-        acting_user=None,
+        acting_user=SYSTEM,
         reason=REASON,
     )
-    do_finalise_evaluation(project, acting_user=None, reason=REASON)
+    do_finalise_evaluation(project, acting_user=SYSTEM, reason=REASON)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
+from jixiao.orgs import permissions
+from jixiao.orgs.actors import Actor
 from jixiao.orgs.choices import Action
-from jixiao.orgs.permissions import can
 from jixiao.performance.models import PeriodLock, Project
 from jixiao.performance.periods import Period
-
-_VERBS = {"view": "查看", "change": "填报或修改", "review": "审核", "admin": "管理"}
 
 
 class PeriodLocked(ValidationError):
@@ -21,14 +19,9 @@ class PeriodLocked(ValidationError):
         super().__init__(f"{what}：{lock.describe()}，不能录入或修改", code="period_locked")
 
 
-def require(acting_user: User | None, action: Action, project: Project) -> None:
-    """``acting_user=None`` is the system (a management command); a person needs the role on the unit."""
-    if acting_user is None:
-        return
-    if not can(acting_user, action, project.unit):
-        raise PermissionDenied(
-            f"{acting_user.get_username()} 无权{_VERBS[action]}单位“{project.unit}”的项目“{project.name}”"
-        )
+def require(acting_user: Actor, action: Action, project: Project) -> None:
+    """The actor (a person, or ``SYSTEM``) needs the role on the project's unit; ``None`` is refused."""
+    permissions.require(acting_user, action, project.unit, what=f"项目“{project.name}”")
 
 
 def lock_covering(project: Project, period: Period) -> PeriodLock | None:

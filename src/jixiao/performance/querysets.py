@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from jixiao.orgs.choices import Action
 from jixiao.orgs.querysets import UnitScopedQuerySet
 
 if TYPE_CHECKING:
+    from jixiao.orgs.actors import AnyUser
+    from jixiao.orgs.models import Unit
     from jixiao.performance.models import (  # noqa: F401 - named in the string type arguments below
         BudgetAdjustment,
         BudgetExecution,
@@ -59,17 +59,11 @@ class IndicatorQuerySet(UnitScopedQuerySet["Indicator"]):
 class ImportBatchQuerySet(UnitScopedQuerySet["ImportBatch"]):
     unit_lookup = "unit"
 
-    def restrict(
-        self, user: AbstractBaseUser | AnonymousUser | None, action: Action = "view"
-    ) -> UnitScopedQuerySet[ImportBatch]:
+    def _scope(self, user: AnyUser, action: Action, units: QuerySet[Unit]) -> UnitScopedQuerySet[ImportBatch]:
         """A batch is visible in its unit's subtree, and always to the person who ran it."""
-        from jixiao.orgs.permissions import is_superuser, units_for
-
-        if is_superuser(user):
-            return self
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self.filter(Q(unit__in=units_for(user, action)) | Q(acting_user_id=user.pk))
+        if user is None or not user.is_authenticated or user.pk is None:
+            return self.filter(unit__in=units)
+        return self.filter(Q(unit__in=units) | Q(acting_user_id=user.pk))
 
 
 class PeriodResultQuerySet(UnitScopedQuerySet["PeriodResult"]):

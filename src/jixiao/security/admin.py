@@ -5,10 +5,11 @@ Every queryset starts from ``restrict(request.user, …)`` (the owner unit's sub
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.db.models import ForeignKey
 from django.http import HttpRequest
 
@@ -21,7 +22,7 @@ from jixiao.orgs.admin import (
     may_anywhere,
 )
 from jixiao.orgs.permissions import can, units_for
-from jixiao.security.assets import do_create_asset, do_update_asset
+from jixiao.security.actions.assets import do_create_asset, do_update_asset
 from jixiao.security.models import (
     Asset,
     CheckRun,
@@ -94,7 +95,7 @@ class AssetAdmin(RestrictedAdminMixin, admin.ModelAdmin):
         return field
 
     def save_model(self, request: HttpRequest, obj: Asset, form: forms.ModelForm, change: bool) -> None:
-        user = request.user if request.user.is_authenticated else None
+        user = cast(User, request.user)  # the admin signs people in before any save
         reason = str(form.cleaned_data.get("reason") or ADMIN_REASON)
         values = {name: form.cleaned_data[name] for name in EDITABLE if name in form.cleaned_data}
         if not change:

@@ -11,6 +11,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from jixiao.orgs.actors import SYSTEM, Actor
+
 EXIT_OK = 0
 EXIT_REFUSED = 2
 DEFAULT_REASON = "命令行导入网络资产"
@@ -34,11 +36,11 @@ def assets_main(argv: Sequence[str], *, stdout: TextIO | Any = None, stderr: Tex
     from django.contrib.auth.models import User
     from django.core.exceptions import PermissionDenied
 
-    from jixiao.security.assets import AssetImportError, do_import_assets, export_assets
+    from jixiao.security.actions.assets import AssetImportError, do_import_assets, export_assets
 
     out, err = stdout or sys.stdout, stderr or sys.stderr
     args = build_parser().parse_args(list(argv))
-    user = User.objects.get(username=args.user) if args.user else None
+    user: Actor = User.objects.get(username=args.user) if args.user else SYSTEM
     if args.verb == "export":
         count = export_assets(args.file, acting_user=user)
         print(f"exported {count} asset(s) to {args.file}", file=out)

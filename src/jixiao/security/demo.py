@@ -22,6 +22,8 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from jixiao.orgs.actors import SYSTEM
+
 T = TypeVar("T")
 DEFAULT_BASE_PORT = 18081
 
@@ -255,7 +257,7 @@ def register_demo_assets(sites: list[DemoSite], *, reason: str = "演示网站�
     """
     from jixiao.orgs.actions import do_create_unit
     from jixiao.orgs.models import Unit
-    from jixiao.security.assets import do_create_asset, do_update_asset, normalise_url
+    from jixiao.security.actions.assets import do_create_asset, do_update_asset, normalise_url
     from jixiao.security.models import Asset
 
     owner = Unit.objects.filter(name__contains="网信").order_by("path").first()
@@ -263,13 +265,13 @@ def register_demo_assets(sites: list[DemoSite], *, reason: str = "演示网站�
         owner = Unit.objects.filter(name=DEMO_UNIT).first()
     if owner is None:
         root = Unit.objects.roots().first()
-        owner = do_create_unit(DEMO_UNIT, parent=root, acting_user=None, reason=reason)
+        owner = do_create_unit(DEMO_UNIT, parent=root, acting_user=SYSTEM, reason=reason)
     assets = []
     for site in sites:
         existing = Asset.objects.filter(url=normalise_url(site.url)).first()
         if existing is not None:
             assets.append(
-                do_update_asset(existing, name=site.name, active=True, acting_user=None, reason=reason)
+                do_update_asset(existing, name=site.name, active=True, acting_user=SYSTEM, reason=reason)
             )
             continue
         assets.append(
@@ -283,7 +285,7 @@ def register_demo_assets(sites: list[DemoSite], *, reason: str = "演示网站�
                 tags=["演示"],
                 contact_name="演示联系人",
                 contact_email="demo@example.invalid",
-                acting_user=None,
+                acting_user=SYSTEM,
                 reason=reason,
             )
         )

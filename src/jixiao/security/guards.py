@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
+from jixiao.orgs import permissions
+from jixiao.orgs.actors import Actor
 from jixiao.orgs.choices import Action
 from jixiao.orgs.models import Unit
-from jixiao.orgs.permissions import can
-
-_VERBS = {"view": "查看", "change": "修改", "review": "审核", "admin": "管理"}
 
 
-def require(acting_user: User | None, action: Action, unit: Unit, what: str = "") -> None:
-    """``acting_user=None`` is the system (the monitor, a management command); a person needs the role."""
-    if acting_user is None:
-        return
-    if not can(acting_user, action, unit):
-        raise PermissionDenied(
-            f"{acting_user.get_username()} 无权{_VERBS[action]}单位“{unit}”的{what or '数据'}"
-        )
+def require(acting_user: Actor, action: Action, unit: Unit, what: str = "") -> None:
+    """The actor (a person, or ``SYSTEM``) needs the role on the unit; ``None`` is refused."""
+    permissions.require(acting_user, action, unit, what=what or "数据")
 
 
 def require_reason(reason: str, what: str) -> str:

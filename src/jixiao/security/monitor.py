@@ -43,8 +43,8 @@ class MonitorStats:
 
 def periodic_jobs() -> dict[str, Callable[[Any], Any]]:
     """Jobs run on every scheduler tick with ``now``: overdue notice re-checks, incident SLA clocks."""
-    from jixiao.security.incidents import check_incident_clocks
-    from jixiao.security.notices import recheck_due_notices
+    from jixiao.security.actions.incidents import check_incident_clocks
+    from jixiao.security.actions.notices import recheck_due_notices
 
     return {"incident_clocks": check_incident_clocks, "notice_rechecks": recheck_due_notices}
 

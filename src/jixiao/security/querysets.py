@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from jixiao.orgs.choices import Action
 from jixiao.orgs.querysets import UnitScopedQuerySet
 
 if TYPE_CHECKING:
+    from jixiao.orgs.actors import AnyUser
+    from jixiao.orgs.models import Unit
     from jixiao.security.models import (  # noqa: F401 - named in the string type arguments below
         Asset,
         AssetSchedule,
@@ -54,17 +54,12 @@ class SecurityWarningQuerySet(UnitScopedQuerySet["SecurityWarning"]):
 
     unit_lookup = "issuer"
 
-    def restrict(
-        self, user: AbstractBaseUser | AnonymousUser | None, action: Action = "view"
+    def _scope(
+        self, user: AnyUser, action: Action, units: QuerySet[Unit]
     ) -> UnitScopedQuerySet[SecurityWarning]:
-        from jixiao.orgs.permissions import is_superuser, units_for
-
-        if is_superuser(user):
-            return self
-        units = units_for(user, action)
         if action != "view":
             return self.filter(issuer__in=units)
-        received = self.filter(recipients__in=units, status="published").values("pk")
+        received = self.unrestricted().filter(recipients__in=units, status="published").values("pk")
         return self.filter(Q(issuer__in=units) | Q(pk__in=received))
 
 

@@ -29,8 +29,8 @@ from jixiao.domain.probes import (
     redirection_from_dict,
 )
 from jixiao.domain.probes.tls_scan import TlsScan, as_probe_result, scan_tls
+from jixiao.security.actions.findings import Probed, baseline_of, record_probe_results
 from jixiao.security.choices import CheckGroupChoices
-from jixiao.security.findings import Probed, baseline_of, record_probe_results
 from jixiao.security.models import Asset, AssetSchedule, AssetState
 from jixiao.security.scheduling import GROUP_CHECKS, TRACKED_GROUPS, release
 

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from jixiao.orgs.actions import do_create_unit, do_grant_membership, do_move_unit
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import RoleChoices, UnitKindChoices
 from jixiao.orgs.models import Unit
 
@@ -46,11 +47,6 @@ OFFICES = (
 )
 
 
-def _role(name: str, fallback: RoleChoices) -> str:
-    """A role of ``RoleChoices`` by name, or ``fallback`` while that role does not exist yet."""
-    return str(getattr(RoleChoices, name, fallback))
-
-
 @dataclass(frozen=True)
 class DemoUser:
     username: str
@@ -60,9 +56,7 @@ class DemoUser:
 
 
 def demo_users() -> tuple[DemoUser, ...]:
-    officer = _role("EDITOR", RoleChoices.EDITOR)
-    head = _role("HEAD", RoleChoices.EDITOR)
-    reviewer = _role("REVIEWER", RoleChoices.REVIEWER)
+    officer, head, reviewer = RoleChoices.EDITOR.value, RoleChoices.HEAD.value, RoleChoices.REVIEWER.value
     return (
         DemoUser("suzhou_officer", "王敏", "suzhou.office", officer),
         DemoUser("suzhou_head", "李强", "suzhou.office", head),
@@ -70,8 +64,8 @@ def demo_users() -> tuple[DemoUser, ...]:
         DemoUser("shunping_officer", "赵磊", "shunping.office", officer),
         DemoUser("shunping_head", "刘洋", "shunping.office", head),
         DemoUser("shunping_reviewer", "孙丽", "shunping.bureau", reviewer),
-        DemoUser("finance", "周华", "root", _role("FINANCE", RoleChoices.VIEWER)),
-        DemoUser("auditor", "吴刚", "root", _role("AUDITOR", RoleChoices.VIEWER)),
+        DemoUser("finance", "周华", "root", RoleChoices.FINANCE.value),
+        DemoUser("auditor", "吴刚", "root", RoleChoices.AUDITOR.value),
     )
 
 
@@ -80,30 +74,34 @@ def demo_password() -> str:
 
 
 def _root() -> Unit:
-    root = Unit.objects.roots().filter(name=ROOT_NAME).first()
+    root = Unit.objects.roots().unrestricted().filter(name=ROOT_NAME).first()
     if root is None:
-        root = do_create_unit(ROOT_NAME, kind=UnitKindChoices.FINANCE_BUREAU, acting_user=None, reason=REASON)
+        root = do_create_unit(
+            ROOT_NAME, kind=UnitKindChoices.FINANCE_BUREAU, acting_user=SYSTEM, reason=REASON
+        )
     return root
 
 
 def _office_tree(root: Unit, office: DemoOffice, out: TextIO) -> dict[str, Unit]:
-    bureau = Unit.objects.filter(name=office.bureau).first()
+    bureau = Unit.objects.unrestricted().filter(name=office.bureau).first()
     created_bureau = bureau is None
     if bureau is None:
         bureau = do_create_unit(
-            office.bureau, parent=root, kind=UnitKindChoices.FINANCE_BUREAU, acting_user=None, reason=REASON
+            office.bureau, parent=root, kind=UnitKindChoices.FINANCE_BUREAU, acting_user=SYSTEM, reason=REASON
         )
         out.write(f"created unit {bureau.name}\n")
     unit = (
-        (Unit.objects.filter(code=office.code).first() if office.code else None)
-        or Unit.objects.filter(name=office.office).first()
-        or Unit.objects.filter(name=office.short).first()
+        (Unit.objects.unrestricted().filter(code=office.code).first() if office.code else None)
+        or Unit.objects.unrestricted().filter(name=office.office).first()
+        or Unit.objects.unrestricted().filter(name=office.short).first()
     )
     if unit is None:
-        unit = do_create_unit(office.office, parent=bureau, code=office.code, acting_user=None, reason=REASON)
+        unit = do_create_unit(
+            office.office, parent=bureau, code=office.code, acting_user=SYSTEM, reason=REASON
+        )
         out.write(f"created unit {unit.name}\n")
     elif created_bureau and unit.parent_id == root.pk:
-        unit = do_move_unit(unit, new_parent=bureau, acting_user=None, reason=REASON)
+        unit = do_move_unit(unit, new_parent=bureau, acting_user=SYSTEM, reason=REASON)
         out.write(f"moved unit {unit.name} under {bureau.name}\n")
     return {f"{office.key}.bureau": bureau, f"{office.key}.office": unit}
 
@@ -128,7 +126,7 @@ def load_demo_users(out: TextIO) -> dict[str, Any]:
         if User.objects.filter(username=person.username).exists():
             continue
         user = User.objects.create_user(person.username, "", password, first_name=person.name)
-        do_grant_membership(user, units[person.unit], person.role, acting_user=None, reason=REASON)
+        do_grant_membership(user, units[person.unit], person.role, acting_user=SYSTEM, reason=REASON)
         created.append(person.username)
     if not User.objects.filter(username="admin").exists():
         admin_password = os.environ.get("JIXIAO_ADMIN_PASSWORD") or password

@@ -20,10 +20,11 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from jixiao.audit.models import AuditEvent
+from jixiao.orgs.actors import SYSTEM_LABEL
 from jixiao.performance import models as perf
 from jixiao.performance.choices import HorizonChoices
 
-SYSTEM = "系统"
+SYSTEM = SYSTEM_LABEL
 
 ACTIONS: dict[str, str] = {
     "project.created": "导入创建项目",

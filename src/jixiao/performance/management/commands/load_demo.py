@@ -15,9 +15,10 @@ from django.db import transaction
 
 from jixiao.domain.forms.model import FormDocument, FormReadError
 from jixiao.orgs.actions import do_create_unit
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import UnitKindChoices
 from jixiao.orgs.models import Unit
-from jixiao.performance.actions import FormImportError, do_import_forms
+from jixiao.performance.actions.imports import FormImportError, do_import_forms
 from jixiao.performance.demo import load_demo_activity
 
 ROOT_NAME = "财政局"
@@ -77,7 +78,7 @@ class Command(BaseCommand):
             importlib.import_module("jixiao.web.demo").load_demo_users(self.stdout)
             self.ensure_admin()
             try:
-                result = do_import_forms(forms, acting_user=None, reason=REASON, batch_label="load_demo")
+                result = do_import_forms(forms, acting_user=SYSTEM, reason=REASON, batch_label="load_demo")
             except FormImportError as error:
                 raise CommandError(str(error)) from error
             activity = None if options.get("no_activity") else load_demo_activity(result.projects)
@@ -99,7 +100,7 @@ class Command(BaseCommand):
         root = Unit.objects.roots().filter(name=ROOT_NAME).first()
         if root is None:
             root = do_create_unit(
-                ROOT_NAME, kind=UnitKindChoices.FINANCE_BUREAU, acting_user=None, reason=REASON
+                ROOT_NAME, kind=UnitKindChoices.FINANCE_BUREAU, acting_user=SYSTEM, reason=REASON
             )
             self.stdout.write(f"created root unit {root}")
         return root
@@ -109,7 +110,7 @@ class Command(BaseCommand):
         existing = existing or Unit.objects.filter(name=name).first()
         if existing is not None:
             return existing
-        unit = do_create_unit(name, parent=root, code=code, acting_user=None, reason=REASON)
+        unit = do_create_unit(name, parent=root, code=code, acting_user=SYSTEM, reason=REASON)
         self.stdout.write(f"created unit {unit}")
         return unit
 

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
@@ -23,6 +22,7 @@ from django.utils import timezone
 
 from jixiao.audit import log as audit
 from jixiao.domain.scoring.config import QualitativeGrade
+from jixiao.orgs.actors import Actor, person
 from jixiao.performance.choices import (
     AccumulationChoices,
     GradeChoices,
@@ -184,7 +184,7 @@ def do_record_result(
     narrative: str = "",
     note: str = "",
     links: Sequence[str] = (),
-    acting_user: User | None,
+    acting_user: Actor,
     reason: str = "",
 ) -> PeriodResult:
     """Enter or change the result of ``indicator`` for ``period`` as a draft (a returned one becomes a draft).
@@ -227,7 +227,7 @@ def do_record_result(
             indicator=indicator,
             period_kind=period.kind,
             period_index=period.index,
-            entered_by=acting_user,
+            entered_by=person(acting_user),
             entered_at=now,
             **fields,
         )
@@ -243,7 +243,7 @@ def do_record_result(
         for name, v in fields.items():
             setattr(existing, name, v)
         existing.status = ResultStatusChoices.DRAFT
-        existing.entered_by, existing.entered_at = acting_user, now
+        existing.entered_by, existing.entered_at = person(acting_user), now
         existing.save()
         result = existing
         verb = "result.updated"
@@ -265,7 +265,7 @@ def _transition(
     allowed_from: Sequence[str],
     to: str,
     action: str,
-    acting_user: User | None,
+    acting_user: Actor,
     reason: str,
     verb: str,
 ) -> PeriodResult:
@@ -286,9 +286,9 @@ def _transition(
     result.status = to
     now = timezone.now()
     if to == ResultStatusChoices.SUBMITTED:
-        result.submitted_by, result.submitted_at = acting_user, now
+        result.submitted_by, result.submitted_at = person(acting_user), now
     else:
-        result.reviewed_by, result.reviewed_at = acting_user, now
+        result.reviewed_by, result.reviewed_at = person(acting_user), now
     if to == ResultStatusChoices.RETURNED:
         result.return_reason = reason
     result.save()
@@ -305,7 +305,7 @@ def _transition(
 
 
 @transaction.atomic
-def do_submit_result(result: PeriodResult, *, acting_user: User | None, reason: str = "") -> PeriodResult:
+def do_submit_result(result: PeriodResult, *, acting_user: Actor, reason: str = "") -> PeriodResult:
     """draft (or returned) → submitted, by someone who may enter results."""
     return _transition(
         result,
@@ -319,10 +319,10 @@ def do_submit_result(result: PeriodResult, *, acting_user: User | None, reason: 
 
 
 @transaction.atomic
-def do_approve_result(result: PeriodResult, *, acting_user: User | None, reason: str = "") -> PeriodResult:
+def do_approve_result(result: PeriodResult, *, acting_user: Actor, reason: str = "") -> PeriodResult:
     """submitted → approved, by a reviewer who neither entered nor submitted it (four eyes)."""
     stored = PeriodResult.objects.get(pk=result.pk)
-    if acting_user is not None and acting_user.pk in (stored.entered_by_id, stored.submitted_by_id):
+    if person(acting_user) is not None and acting_user.pk in (stored.entered_by_id, stored.submitted_by_id):
         raise ValidationError(
             f"{_what(stored.indicator, stored.period)}由 {acting_user.get_username()} 填报或提交，"
             "不能由本人审核通过",
@@ -340,7 +340,7 @@ def do_approve_result(result: PeriodResult, *, acting_user: User | None, reason:
 
 
 @transaction.atomic
-def do_return_result(result: PeriodResult, *, acting_user: User | None, reason: str) -> PeriodResult:
+def do_return_result(result: PeriodResult, *, acting_user: Actor, reason: str) -> PeriodResult:
     """submitted or approved → returned, with the reason the editor will see (required)."""
     reason = require_reason(reason, "退回")
     return _transition(
@@ -402,7 +402,7 @@ def _is_text(head: bytes) -> bool:
 
 @transaction.atomic
 def do_attach_evidence(
-    result: PeriodResult, upload: UploadedFile, *, acting_user: User | None, reason: str = ""
+    result: PeriodResult, upload: UploadedFile, *, acting_user: Actor, reason: str = ""
 ) -> Evidence:
     """Store a checked evidence file under MEDIA_ROOT and attach it to a result that is still open."""
     result = PeriodResult.objects.select_related("indicator__project__unit").get(pk=result.pk)
@@ -417,7 +417,7 @@ def do_attach_evidence(
         original_name=(upload.name or "")[:255],
         content_type=content_type,
         size=upload.size or 0,
-        uploaded_by=acting_user,
+        uploaded_by=person(acting_user),
     )
     evidence.file.save(upload.name or "evidence", upload, save=False)
     evidence.save()
@@ -438,7 +438,7 @@ def do_attach_evidence(
 
 
 @transaction.atomic
-def do_lock_period(project: Project, period: Period, *, acting_user: User | None, reason: str) -> PeriodLock:
+def do_lock_period(project: Project, period: Period, *, acting_user: Actor, reason: str) -> PeriodLock:
     """Close ``period`` of ``project`` for changes (reviewers); the reason is shown to whoever is refused."""
     require(acting_user, "review", project)
     reason = require_reason(reason, "锁定期间")
@@ -448,7 +448,7 @@ def do_lock_period(project: Project, period: Period, *, acting_user: User | None
         period_index=period.index,
         defaults={
             "reason": reason,
-            "locked_by": acting_user,
+            "locked_by": person(acting_user),
             "locked_by_label": audit.actor_label(acting_user),
         },
     )
@@ -465,7 +465,7 @@ def do_lock_period(project: Project, period: Period, *, acting_user: User | None
 
 
 @transaction.atomic
-def do_unlock_period(lock: PeriodLock, *, acting_user: User | None, reason: str) -> None:
+def do_unlock_period(lock: PeriodLock, *, acting_user: Actor, reason: str) -> None:
     """Reopen a locked period (unit admins only), with the reason in the audit log."""
     require(acting_user, "admin", lock.project)
     reason = require_reason(reason, "解除锁定")
@@ -482,7 +482,7 @@ def do_unlock_period(lock: PeriodLock, *, acting_user: User | None, reason: str)
 
 @transaction.atomic
 def do_set_accumulation(
-    indicator: Indicator, accumulation: str, *, acting_user: User | None, reason: str
+    indicator: Indicator, accumulation: str, *, acting_user: Actor, reason: str
 ) -> Indicator:
     """Say how the indicator's period values add up; refused once results are submitted or approved."""
     require(acting_user, "change", indicator.project)
@@ -508,7 +508,7 @@ def do_set_accumulation(
 
 @transaction.atomic
 def do_set_indicator_weight(
-    indicator: Indicator, weight: Decimal | None, *, acting_user: User | None, reason: str
+    indicator: Indicator, weight: Decimal | None, *, acting_user: Actor, reason: str
 ) -> Indicator:
     """Set the weight (分值) the self-evaluation uses for this indicator; ``None`` goes back to the default."""
     require(acting_user, "change", indicator.project)

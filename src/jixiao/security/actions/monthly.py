@@ -14,13 +14,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from jixiao.audit import log as audit
+from jixiao.orgs.actors import Actor
 from jixiao.orgs.models import Unit
 from jixiao.security.choices import FindingStatusChoices, ReportStatusChoices, SeverityChoices
 from jixiao.security.guards import require, require_reason
@@ -111,7 +111,7 @@ def build_monthly_figures(unit: Unit, year: int, month: int) -> dict[str, Any]:
 
 @transaction.atomic
 def do_generate_monthly_report(
-    unit: Unit, year: int, month: int, *, acting_user: User | None, reason: str
+    unit: Unit, year: int, month: int, *, acting_user: Actor, reason: str
 ) -> MonthlyReport:
     """Compute the month's figures into a draft report (regenerating a draft replaces its figures)."""
     require(acting_user, "review", unit, "网络安全月报")
@@ -136,9 +136,7 @@ def do_generate_monthly_report(
 
 
 @transaction.atomic
-def do_publish_monthly_report(
-    report: MonthlyReport, *, acting_user: User | None, reason: str
-) -> MonthlyReport:
+def do_publish_monthly_report(report: MonthlyReport, *, acting_user: Actor, reason: str) -> MonthlyReport:
     report = MonthlyReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
     require(acting_user, "review", report.unit, "网络安全月报")
     reason = require_reason(reason, "发布月报")

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
 from jixiao.audit import log as audit
 from jixiao.domain.forms.model import FormDocument, FormKind
+from jixiao.orgs.actors import Actor, person
 from jixiao.orgs.models import Unit
 from jixiao.orgs.permissions import is_superuser, units_for
 from jixiao.performance import bulk
@@ -359,7 +359,7 @@ def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
         yield items[start : start + CHUNK]
 
 
-def _resolve_units(plans: list[_Plan], *, acting_user: User | None, reason: str) -> None:
+def _resolve_units(plans: list[_Plan], *, acting_user: Actor, reason: str) -> None:
     """Find each form's unit by its code, else by its name; create a missing one under the one root unit."""
     from jixiao.orgs.actions import do_create_unit
 
@@ -414,7 +414,7 @@ def _resolve_units(plans: list[_Plan], *, acting_user: User | None, reason: str)
         created[(code, name)] = plan.unit
 
 
-def _check_may_change(plans: list[_Plan], acting_user: User | None) -> None:
+def _check_may_change(plans: list[_Plan], acting_user: Actor) -> None:
     """The person needs ``change`` on the form's unit, and on the unit a matched project is in now."""
     if acting_user is None or is_superuser(acting_user):
         return  # the system (a management command) or a superuser
@@ -714,7 +714,7 @@ def _common_unit(units: list[Unit]) -> Unit | None:
 def do_import_forms(
     forms: Sequence[FormDocument],
     *,
-    acting_user: User | None,
+    acting_user: Actor,
     reason: str,
     unit: Unit | None = None,
     batch_label: str = "",
@@ -742,7 +742,7 @@ def do_import_forms(
     now = timezone.now()
     batch = ImportBatch.objects.create(
         label=batch_label,
-        acting_user=acting_user,
+        acting_user=person(acting_user),
         actor_label=audit.actor_label(acting_user),
         reason=reason,
         started_at=now,

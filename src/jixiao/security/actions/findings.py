@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -38,6 +37,7 @@ from jixiao.domain.probes import (
     summary_to_dict,
 )
 from jixiao.domain.probes import Finding as ProbeFinding
+from jixiao.orgs.actors import Actor
 from jixiao.orgs.choices import Action
 from jixiao.security.choices import (
     ACTIVE_FINDING_STATUSES,
@@ -450,7 +450,7 @@ def do_transition_finding(
     finding: Finding,
     to: str,
     *,
-    acting_user: User | None,
+    acting_user: Actor,
     reason: str,
     action: Action | None = None,
     verb: str | None = None,
@@ -491,22 +491,22 @@ def do_transition_finding(
     return finding
 
 
-def do_start_rectifying(finding: Finding, *, acting_user: User | None, reason: str) -> Finding:
+def do_start_rectifying(finding: Finding, *, acting_user: Actor, reason: str) -> Finding:
     """The owner unit says it is working on the finding."""
     return do_transition_finding(finding, S.RECTIFYING, acting_user=acting_user, reason=reason)
 
 
-def do_report_fixed(finding: Finding, *, acting_user: User | None, reason: str) -> Finding:
+def do_report_fixed(finding: Finding, *, acting_user: Actor, reason: str) -> Finding:
     """The owner unit reports the finding fixed; it waits for a re-check."""
     return do_transition_finding(finding, S.AWAITING_VERIFICATION, acting_user=acting_user, reason=reason)
 
 
-def do_verify_fixed(finding: Finding, *, acting_user: User | None, reason: str) -> Finding:
+def do_verify_fixed(finding: Finding, *, acting_user: Actor, reason: str) -> Finding:
     """The office confirms the fix (by hand, or a re-check that no longer sees the finding)."""
     return do_transition_finding(finding, S.VERIFIED_FIXED, acting_user=acting_user, reason=reason)
 
 
-def do_reject_fix(finding: Finding, *, acting_user: User | None, reason: str) -> Finding:
+def do_reject_fix(finding: Finding, *, acting_user: Actor, reason: str) -> Finding:
     """A reported fix did not hold: back to rectifying. The office's call (``review``)."""
     return do_transition_finding(
         finding,
@@ -519,15 +519,15 @@ def do_reject_fix(finding: Finding, *, acting_user: User | None, reason: str) ->
     )
 
 
-def do_mark_false_positive(finding: Finding, *, acting_user: User | None, reason: str) -> Finding:
+def do_mark_false_positive(finding: Finding, *, acting_user: Actor, reason: str) -> Finding:
     return do_transition_finding(finding, S.FALSE_POSITIVE, acting_user=acting_user, reason=reason)
 
 
-def do_accept_risk(finding: Finding, *, acting_user: User | None, reason: str) -> Finding:
+def do_accept_risk(finding: Finding, *, acting_user: Actor, reason: str) -> Finding:
     return do_transition_finding(finding, S.RISK_ACCEPTED, acting_user=acting_user, reason=reason)
 
 
-def do_reopen_finding(finding: Finding, *, acting_user: User | None, reason: str) -> Finding:
+def do_reopen_finding(finding: Finding, *, acting_user: Actor, reason: str) -> Finding:
     return do_transition_finding(finding, S.OPEN, acting_user=acting_user, reason=reason)
 
 

@@ -9,13 +9,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from jixiao.audit import log as audit
 from jixiao.domain.scoring.config import LightConfig, QualitativeGrade
 from jixiao.domain.scoring.lights import Light, budget_light, indicator_light, project_light
+from jixiao.orgs.actors import Actor, person
+from jixiao.performance.actions.results import Progress, progress
+from jixiao.performance.actions.spending import SpendingSummary, spending_summary
 from jixiao.performance.choices import (
     AccumulationChoices,
     DeviationCategoryChoices,
@@ -28,8 +30,6 @@ from jixiao.performance.choices import (
 )
 from jixiao.performance.guards import require
 from jixiao.performance.models import Indicator, MonitoringEntry, MonitoringRound, PeriodResult, Project
-from jixiao.performance.results import Progress, progress
-from jixiao.performance.spending import SpendingSummary, spending_summary
 
 __all__ = [
     "MonitoringRow",
@@ -237,7 +237,7 @@ def do_record_monitoring_entry(
     deviation_reason: str = "",
     likelihood: str = "",
     corrective_measures: str = "",
-    acting_user: User | None,
+    acting_user: Actor,
     reason: str = "",
 ) -> MonitoringEntry:
     """Store what a person says about ``indicator`` in the round ending at ``cutoff_month`` (replacing it).
@@ -289,7 +289,7 @@ def do_record_monitoring_entry(
         changes = {k: [getattr(entry, k), v] for k, v in fields.items() if getattr(entry, k) != v}
     for name, value in fields.items():
         setattr(entry, name, value)
-    entry.entered_by = acting_user
+    entry.entered_by = person(acting_user)
     entry.save()
     audit.record(
         acting_user,
@@ -310,7 +310,7 @@ def do_record_budget_forecast(
     amount: Decimal | None,
     *,
     note: str = "",
-    acting_user: User | None,
+    acting_user: Actor,
     reason: str = "",
 ) -> MonitoringRound:
     """Store the 全年预计执行数 a person expects for the year (``None`` goes back to the linear projection)."""

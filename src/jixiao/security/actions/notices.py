@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -21,14 +20,15 @@ from django.utils import timezone
 
 from jixiao.audit import log as audit
 from jixiao.domain.probes import ALL_CHECKS, SCAN_FINDINGS
+from jixiao.orgs.actors import SYSTEM, Actor, person
 from jixiao.orgs.models import Unit
+from jixiao.security.actions.findings import Probed, concluded, do_transition_finding, record_probe_results
 from jixiao.security.choices import (
     ACTIVE_FINDING_STATUSES,
     CheckGroupChoices,
     FindingStatusChoices,
     NoticeStatusChoices,
 )
-from jixiao.security.findings import Probed, concluded, do_transition_finding, record_probe_results
 from jixiao.security.guards import require, require_reason
 from jixiao.security.models import Asset, Finding, Notice
 from jixiao.security.notify import notify_on_commit
@@ -61,7 +61,7 @@ def do_create_notice(
     contact_name: str = "",
     contact_phone: str = "",
     contact_email: str = "",
-    acting_user: User | None,
+    acting_user: Actor,
     reason: str,
 ) -> Notice:
     """A draft notice to ``unit`` (``review`` on it) listing live findings of assets in its subtree."""
@@ -86,7 +86,7 @@ def do_create_notice(
         contact_name=contact_name,
         contact_phone=contact_phone,
         contact_email=contact_email,
-        created_by=acting_user,
+        created_by=person(acting_user),
     )
     notice.full_clean()
     notice.save()
@@ -104,7 +104,7 @@ def do_create_notice(
 
 
 @transaction.atomic
-def do_send_notice(notice: Notice, *, acting_user: User | None, reason: str) -> Notice:
+def do_send_notice(notice: Notice, *, acting_user: Actor, reason: str) -> Notice:
     """Send: open findings become notified; the unit's asset contacts and the office are e-mailed on commit."""
     notice = Notice.objects.select_for_update().select_related("unit").get(pk=notice.pk)
     require(acting_user, "review", notice.unit, "通报")
@@ -150,7 +150,7 @@ class RecheckOutcome:
     closed: bool = False
 
 
-def do_recheck_notice(notice: Notice, *, acting_user: User | None, reason: str) -> RecheckOutcome:
+def do_recheck_notice(notice: Notice, *, acting_user: Actor, reason: str) -> RecheckOutcome:
     """Re-probe the notice's assets and move its findings by what the probe sees (see the module docstring)."""
     notice = Notice.objects.select_related("unit").get(pk=notice.pk)
     require(acting_user, "review", notice.unit, "通报")
@@ -246,4 +246,4 @@ def recheck_due_notices(now: dt.datetime | None = None) -> list[RecheckOutcome]:
     due = Notice.objects.filter(status=N.SENT, deadline__lte=now).filter(
         Q(last_recheck_at__isnull=True) | Q(last_recheck_at__lt=F("deadline"))
     )
-    return [do_recheck_notice(n, acting_user=None, reason="整改期限到期自动复核") for n in due]
+    return [do_recheck_notice(n, acting_user=SYSTEM, reason="整改期限到期自动复核") for n in due]

@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from jixiao.audit import log as audit
+from jixiao.orgs.actors import Actor
 from jixiao.orgs.models import Unit
 from jixiao.security.choices import IncidentClassChoices, IncidentStatusChoices
 from jixiao.security.guards import require, require_reason
@@ -78,7 +78,7 @@ def do_open_incident(
     findings: Iterable[Finding] = (),
     description: str = "",
     opened_at: dt.datetime | None = None,
-    acting_user: User | None,
+    acting_user: Actor,
     reason: str,
 ) -> Incident:
     """Open an incident on ``unit`` (``review``: the office opens them); the SLA clock starts at ``opened_at``."""
@@ -117,9 +117,7 @@ def do_open_incident(
     return incident
 
 
-def _step(
-    incident: Incident, to: str, at: dt.datetime | None, acting_user: User | None, reason: str
-) -> Incident:
+def _step(incident: Incident, to: str, at: dt.datetime | None, acting_user: Actor, reason: str) -> Incident:
     incident = (
         Incident.objects.select_for_update(of=("self",)).select_related("unit", "asset").get(pk=incident.pk)
     )
@@ -156,21 +154,21 @@ def _step(
 
 @transaction.atomic
 def do_acknowledge_incident(
-    incident: Incident, *, at: dt.datetime | None = None, acting_user: User | None, reason: str
+    incident: Incident, *, at: dt.datetime | None = None, acting_user: Actor, reason: str
 ) -> Incident:
     return _step(incident, IS.ACKNOWLEDGED, at, acting_user, reason)
 
 
 @transaction.atomic
 def do_contain_incident(
-    incident: Incident, *, at: dt.datetime | None = None, acting_user: User | None, reason: str
+    incident: Incident, *, at: dt.datetime | None = None, acting_user: Actor, reason: str
 ) -> Incident:
     return _step(incident, IS.CONTAINED, at, acting_user, reason)
 
 
 @transaction.atomic
 def do_resolve_incident(
-    incident: Incident, *, at: dt.datetime | None = None, acting_user: User | None, reason: str
+    incident: Incident, *, at: dt.datetime | None = None, acting_user: Actor, reason: str
 ) -> Incident:
     """Resolve; the handling time is ``resolved_at - opened_at``, within SLA when by ``due_at``."""
     incident = _step(incident, IS.RESOLVED, at, acting_user, reason)

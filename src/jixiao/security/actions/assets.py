@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils import timezone
 
 from jixiao.audit import log as audit
+from jixiao.orgs.actors import Actor
 from jixiao.orgs.models import Unit
 from jixiao.orgs.permissions import is_superuser, units_for
 from jixiao.performance import bulk
@@ -429,7 +429,7 @@ class _Reader:
 # --- storing -----------------------------------------------------------------------------------------------
 
 
-def _allowed_units(acting_user: User | None) -> set[int] | None:
+def _allowed_units(acting_user: Actor) -> set[int] | None:
     if acting_user is None or is_superuser(acting_user):
         return None
     return set(units_for(acting_user, "change").values_list("pk", flat=True))
@@ -460,7 +460,7 @@ def _create_monitoring_rows(asset_ids: Sequence[int], now: dt.datetime) -> None:
 
 @transaction.atomic
 def do_import_assets(
-    path: str | Path | Sequence[str | Path], *, acting_user: User | None, reason: str
+    path: str | Path | Sequence[str | Path], *, acting_user: Actor, reason: str
 ) -> AssetImportResult:
     """Import assets from one or more .xlsx/.csv files: every row stored, or (on any bad row) none.
 
@@ -596,7 +596,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def do_create_asset(
-    name: str, url: str, *, owner: Unit, acting_user: User | None, reason: str, **fields: Any
+    name: str, url: str, *, owner: Unit, acting_user: Actor, reason: str, **fields: Any
 ) -> Asset:
     """Register one asset under ``owner`` (``change`` on the unit); its schedules start now."""
     require(acting_user, "change", owner, "网络资产")
@@ -617,7 +617,7 @@ def do_create_asset(
 
 
 @transaction.atomic
-def do_update_asset(asset: Asset, *, acting_user: User | None, reason: str, **fields: Any) -> Asset:
+def do_update_asset(asset: Asset, *, acting_user: Actor, reason: str, **fields: Any) -> Asset:
     """Change an asset's fields (``owner=`` moves it: ``change`` is needed on both units)."""
     require(acting_user, "change", asset.owner, "网络资产")
     new_owner = fields.get("owner")
@@ -640,7 +640,7 @@ def do_update_asset(asset: Asset, *, acting_user: User | None, reason: str, **fi
     return asset
 
 
-def do_set_asset_active(asset: Asset, active: bool, *, acting_user: User | None, reason: str) -> Asset:
+def do_set_asset_active(asset: Asset, active: bool, *, acting_user: Actor, reason: str) -> Asset:
     """Start or stop monitoring an asset; its history stays."""
     return do_update_asset(asset, active=active, acting_user=acting_user, reason=reason)
 
@@ -671,7 +671,7 @@ def _export_rows(assets: Any) -> Iterator[list[Any]]:
         ]
 
 
-def export_assets(path: str | Path, *, acting_user: User | None) -> int:
+def export_assets(path: str | Path, *, acting_user: Actor) -> int:
     """Write the assets the person may see (all of them for the system) to .xlsx or .csv; returns the count.
 
     The file imports back unchanged: the same headers and labels ``do_import_assets`` reads.

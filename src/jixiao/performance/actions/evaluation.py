@@ -9,7 +9,6 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,12 +20,13 @@ from jixiao.domain.forms.model import Indicator as DomainIndicator
 from jixiao.domain.scoring.config import ScoringConfig
 from jixiao.domain.scoring.engine import Evaluation as DomainEvaluation
 from jixiao.domain.scoring.engine import IndicatorResult, evaluate
+from jixiao.orgs.actors import Actor, person
+from jixiao.performance.actions.results import approved_results, progress
+from jixiao.performance.actions.spending import budget_figures, executed_through
 from jixiao.performance.choices import EvaluationStatusChoices, HorizonChoices, TargetKindChoices
 from jixiao.performance.guards import require, require_reason
 from jixiao.performance.models import Evaluation, EvaluationLine, Indicator, PeriodLock, Project
 from jixiao.performance.periods import Period
-from jixiao.performance.results import approved_results, progress
-from jixiao.performance.spending import budget_figures, executed_through
 
 __all__ = [
     "build_self_evaluation",
@@ -178,7 +178,7 @@ def do_update_evaluation(
     problems: str | None = None,
     improvements: str | None = None,
     budget_explanation: str | None = None,
-    acting_user: User | None,
+    acting_user: Actor,
     reason: str = "",
 ) -> Evaluation:
     """Write 评价结论, 存在问题, 改进措施 and the budget explanation (``None`` leaves a text as it is)."""
@@ -219,7 +219,7 @@ def do_record_evaluation_line(
     *,
     deviation_analysis: str | None = None,
     proposed_score: Decimal | None = None,
-    acting_user: User | None,
+    acting_user: Actor,
     reason: str = "",
 ) -> EvaluationLine:
     """An indicator's 偏差原因分析及改进措施, and for a qualitative one the score proposed within its grade's band."""
@@ -262,7 +262,7 @@ def do_adjust_indicator_score(
     indicator: Indicator,
     score: Decimal,
     *,
-    acting_user: User | None,
+    acting_user: Actor,
     reason: str,
     config: ScoringConfig | None = None,
 ) -> EvaluationLine:
@@ -294,7 +294,7 @@ def do_adjust_indicator_score(
         )
     line.adjusted_score = score
     line.adjustment_reason = reason
-    line.adjusted_by = acting_user
+    line.adjusted_by = person(acting_user)
     line.adjusted_at = timezone.now()
     line.save()
     audit.record(
@@ -343,7 +343,7 @@ def scores_record(evaluation: DomainEvaluation, indicators: list[Indicator]) -> 
 
 @transaction.atomic
 def do_finalise_evaluation(
-    project: Project, *, acting_user: User | None, reason: str = "", config: ScoringConfig | None = None
+    project: Project, *, acting_user: Actor, reason: str = "", config: ScoringConfig | None = None
 ) -> Evaluation:
     """A reviewer finalises the self-evaluation: its figures are kept as they stand and the year is locked.
 
@@ -380,7 +380,7 @@ def do_finalise_evaluation(
     evaluation.total = scored.total
     evaluation.grade = scored.grade or ""
     evaluation.scores = scores_record(scored, indicators)
-    evaluation.finalised_by, evaluation.finalised_at = acting_user, now
+    evaluation.finalised_by, evaluation.finalised_at = person(acting_user), now
     evaluation.save()
     year = Period.year()
     _, created = PeriodLock.objects.get_or_create(
@@ -389,7 +389,7 @@ def do_finalise_evaluation(
         period_index=year.index,
         defaults={
             "reason": FINAL_LOCK_REASON,
-            "locked_by": acting_user,
+            "locked_by": person(acting_user),
             "locked_by_label": audit.actor_label(acting_user),
             "locked_at": now,
         },

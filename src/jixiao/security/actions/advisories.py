@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from jixiao.audit import log as audit
+from jixiao.orgs.actors import Actor
 from jixiao.orgs.models import Unit
 from jixiao.security.choices import SeverityChoices, WarningStatusChoices
 from jixiao.security.guards import require, require_reason
@@ -27,7 +27,7 @@ def do_create_warning(
     *,
     recipients: Iterable[Unit],
     severity: str = SeverityChoices.MEDIUM,
-    acting_user: User | None,
+    acting_user: Actor,
     reason: str,
 ) -> SecurityWarning:
     """A draft warning of ``issuer`` (``review`` on it) to ``recipients``."""
@@ -51,7 +51,7 @@ def do_create_warning(
 
 
 @transaction.atomic
-def do_publish_warning(warning: SecurityWarning, *, acting_user: User | None, reason: str) -> SecurityWarning:
+def do_publish_warning(warning: SecurityWarning, *, acting_user: Actor, reason: str) -> SecurityWarning:
     """Publish: the recipient units see it, and their asset contacts and the office are notified on commit."""
     warning = SecurityWarning.objects.select_for_update().select_related("issuer").get(pk=warning.pk)
     require(acting_user, "review", warning.issuer, "安全预警")
@@ -81,9 +81,7 @@ def do_publish_warning(warning: SecurityWarning, *, acting_user: User | None, re
 
 
 @transaction.atomic
-def do_withdraw_warning(
-    warning: SecurityWarning, *, acting_user: User | None, reason: str
-) -> SecurityWarning:
+def do_withdraw_warning(warning: SecurityWarning, *, acting_user: Actor, reason: str) -> SecurityWarning:
     warning = SecurityWarning.objects.select_for_update().select_related("issuer").get(pk=warning.pk)
     require(acting_user, "review", warning.issuer, "安全预警")
     reason = require_reason(reason, "撤回预警")

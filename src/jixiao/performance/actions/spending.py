@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -18,6 +17,7 @@ from django.db.models import Sum
 from jixiao.audit import log as audit
 from jixiao.domain.forms.model import SpendingStep as DomainSpendingStep
 from jixiao.domain.scoring.lights import plan_percent_at
+from jixiao.orgs.actors import Actor, person
 from jixiao.performance.choices import (
     ExpenditureKindChoices,
     FormKindChoices,
@@ -193,7 +193,7 @@ def do_record_expenditure(
     fund_source: str = FundSourceChoices.FISCAL,
     kind: str = ExpenditureKindChoices.PAYMENT,
     description: str = "",
-    acting_user: User | None,
+    acting_user: Actor,
     reason: str = "",
 ) -> Expenditure:
     """Record a payment, or a month's execution figure, of ``project`` in ``month`` (1–12).
@@ -231,7 +231,7 @@ def do_record_expenditure(
         kind=kind,
         amount=amount,
         description=description.strip(),
-        entered_by=acting_user,
+        entered_by=person(acting_user),
     )
     audit.record(
         acting_user,
@@ -251,7 +251,7 @@ def do_adjust_budget(
     amount: Decimal,
     *,
     fund_source: str = FundSourceChoices.FISCAL,
-    acting_user: User | None,
+    acting_user: Actor,
     reason: str,
 ) -> BudgetAdjustment:
     """Add (or, negative, take away) budget for the year; the reason is required and kept on the row."""
@@ -263,7 +263,7 @@ def do_adjust_budget(
     if amount == 0:
         raise ValidationError("调整金额不能为0")
     adjustment = BudgetAdjustment.objects.create(
-        project=project, fund_source=fund_source, amount=amount, reason=reason, entered_by=acting_user
+        project=project, fund_source=fund_source, amount=amount, reason=reason, entered_by=person(acting_user)
     )
     audit.record(
         acting_user,

@@ -9,21 +9,20 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
 from jixiao.audit.log import record
-from jixiao.orgs.choices import RoleChoices, UnitKindChoices
+from jixiao.orgs.actors import Actor, require_actor
+from jixiao.orgs.choices import Action, RoleChoices, UnitKindChoices
 from jixiao.orgs.models import Membership, Unit
-from jixiao.orgs.permissions import can, is_superuser
+from jixiao.orgs.permissions import require, unrestricted_actor
 
 
-def _require(acting_user: User | None, action: str, unit: Unit | None) -> None:
-    """``acting_user=None`` is the system (a management command); a person needs the role."""
-    if acting_user is None:
-        return
+def _require(acting_user: Actor, action: Action, unit: Unit | None) -> None:
+    """A root unit is created by the system or a superuser; anything else needs the role on the unit."""
+    require_actor(acting_user)
     if unit is None:
-        if not is_superuser(acting_user):
-            raise PermissionDenied("only a superuser may create a root unit")
+        if not unrestricted_actor(acting_user):
+            raise PermissionDenied("只有系统管理员可以创建顶级单位")
         return
-    if not can(acting_user, action, unit):  # type: ignore[arg-type]
-        raise PermissionDenied(f"{acting_user.get_username()} may not {action} unit {unit}")
+    require(acting_user, action, unit, what="单位")
 
 
 @transaction.atomic
@@ -33,20 +32,20 @@ def do_create_unit(
     parent: Unit | None = None,
     code: str | None = None,
     kind: str = UnitKindChoices.OFFICE,
-    acting_user: User | None,
+    acting_user: Actor,
     reason: str,
 ) -> Unit:
     """Create a unit under ``parent`` (a root when ``None``: superuser or system only) and set its path."""
     _require(acting_user, "admin", parent)
     name = name.strip()
     if not name:
-        raise ValidationError("a unit needs a name")
+        raise ValidationError("单位名称不能为空")
     unit = Unit(parent=parent, name=name, code=(code or "").strip() or None, kind=kind)
     unit.full_clean(exclude=["path"])
     unit.save()
     # The path holds the unit's own id, known only after the insert.
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
-    Unit.objects.filter(pk=unit.pk).update(path=unit.path)
+    Unit.objects.unrestricted().filter(pk=unit.pk).update(path=unit.path)
     record(
         acting_user,
         "unit.created",
@@ -70,7 +69,7 @@ def do_update_unit(
     name: str | None = None,
     code: str | None = None,
     kind: str | None = None,
-    acting_user: User | None,
+    acting_user: Actor,
     reason: str,
 ) -> Unit:
     """Rename a unit or change its code or kind (``None`` leaves a field as it is; ``code=""`` clears it)."""
@@ -91,20 +90,20 @@ def do_update_unit(
 
 
 @transaction.atomic
-def do_move_unit(unit: Unit, *, new_parent: Unit, acting_user: User | None, reason: str) -> Unit:
+def do_move_unit(unit: Unit, *, new_parent: Unit, acting_user: Actor, reason: str) -> Unit:
     """Move a unit and its subtree under ``new_parent``; the subtree's paths are rewritten in one UPDATE."""
     _require(acting_user, "admin", unit)
     _require(acting_user, "admin", new_parent)
     unit.refresh_from_db()
     new_parent.refresh_from_db()
     if new_parent.path.startswith(unit.path):
-        raise ValidationError("a unit cannot be moved under itself or its own subtree")
+        raise ValidationError("不能把单位移到它自己或它的下级单位之下")
     old_parent, old_path = unit.parent, unit.path
     new_path = f"{new_parent.path}{unit.pk}/"
-    Unit.objects.filter(path__startswith=old_path).update(
+    Unit.objects.unrestricted().filter(path__startswith=old_path).update(
         path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1))
     )
-    Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
+    Unit.objects.unrestricted().filter(pk=unit.pk).update(parent=new_parent)
     unit.refresh_from_db()
     record(
         acting_user,
@@ -118,14 +117,14 @@ def do_move_unit(unit: Unit, *, new_parent: Unit, acting_user: User | None, reas
 
 
 @transaction.atomic
-def do_grant_membership(
-    user: User, unit: Unit, role: str, *, acting_user: User | None, reason: str
-) -> Membership:
+def do_grant_membership(user: User, unit: Unit, role: str, *, acting_user: Actor, reason: str) -> Membership:
     """Give ``user`` ``role`` on ``unit`` and its subtree; granting a role already held changes nothing."""
     _require(acting_user, "admin", unit)
     if role not in RoleChoices.values:
-        raise ValidationError(f"unknown role {role!r}")
-    membership, created = Membership.objects.get_or_create(user_id=user.pk, unit=unit, role=role)
+        raise ValidationError(f"未知角色：{role}")
+    membership, created = Membership.objects.unrestricted().get_or_create(
+        user_id=user.pk, unit=unit, role=role
+    )
     if created:
         record(
             acting_user,
@@ -139,7 +138,7 @@ def do_grant_membership(
 
 
 @transaction.atomic
-def do_revoke_membership(membership: Membership, *, acting_user: User | None, reason: str) -> None:
+def do_revoke_membership(membership: Membership, *, acting_user: Actor, reason: str) -> None:
     """Take a role away; the audit event keeps who had it."""
     _require(acting_user, "admin", membership.unit)
     record(

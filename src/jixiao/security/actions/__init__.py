@@ -1,0 +1,2 @@
+"""State changes of the security app, one module per subject: every public function is a
+``do_<verb>_<noun>()`` action (atomic, keyword-only ``acting_user``, audited, side effects on commit)."""
