@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.web.data import LIGHT_RANK, ProjectRow
+from jixiao.web.selectors import LIGHT_RANK, ProjectRow
 from jixiao.web.templatetags.jixiao_format import light, light_text, money, percent
 
 _LOW = Decimal("-1e30")

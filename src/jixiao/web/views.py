@@ -30,9 +30,9 @@ from jixiao.performance.choices import HorizonChoices
 from jixiao.performance.documents import target_form
 from jixiao.reports.data import ReportDataError
 from jixiao.reports.fonts import FontNotFoundError
-from jixiao.web import data, documents, history
+from jixiao.web import documents, history, selectors
 from jixiao.web.export import attachment, table_xlsx
-from jixiao.web.filters import ProjectFilter
+from jixiao.web.filtersets import ProjectFilter
 from jixiao.web.forms import SignInForm
 from jixiao.web.tables import ProjectTable, table_data
 
@@ -62,17 +62,19 @@ class SignInView(auth_views.LoginView):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     cutoff = default_cutoff_month()
-    rows = data.project_rows(request.user, data.visible_projects(request.user), cutoff)
-    worst_first = sorted(rows, key=lambda r: (data.LIGHT_RANK[r.colour], r.project.unit.path, r.project.name))
+    rows = selectors.project_rows(request.user, selectors.visible_projects(request.user), cutoff)
+    worst_first = sorted(
+        rows, key=lambda r: (selectors.LIGHT_RANK[r.colour], r.project.unit.path, r.project.name)
+    )
     return render(
         request,
         "web/home.html",
         {
             "cutoff": cutoff,
             "rows": worst_first,
-            "units": data.lights_by_unit(rows),
-            "tiles": data.key_indicator_tiles(rows),
-            "chart": data.execution_chart(rows, cutoff),
+            "units": selectors.lights_by_unit(rows),
+            "tiles": selectors.key_indicator_tiles(rows),
+            "chart": selectors.execution_chart(rows, cutoff),
             "chart_rows": [r for r in rows if r.rate is not None],
         },
     )
@@ -83,12 +85,16 @@ def home(request: HttpRequest) -> HttpResponse:
 def project_list(request: HtmxHttpRequest) -> HttpResponse:
     cutoff = default_cutoff_month()
     filterset = ProjectFilter(
-        request.GET or None, queryset=data.visible_projects(request.user), user=request.user
+        request.GET or None, queryset=selectors.visible_projects(request.user), user=request.user
     )
     projects = (
-        filterset.qs if filterset.is_bound and filterset.is_valid() else data.visible_projects(request.user)
+        filterset.qs
+        if filterset.is_bound and filterset.is_valid()
+        else selectors.visible_projects(request.user)
     )
-    rows = data.project_rows(request.user, projects.order_by("unit__path", "-year", "name", "pk"), cutoff)
+    rows = selectors.project_rows(
+        request.user, projects.order_by("unit__path", "-year", "name", "pk"), cutoff
+    )
     chosen_light = (
         filterset.form.cleaned_data.get("light") if filterset.is_bound and filterset.is_valid() else ""
     )
@@ -140,7 +146,7 @@ def _indicator_lines(
         if row is not None:
             line.light = row.light
             unit = indicator.target_unit if isinstance(row.actual, Decimal) else ""
-            line.actual = data.figure_text(row.actual, unit)
+            line.actual = selectors.figure_text(row.actual, unit)
         last1, last2 = indicator.level1, (indicator.level1, indicator.level2)
         lines.append(line)
     return lines
@@ -181,7 +187,7 @@ def _findings(
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    project = get_object_or_404(data.visible_projects(user), pk=pk)
+    project = get_object_or_404(selectors.visible_projects(user), pk=pk)
     cutoff = default_cutoff_month()
     snapshot = build_monitoring_snapshot(project, cutoff)
     indicators = list(
@@ -235,7 +241,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def reports(request: HttpRequest) -> HttpResponse:
-    projects = data.visible_projects(request.user).order_by("unit__path", "-year", "name", "pk")
+    projects = selectors.visible_projects(request.user).order_by("unit__path", "-year", "name", "pk")
     search = request.GET.get("q", "").strip()
     for word in search.split():
         projects = projects.filter(
@@ -252,7 +258,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def report_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    project = get_object_or_404(data.visible_projects(request.user), pk=pk)
+    project = get_object_or_404(selectors.visible_projects(request.user), pk=pk)
     document = documents.KINDS.get(kind)
     if document is None:
         return render(

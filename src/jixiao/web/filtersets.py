@@ -1,4 +1,4 @@
-"""The project list's filters (django-filter): year, unit, kind, status and a search; the light is filtered
+"""The project list's filterset (django-filter): year, unit, kind, status and a search; the light is filtered
 after the lights are computed (``views.project_list``)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from jixiao.orgs.models import Unit
 from jixiao.performance.choices import FormKindChoices
 from jixiao.performance.models import Project
-from jixiao.web.data import LIGHT_CHOICES, NO_EVALUATION, STATUS_CHOICES
+from jixiao.web.selectors import LIGHT_CHOICES, NO_EVALUATION, STATUS_CHOICES
 
 
 class ProjectFilter(django_filters.FilterSet):
