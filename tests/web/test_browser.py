@@ -89,7 +89,8 @@ def test_every_role_signs_in_and_reads_home_list_and_a_project(
         expect(page.get_by_test_id("history")).to_contain_text("系统")
         if username == "suzhou_officer":
             page.screenshot(path=shots / "project.png")
-            page.screenshot(path=shots / "project-full.png", full_page=True)
+            page.get_by_test_id("indicators").first.screenshot(path=shots / "project-indicators.png")
+            page.get_by_test_id("history").screenshot(path=shots / "project-history.png")
         page.context.close()
     assert errors == []  # no script error, no refused asset or policy violation in the console
 

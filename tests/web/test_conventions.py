@@ -82,3 +82,19 @@ def test_date_inputs_accept_the_forms_people_type(typed: str) -> None:
 def test_a_date_that_is_not_one_is_refused_in_chinese() -> None:
     with translation.override("zh-hans"), pytest.raises(forms.ValidationError, match="日期"):
         forms.DateField().clean("2023年13月5日")
+
+
+def test_history_names_fields_and_values_in_chinese_by_the_event_s_own_model() -> None:
+    from jixiao.performance.models import Evaluation, PeriodResult, Project
+    from jixiao.web.history import field_label, value_text
+
+    assert value_text("status", "finalised", Evaluation) == "已定稿"
+    assert value_text("status", "draft", Evaluation) == "填写中"
+    assert value_text("status", "draft", PeriodResult) == "草稿"
+    assert value_text("status", "approved") == "已审核"
+    assert value_text("target_unit", "km", Project) == "km"  # a unit is not a code
+    assert value_text("funds.annual.total", "4500000.00", Project) == "4500000"
+    assert value_text("sub_goals", [], Project) == "—"
+    assert field_label("funds.annual.total", Project) == "项目资金·年度·资金总额（元）"
+    assert field_label("indicators[满意度].target_raw", Project) == "绩效指标「满意度」·指标值（原文）"
+    assert field_label("mystery_field", Project) == "其他字段"

@@ -95,7 +95,7 @@ _FIELDS = _fields()
 _WORDS = {**{h.value: str(h.label) for h in HorizonChoices}, **_COLLECTIONS}
 
 
-def field_label(key: str) -> str:
+def field_label(key: str, model: type[models.Model] | None = None) -> str:
     """``funds.annual.total`` → ``项目资金·年度·资金总额（元）``; ``indicators[满意度].target_raw`` → ``绩效指标「满意度」·指标值（原文）``."""
     parts = []
     for piece in key.split("."):
@@ -104,31 +104,62 @@ def field_label(key: str) -> str:
             parts.append(piece if not piece.isascii() else "字段")
             continue
         name, label = match.groups()
-        field = _FIELDS.get(name)
+        field = _field(name, model) if len(parts) == 0 else _FIELDS.get(name)
         word = _WORDS.get(name) or (str(field.verbose_name) if field is not None else "其他字段")
         parts.append(f"{word}「{label}」" if label else word)
     return "·".join(parts)
 
 
-def _choice_label(key: str, value: Any) -> str | None:
-    name = key.rsplit(".", 1)[-1]
-    field = _FIELDS.get(name)
-    if field is None or not field.choices or not isinstance(value, str):
+def _all_choices() -> dict[str, str]:
+    """Every stored choice value of the performance models → its label (for a value whose field is unknown)."""
+    labels: dict[str, str] = {}
+    for model in _MODELS:
+        for field in model._meta.get_fields():
+            if isinstance(field, models.Field) and field.choices:
+                for stored, label in field.flatchoices:
+                    labels.setdefault(str(stored), str(label))
+    return labels
+
+
+_ANY_CHOICE = _all_choices()
+_CODE = re.compile(r"[a-z][a-z_]*")
+
+
+def _field(name: str, model: type[models.Model] | None) -> models.Field[Any, Any] | None:
+    """The field of the event's own model first (``status`` is a result's, or an evaluation's), else any."""
+    if model is not None:
+        try:
+            found = model._meta.get_field(name)
+        except Exception:
+            found = None
+        if isinstance(found, models.Field):
+            return found
+    return _FIELDS.get(name)
+
+
+def _choice_label(key: str, value: Any, model: type[models.Model] | None = None) -> str | None:
+    if not isinstance(value, str):
         return None
-    return next((str(label) for stored, label in field.flatchoices if stored == value), None)
+    field = _field(key.rsplit(".", 1)[-1], model)
+    if field is not None and field.choices:
+        label = next((str(label) for stored, label in field.flatchoices if stored == value), None)
+        if label is not None:
+            return label
+    # A stored code the field does not explain (or no field known): the label that code has anywhere.
+    return _ANY_CHOICE.get(value) if _CODE.fullmatch(value) else None
 
 
-def value_text(key: str, value: Any) -> str:
+def value_text(key: str, value: Any, model: type[models.Model] | None = None) -> str:
     """A stored value as a person reads it: choice labels, money and numbers as written, lists joined."""
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, bool):
         return "是" if value else "否"
-    label = _choice_label(key, value)
+    label = _choice_label(key, value, model)
     if label is not None:
         return label
     if isinstance(value, list):
-        return "；".join(value_text(key, v) for v in value)
+        return "；".join(value_text(key, v, model) for v in value)
     if isinstance(value, dict):
         return "；".join(f"{field_label(str(k))}：{value_text(str(k), v)}" for k, v in value.items())
     if isinstance(value, str):
@@ -173,8 +204,17 @@ def entries(events: Iterable[AuditEvent]) -> list[HistoryEntry]:
             if event.actor_id is None and event.actor_label == "system"
             else (names.get(event.actor_id or 0) or event.actor_label or SYSTEM)
         )
+        model = (
+            ContentType.objects.get_for_id(event.content_type_id).model_class()
+            if event.content_type_id
+            else None
+        )
         changes = [
-            Change(field_label(str(key)), value_text(str(key), pair[0]), value_text(str(key), pair[1]))
+            Change(
+                field_label(str(key), model),
+                value_text(str(key), pair[0], model),
+                value_text(str(key), pair[1], model),
+            )
             for key, pair in (event.changes or {}).items()
             if isinstance(pair, list | tuple) and len(pair) == 2
         ]

@@ -151,7 +151,7 @@ def figure_text(figure: Decimal | QualitativeGrade | None, unit: str = "") -> st
         return "—"
     if isinstance(figure, QualitativeGrade):
         return _GRADE_LABELS.get(figure.value, "—")
-    return f"{grouped_figure(figure)}{unit}"
+    return f"{grouped_figure(figure)} {unit}".rstrip()
 
 
 @dataclass(frozen=True)
