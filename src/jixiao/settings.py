@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "jixiao.audit",
     "jixiao.performance",
     "jixiao.security",
+    "jixiao.workdays",
 ]
 
 MIDDLEWARE = [
