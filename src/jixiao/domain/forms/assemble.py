@@ -314,7 +314,12 @@ class _FormBuilder:
                 return self._read_spending_plan(r, ci)
             elif "资金用途" in k:
                 self.expect_fund_uses = True
-            elif header_role(k) in (Col.LEVEL1, Col.LEVEL2, Col.NAME) and self._is_indicator_header(r):
+            elif header_role(k) in (
+                Col.LEVEL1,
+                Col.LEVEL2,
+                Col.NAME,
+                Col.INDEX,
+            ) and self._is_indicator_header(r):
                 return self._read_indicators(r)
             elif self._maybe_unit_line(cell):
                 continue
@@ -751,6 +756,8 @@ class _FormBuilder:
         self.levels = dict.fromkeys(table.horizons, (None, None))
         width = len(header)
         home = _container(header[0].loc) if header else None
+        if self.stream and not self._stream_fits(nxt, width, table):
+            return self._read_stream_by_type(nxt, table)
         while nxt < len(self.rows):
             if self.rows[nxt] and _container(self.rows[nxt][0].loc) != home:
                 break  # a table ends with its sheet, its Word table or its PDF page
@@ -787,9 +794,151 @@ class _FormBuilder:
                 break
             if any(strip_notes(c.key) in FIELD_LABELS for c in non_empty):
                 break
+            if (
+                len(non_empty) == 1
+                and _NUMBER_TOKEN.match(non_empty[0].text)
+                and self._wrapped_number(non_empty[0], table)
+            ):
+                nxt += 1
+                continue
             self._indicator_row(row, table, aligned=len(row) == width)
             nxt += 1
         return nxt
+
+    def _wrapped_number(self, cell: C, table: _Table) -> bool:
+        """A row holding one number under an indicator whose weight is empty: the weight wrapped onto the next
+        line (a flattened page). Taken as the weight with a warning; any other lone number is left out."""
+        last = self.form.indicators[-1] if self.form.indicators else None
+        if last is not None and last.weight is None and Col.WEIGHT in table.roles:
+            last.weight = self._decimal(cell)
+            self.form.warn(
+                f"权重“{cell.text}”换到了下一行，已作为指标“{last.name}”的权重读取(a weight wrapped onto the next line)",
+                cell.loc,
+            )
+            return True
+        self.form.warn(
+            f"单独一行的数字“{cell.text}”无法对应到指标，未读取(a lone number; left out)", cell.loc
+        )
+        return True
+
+    def _stream_fits(self, start: int, width: int, table: _Table) -> bool:
+        """Whether every row of a one-cell-per-line table lines up with its header when cut at its width."""
+        nxt = start
+        while nxt < len(self.rows):
+            chunk = [row[0] for row in self.rows[nxt : nxt + width] if row]
+            if not chunk or len(chunk) < width or _is_total(chunk[0]) or any(_is_stop(c) for c in chunk):
+                return True
+            if not all(c.empty for c in chunk) and not self._by_columns(chunk, table, emit=False):
+                return False
+            nxt += width
+        return True
+
+    def _read_stream_by_type(self, start: int, table: _Table) -> int:
+        """A one-cell-per-line table whose rows do not line up with the header (merged cells left out, nbsp
+        cells, labels split over two lines): the cells are aligned to the header's columns by type and
+        order. Level labels set the levels; a name starts an indicator; the cells after it fill the
+        header's later columns in order while their type fits. A cell whose place is ambiguous is left out,
+        with a warning naming it."""
+        order = [
+            role
+            for role in table.roles
+            if role is not None and role not in (Col.LEVEL1, Col.LEVEL2, Col.INDEX, Col.NAME)
+        ]
+        if Col.TARGET not in order:
+            order.insert(0, Col.TARGET)
+        has_index = Col.INDEX in table.roles
+        horizon = table.horizons[-1]
+        record: dict[Col, C] = {}
+        label_before: C | None = None
+        cells: list[tuple[int, C]] = [
+            (i, row[0]) for i, row in enumerate(self.rows[start:], start=start) if row and not row[0].empty
+        ]
+
+        def flush() -> None:
+            if record:
+                self._emit(horizon, dict(record))
+                record.clear()
+
+        end = len(self.rows)
+        for pos, (index, cell) in enumerate(cells):
+            following = cells[pos + 1][1] if pos + 1 < len(cells) else None
+            if _is_total(cell):
+                flush()
+                self._read_total(cell, [c for _, c in cells[pos + 1 : pos + 4]])
+                end = index + 1
+                break
+            if (
+                _is_stop(cell)
+                or (len(cell.key) <= 60 and TITLE.search(cell.key))
+                or strip_notes(cell.key) in FIELD_LABELS
+            ):
+                end = index
+                break
+            if header_role(strip_notes(cell.key)) is not None:
+                continue  # the header repeated
+            if cell.key == "指标" and label_before is not None:
+                self.form.warn(
+                    f"层级名称“{label_before.text}”与下一行的“指标”为同一单元格，已合并"
+                    "(a level label split over two lines was joined)",
+                    cell.loc,
+                )
+                label_before = None
+                continue
+            match = _label(cell)
+            if match is not None and not (
+                Col.NAME in record and Col.TARGET not in record and match.level > 2
+            ):
+                flush()
+                self._emit(horizon, {Col.LEVEL1 if match.level == 1 else Col.LEVEL2: cell})
+                label_before = cell
+                continue
+            label_before = None
+            if has_index and re.fullmatch(r"\d{1,3}", cell.text) and (not record or Col.TARGET in record):
+                flush()
+                continue  # a row number
+            if Col.NAME not in record:
+                why = _not_a_name(cell.text)
+                if why is not None:
+                    self.form.warn(
+                        f"“{cell.text}”前面没有指标名称，未读取(a value with no indicator name; left out)",
+                        cell.loc,
+                    )
+                    continue
+                record[Col.NAME] = cell
+                continue
+            filled = [i for i, role in enumerate(order) if role in record]
+            expected = order[filled[-1] + 1] if filled and filled[-1] + 1 < len(order) else None
+            if not filled:
+                expected = order[0]
+            starts_next = (
+                _not_a_name(cell.text) is None
+                and not _looks_like_target(cell)
+                and following is not None
+                and _looks_like_target(following)
+                and _label(following) is None
+            )
+            if expected is not None and not starts_next and self._fits_stream(expected, cell):
+                record[expected] = cell
+                continue
+            if _not_a_name(cell.text) is None:
+                flush()
+                record[Col.NAME] = cell
+                continue
+            self.form.warn(
+                f"“{cell.text}”无法确定属于哪一列，未读取(cannot tell which column this cell belongs to)",
+                cell.loc,
+            )
+        else:
+            flush()
+            return end
+        flush()
+        return end
+
+    @staticmethod
+    def _fits_stream(role: Col, cell: C) -> bool:
+        if role in (Col.TARGET, Col.ACTUAL):
+            return _looks_like_target(cell) or _not_a_name(cell.text) is not None
+        return _fits_type(role, cell)
 
     def _read_project_table(self, r: int) -> int:
         """A table listing many projects (单位名称 / 项目名称 / 预算数 / 年度目标 beside the indicator columns):
@@ -898,7 +1047,7 @@ class _FormBuilder:
             return
         self._by_content([c for c in row if not c.empty], table)
 
-    def _by_columns(self, row: list[C], table: _Table) -> bool:
+    def _by_columns(self, row: list[C], table: _Table, *, emit: bool = True) -> bool:
         """Read a row by its header's columns, if the row agrees with them: level labels only in level
         columns, names and targets not labels, nothing in columns without a role."""
         if len(row) != len(table.roles):
@@ -921,6 +1070,10 @@ class _FormBuilder:
                 return False
             if has_likelihood and role is not Col.LIKELIHOOD and _LIKELIHOOD.match(cell.text):
                 return False
+            if not _fits_type(role, cell):
+                return False  # a value slid into a neighbour's column: read the row by its tokens
+        if not emit:
+            return True
         for group, horizon in zip(table.groups, table.horizons, strict=True):
             cells = {role: row[i] for role, i in group.items()}
             if named_by_label and Col.NAME in cells:
@@ -1021,9 +1174,24 @@ class _FormBuilder:
             del cells[Col.NAME]
         if name is None and target_text is None:
             return  # a row that only carries level labels for the rows below
+        anchor = cells.get(Col.NAME) or cells.get(Col.TARGET)
+        if name is not None:
+            placeholder = _PLACEHOLDER_PREFIX.match(name)
+            if placeholder is not None:
+                rest = name[placeholder.end() :].strip()
+                if not rest:
+                    return  # an empty template row (指标1:, ……)
+                name = rest
+            refusal = _not_a_name(name)
+            if refusal is not None:
+                self.form.warn(
+                    f"指标名称栏是“{name}”({refusal})，该行未作为指标读取"
+                    f"(the name column holds {refusal}; row not read as an indicator)",
+                    anchor.loc if anchor else None,
+                )
+                return
         level1, level2 = normalise_levels(l1_raw, l2_raw, self.form.taxonomy)
         op_text, unit_text = text(Col.OPERATOR), text(Col.UNIT)
-        anchor = cells.get(Col.NAME) or cells.get(Col.TARGET)
         if op_text is not None or unit_text is not None:
             target = compose_target(op_text, target_text or "", unit_text, indicator=name)
         else:
@@ -1113,7 +1281,45 @@ def _is_label(cell: C) -> bool:
 
 
 def _is_stop(cell: C) -> bool:
-    return any(cell.key.startswith(w) for w in STOP_WORDS)
+    key = cell.key.lstrip("-–—*·• ")
+    return any(key.startswith(w) for w in STOP_WORDS)
+
+
+_PLACEHOLDER_PREFIX = re.compile(r"^(?:指标\s*[0-9一二三四五六七八九十]+\s*[:：.、]|[…\.。·]{2,}$)")
+_WEIGHT_TEXT = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?\s*(?:分|%)?$")
+_SHORT_VALUE = re.compile(r"^(?:[<>=≥≤]{0,2}|[Ww2]?)\s*\d[\d,.]*\s*[%‰]?\s*\S{0,3}$")
+
+
+def _not_a_name(name: str) -> str | None:
+    """Why ``name`` cannot be an indicator's name (a value, a header or a label slid into the name column),
+    or None when it can."""
+    key = plain_key(name)
+    if not key:
+        return "nothing"
+    if _NUMBER_TOKEN.match(key) or _SHORT_VALUE.match(key):
+        return "a value"
+    if header_role(strip_notes(key)) is not None or key in ("指标", "绩效指标", "绩效标准", "计划标准"):
+        return "a column header"
+    if classify_label(key) is not None and (key.endswith("指标") or len(key) <= 4):
+        return "a level label"
+    return None
+
+
+def _fits_type(role: Col, cell: C) -> bool:
+    """Whether a cell's content can be of the column's type: the alignment check that keeps a value out of
+    a neighbour's column."""
+    text = cell.text
+    if role is Col.OPERATOR:
+        return bool(_OPERATOR_TOKEN.match(cell.key) or _DIRECTION_TOKEN.match(cell.key))
+    if role is Col.DIRECTION:
+        return bool(_DIRECTION_TOKEN.match(cell.key) or _OPERATOR_TOKEN.match(cell.key))
+    if role is Col.UNIT:
+        return not _NUMBER_TOKEN.match(text.replace(" ", "")) and len(cell.key) <= 12
+    if role in (Col.WEIGHT, Col.SCORE):
+        return bool(_WEIGHT_TEXT.match(text)) or key_of(text) in _NOT_APPLICABLE
+    if role is Col.NAME:
+        return _not_a_name(text) in (None, "a level label")
+    return True
 
 
 def _is_total(cell: C) -> bool:

@@ -53,6 +53,8 @@ STOP_WORDS = (
     "相关建议或举措",
     "第二部分",
     "第三部分",
+    "财政部门审核意见",
+    "审核意见",
 )
 
 
@@ -67,6 +69,9 @@ class Field(StrEnum):
 
 FIELD_LABELS: dict[str, Field] = {
     "项目名称": Field.NAME,
+    "专项名称": Field.NAME,
+    "专项资金名称": Field.NAME,
+    "项目支出名称": Field.NAME,
     "项目编码": Field.CODE,
     "项目代码": Field.CODE,
     "项目编号": Field.CODE,
@@ -76,6 +81,9 @@ FIELD_LABELS: dict[str, Field] = {
     "预算单位": Field.UNIT,
     "主管部门": Field.DEPARTMENT,
     "主管部门及编码": Field.DEPARTMENT,
+    "主管预算部门": Field.DEPARTMENT,
+    "县级主管部门": Field.DEPARTMENT,
+    "项目主管单位": Field.DEPARTMENT,
     "项目属性": Field.ATTRIBUTE,
     "项目期": Field.PERIOD,
     "项目日期": Field.PERIOD,
@@ -140,12 +148,28 @@ class Col(StrEnum):
     PROJECT = "project"
     BUDGET = "budget"
     GOAL = "goal"
+    INDEX = "index"  # 序号: a row number, never a value
 
 
 _HEADER_ROLES: list[tuple[str, Col]] = [
     ("一级指标", Col.LEVEL1),
     ("二级指标", Col.LEVEL2),
     ("三级指标", Col.NAME),
+    ("三级指标内容", Col.NAME),
+    ("考核指标", Col.NAME),
+    ("序号", Col.INDEX),
+    ("指标值及单位", Col.TARGET),
+    ("年初目标值", Col.TARGET),
+    ("年初指标值", Col.TARGET),
+    ("年度工作目标", Col.TARGET),
+    ("绩效标准", Col.STANDARD),
+    ("权数", Col.WEIGHT),
+    ("参考分值", Col.WEIGHT),
+    ("考评得分", Col.SCORE),
+    ("自评得分", Col.SCORE),
+    ("自评分", Col.SCORE),
+    ("年终完成值", Col.ACTUAL),
+    ("全年完成值", Col.ACTUAL),
     ("指标名称", Col.NAME),
     ("指标内容", Col.NAME),
     ("年度指标值", Col.TARGET),
