@@ -118,6 +118,8 @@ def assemble(grid: Grid) -> list[FormDocument]:
         for form in _FormBuilder(section, grid.source, stream=grid.stream).build()
     ]
     forms = [f for f in forms if f.kind is FormKind.DEPARTMENT_WIDE or f.project.name or f.indicators]
+    if not any(f.indicators for f in forms):
+        forms = _with_flow(grid, forms)
     _share_unit(forms)
     if traditional:
         for form in forms:
@@ -125,6 +127,27 @@ def assemble(grid: Grid) -> list[FormDocument]:
                 "繁体字已转为简体读取(traditional characters were converted to simplified)", form.location
             )
     return forms
+
+
+def _with_flow(grid: Grid, forms: list[FormDocument]) -> list[FormDocument]:
+    """No indicator table in the grid: read it as text whose cells ran together (``flow.py``)."""
+    from jixiao.domain.forms.flow import read_flow
+
+    kind = forms[0].kind if forms else None
+    flowed = read_flow(grid, kind)
+    if flowed is None:
+        return forms
+    flowed.warn(
+        "未找到指标表格，按连排文字读取(no indicator table: read as run-together text)", flowed.location
+    )
+    if not forms:
+        return [flowed]
+    form = forms[0]
+    form.indicators = flowed.indicators
+    form.warnings.extend(flowed.warnings)
+    if form.year is None:
+        form.year = flowed.year
+    return [form, *forms[1:]]
 
 
 @lru_cache(maxsize=32768)

@@ -17,6 +17,7 @@ from jixiao.domain.targets.model import Operator, Period, TargetKind, TargetValu
 from jixiao.domain.text import compact, to_simplified
 
 __all__ = [
+    "UNIT_WORDS",
     "compose_target",
     "date_to_excel_serial",
     "excel_serial_to_date",
@@ -104,6 +105,8 @@ _UNITS = (
     "秒", "分", "倍", "村", "校", "节", "门", "集", "字", "页", "点", "单",
 )  # fmt: skip
 _SYMBOL_UNITS = ("%", "‰", "℃", "㎡", "m²", "m³")
+UNIT_WORDS: tuple[str, ...] = _UNITS + _SYMBOL_UNITS
+"""Every unit the grammar knows as written after a number (scale prefixes 万/亿 not included)."""
 
 _SCALES: dict[str, Decimal] = {
     "亿": Decimal(10) ** 8,
@@ -171,6 +174,10 @@ _LOOSE_TARGET = re.compile(
     rf"(?P<num>{_NUMBER})"
     rf"(?P<unit>[\u4e00-\u9fff]{{1,6}}?)"
     rf"(?P<suffix>{_alternation(_SUFFIX_OPERATORS)})?",
+    re.ASCII,
+)
+_PER_ONLY = re.compile(
+    rf"(?P<op>{_alternation(_OPERATOR_WORDS)})?(?P<num>{_NUMBER})(?P<unit>/每?[\u4e00-\u9fff]{{1,3}})",
     re.ASCII,
 )
 _PER_LABEL = re.compile(r"每(?P<per>月|年|周|日|天|季度|季|人|次|户|场|期|学期|批)")
@@ -405,6 +412,9 @@ def _parse(raw: str, ctx: _Context) -> TargetValue:
     match = _TARGET.fullmatch(text)
     if match is not None:
         return _from_match(raw, match, ctx)
+    per_only = _PER_ONLY.fullmatch(text)
+    if per_only is not None:
+        return _from_per_only(raw, per_only)
     loose = _LOOSE_TARGET.fullmatch(text)
     if loose is not None and not _is_relative(loose.group("label")):
         return _from_loose_match(raw, loose)
@@ -467,6 +477,23 @@ def _from_match(raw: str, match: re.Match[str], ctx: _Context) -> TargetValue:
         unit=unit,
         raw_unit=raw_unit or None,
         warnings=tuple(warnings),
+    )
+
+
+def _from_per_only(raw: str, match: re.Match[str]) -> TargetValue:
+    """``≤28.40/株``: a rate whose numerator unit was left out; the value is certain, the unit is kept as
+    written, with a warning."""
+    op = match.group("op")
+    operator = _OPERATOR_WORDS[op] if op else Operator.EQ
+    unit = match.group("unit")
+    return TargetValue(
+        raw=raw,
+        kind=TargetKind.QUANTITATIVE,
+        operator=operator,
+        value=_decimal(match.group("num")),
+        unit=unit,
+        raw_unit=unit,
+        warnings=(f"{raw!r}: unit {unit!r} has no numerator (元/株?); kept as written",),
     )
 
 
