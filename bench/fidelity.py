@@ -266,6 +266,8 @@ def _compare(e: Expected, ind: Any) -> tuple[list[str], list[str]]:
                 wrong.append(f"{slot} {have}, the form says {number}")
         elif empty and have is not None:
             wrong.append(f"{slot} {have}, the form leaves it empty")
+        elif have is not None and getattr(e, slot) and not _same_number_in(getattr(e, slot), have):
+            wrong.append(f"{slot} {have}, the form says {getattr(e, slot)!r}")
     return wrong, incomplete
 
 

@@ -102,3 +102,25 @@ def test_it_keeps_values_in_their_columns_when_the_operator_column_is_empty(tmp_
     assert (found["图书完好率"].target.value, found["图书完好率"].weight) == (98, 30)
     assert found["居民阅读氛围"].weight == Decimal(40)
     assert found["居民阅读氛围"].target.value is None
+
+
+def test_it_takes_an_achieved_phrase_as_the_actual_not_the_target(tmp_path: Path) -> None:
+    cells = [
+        "项目支出绩效自评表 |", "项目名称 |", "社区书屋运营 |", "年度绩效指标完成情况 |", "一级指标 |",
+        "二级指标 |", "三级指标 |", "年度指标值 |", "实际完成值 |", "分值 |", "得分 |", "产出指标 |",
+        "数量指标 |", "指标1:全年开放不少于300天 |", "|", "达成预期指标 |", "20 |", "18 |", "|",
+    ]  # fmt: skip
+    found = _by_name(_read(tmp_path, "\n".join(cells) + "\n"))
+    row = found["全年开放不少于300天"]
+    assert (row.actual, row.weight, row.recorded_score) == ("达成预期指标", 20, 18)
+    assert row.target.value is None
+
+
+def test_it_names_the_cell_of_a_target_with_a_letter_in_its_number(tmp_path: Path) -> None:
+    text = "项目支出绩效目标表\n项目名称\t社区书屋\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t成本指标\t运营成本\t≤45O万元\n"
+    forms = _read(tmp_path, text)
+    assert _by_name(forms)["运营成本"].target.value is None
+    letter = [w for w in forms[0].warnings if "字母" in w.message]
+    assert letter
+    assert letter[0].location is not None
+    assert (letter[0].location.line, letter[0].location.column) == (4, 4)

@@ -943,6 +943,18 @@ class _FormBuilder:
             if expected is not None and not starts_next and self._fits_stream(expected, cell):
                 record[expected] = cell
                 continue
+            later = order[order.index(expected) :] if expected is not None else []
+            skip_to = next(
+                (
+                    i
+                    for i, role in enumerate(later)
+                    if self._fits_stream(role, cell) and all(_cannot_hold(r, cell) for r in later[:i])
+                ),
+                None,
+            )
+            if skip_to:
+                record[later[skip_to]] = cell  # the columns skipped are empty on the form
+                continue
             if _not_a_name(cell.text) is None:
                 flush()
                 record[Col.NAME] = cell
@@ -959,6 +971,8 @@ class _FormBuilder:
 
     @staticmethod
     def _fits_stream(role: Col, cell: C) -> bool:
+        if role is Col.TARGET and cell.key in _ACHIEVED_WORDS:
+            return False
         if role in (Col.TARGET, Col.ACTUAL):
             return _looks_like_target(cell) or _not_a_name(cell.text) is not None
         return _fits_type(role, cell)
@@ -1221,6 +1235,13 @@ class _FormBuilder:
             target = parse_target(target_text or "", indicator=name, level2=level2)
         if target_text is None:
             self.form.warn(f"指标“{name}”没有指标值(no target value)", anchor.loc if anchor else None)
+        for note in target.warnings:
+            if "letter" in note:
+                where = cells.get(Col.TARGET) or anchor
+                self.form.warn(
+                    f"指标“{name}”的指标值数字中有字母，未作为数字读取(a letter inside a number): {note}",
+                    where.loc if where else None,
+                )
         self.form.indicators.append(
             Indicator(
                 horizon=horizon,
@@ -1326,6 +1347,19 @@ def _not_a_name(name: str) -> str | None:
     if classify_label(key) is not None and (key.endswith("指标") or len(key) <= 4):
         return "a level label"
     return None
+
+
+# What a self-evaluation writes in the actual or reason column when a target was met: never a target.
+_ACHIEVED_WORDS = frozenset({"达成预期指标", "达成预期目标", "达到预期目标", "已完成", "已达成", "完成"})
+
+
+def _cannot_hold(role: Col, cell: C) -> bool:
+    """Whether a column can certainly not hold this cell, so that a cell may skip over it (it is empty)."""
+    if role is Col.TARGET:
+        return cell.key in _ACHIEVED_WORDS
+    if role in (Col.WEIGHT, Col.SCORE, Col.OPERATOR, Col.DIRECTION, Col.UNIT):
+        return not _fits_type(role, cell)
+    return False
 
 
 def _fits_type(role: Col, cell: C) -> bool:

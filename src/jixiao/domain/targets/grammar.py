@@ -177,7 +177,7 @@ _LOOSE_TARGET = re.compile(
     re.ASCII,
 )
 _PER_ONLY = re.compile(
-    rf"(?P<op>{_alternation(_OPERATOR_WORDS)})?(?P<num>{_NUMBER})(?P<unit>/每?[\u4e00-\u9fff]{{1,3}})",
+    rf"(?P<op>{_alternation(_OPERATOR_WORDS)})?(?P<num>{_NUMBER})(?P<scale>万|亿)?(?P<unit>/每?[\u4e00-\u9fff]{{1,3}})",
     re.ASCII,
 )
 _PER_LABEL = re.compile(r"每(?P<per>月|年|周|日|天|季度|季|人|次|户|场|期|学期|批)")
@@ -322,6 +322,11 @@ def parse_amount(text: str, default_unit: str = "元") -> Decimal | None:
         return None
     match = _AMOUNT.fullmatch(cleaned)
     if match is None:
+        lookalike = _LETTER_IN_NUMBER.search(cleaned)
+        if lookalike is not None:
+            raise ValueError(
+                f"not an amount of money: {text!r} has the letter {lookalike.group(1)!r} where a digit belongs"
+            )
         raise ValueError(f"not an amount of money: {text!r}")
     value = _decimal(match.group("num"), negative=bool(match.group("sign")))
     return value * _AMOUNT_UNITS[match.group("unit") or default_unit]
@@ -405,7 +410,16 @@ def _parse(raw: str, ctx: _Context) -> TargetValue:
         if date is not None:
             return _written_date(raw, date)
     if _DIGIT.search(text) is None:
-        return TargetValue(raw=raw, kind=TargetKind.QUALITATIVE)
+        return _chinese_numeral(raw, text, ctx) or TargetValue(raw=raw, kind=TargetKind.QUALITATIVE)
+    lookalike = _LETTER_IN_NUMBER.search(text)
+    if lookalike is not None:
+        return TargetValue(
+            raw=raw,
+            kind=TargetKind.QUALITATIVE,
+            warnings=(
+                f"{raw!r}: letter {lookalike.group(1)!r} inside a number (a digit mistyped?); not read as a number",
+            ),
+        )
     if _TIMES_NUMBER.search(text):
         # 7×24小时: a service window, not a count to compare against.
         return TargetValue(raw=raw, kind=TargetKind.QUALITATIVE)
@@ -419,6 +433,62 @@ def _parse(raw: str, ctx: _Context) -> TargetValue:
     if loose is not None and not _is_relative(loose.group("label")):
         return _from_loose_match(raw, loose)
     return TargetValue(raw=raw, kind=TargetKind.QUALITATIVE)
+
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_POWERS = {"十": 10, "百": 100, "千": 1000}
+_CN_NUMBER = re.compile(
+    rf"^(?P<op>{_alternation(_OPERATOR_WORDS)})?(?P<cn>[零〇一二两三四五六七八九十百千]{{1,8}})(?P<rest>.*)$"
+)
+# A digit, then a letter that looks like a digit, then nothing or a unit: 45O, 1l0, 2O%.
+_LETTER_IN_NUMBER = re.compile(r"\d[OoIl]*([OoIl])[OoIl\d]*(?![A-Za-z])", re.ASCII)
+
+
+def _chinese_value(numeral: str) -> int | None:
+    """三 → 3, 十二 → 12, 二十 → 20, 一百零五 → 105; None when it is not a well-formed numeral."""
+    total, digit = 0, None
+    for ch in numeral:
+        if ch in _CN_DIGITS:
+            if digit is not None and digit != 0:
+                return None  # 三三: not a numeral
+            digit = _CN_DIGITS[ch]
+        else:
+            power = _CN_POWERS[ch]
+            total += (1 if digit is None else digit) * power
+            digit = None
+    return total + (digit or 0)
+
+
+def _chinese_numeral(raw: str, text: str, ctx: _Context) -> TargetValue | None:
+    """``≥三次``, ``两万元``: a number written in Chinese numerals before a unit, read with a warning."""
+    match = _CN_NUMBER.match(text)
+    if match is None or not match.group("rest"):
+        return None
+    value = _chinese_value(match.group("cn"))
+    if value is None:
+        return None
+    rewritten = (match.group("op") or "") + str(value) + match.group("rest")
+    parsed = _TARGET.fullmatch(rewritten)
+    if parsed is None or parsed.group("label"):
+        return None
+    result = _from_match(raw, parsed, ctx)
+    if result.kind is not TargetKind.QUANTITATIVE:
+        return None
+    note = f"{raw!r}: Chinese numeral {match.group('cn')!r} read as {value}"
+    return _with_warnings(result, [note])
 
 
 def _from_match(raw: str, match: re.Match[str], ctx: _Context) -> TargetValue:
@@ -437,6 +507,9 @@ def _from_match(raw: str, match: re.Match[str], ctx: _Context) -> TargetValue:
 
     warnings: list[str] = []
     operator = _OPERATOR_WORDS[op_text] if op_text else None
+    if label == "二" and operator is None and not ocr_w:
+        operator = Operator.EQ
+        warnings.append(f"{raw!r}: leading '二' read as '=' (OCR damage)")
     if ocr_w:
         operator = Operator.LE
         warnings.append(f"{raw!r}: leading {ocr_w!r} read as '≤' (OCR damage)")
@@ -481,16 +554,19 @@ def _from_match(raw: str, match: re.Match[str], ctx: _Context) -> TargetValue:
 
 
 def _from_per_only(raw: str, match: re.Match[str]) -> TargetValue:
-    """``≤28.40/株``: a rate whose numerator unit was left out; the value is certain, the unit is kept as
-    written, with a warning."""
+    """``≤28.40/株``, ``≤620万/月``: a rate whose numerator unit was left out; the value is certain (scaled by
+    万/亿), the unit is kept as written, with a warning."""
     op = match.group("op")
     operator = _OPERATOR_WORDS[op] if op else Operator.EQ
     unit = match.group("unit")
+    value = _decimal(match.group("num"))
+    if match.group("scale"):
+        value *= _SCALES[match.group("scale")]
     return TargetValue(
         raw=raw,
         kind=TargetKind.QUANTITATIVE,
         operator=operator,
-        value=_decimal(match.group("num")),
+        value=value,
         unit=unit,
         raw_unit=unit,
         warnings=(f"{raw!r}: unit {unit!r} has no numerator (元/株?); kept as written",),
