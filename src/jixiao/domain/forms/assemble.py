@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from jixiao.domain.forms.deadline import check_deadline
 from jixiao.domain.forms.grid import Grid
 from jixiao.domain.forms.labels import (
     FIELD_LABELS,
@@ -84,7 +85,8 @@ _UNIT_WORDS = (
 _HTML_BREAK = re.compile(r"</p>\s*<p>|<br\s*/?>|</p>|<p>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<[^>]{1,40}>")
 _MONEY_UNIT_HINT = re.compile(r"(?:单位|金额单位)?[(（:：]?\s*(万元|元)\s*[)）]?$")
-_AMOUNT_IN_TEXT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|千元|元)")
+# Starts only where a run of digits starts, and never gives digits back: linear on any text.
+_AMOUNT_IN_TEXT = re.compile(r"(?<![\d,.])(\d[\d,]*+(?:\.\d++)?+)\s*+(亿元|万元|千元|元)")
 _GENERIC_ITEM = re.compile(r"^(费用|经费|资金|共计|合计|约|计|共|金额|需|预计)*$")
 _DEPT_HEADING = re.compile(
     r"^[一二三四五六七八九十]+、\s*(总体绩效目标|分项绩效目标|工作保障措施|年度工作任务|主要任务|绩效目标)"
@@ -285,6 +287,8 @@ class _FormBuilder:
                 return [form]
         r = 0
         while r < len(self.rows):
+            if r % 256 == 0 and self.rows[r]:
+                check_deadline(self.rows[r][0].loc)
             r = self._read_row(r)
         self._settle_money()
         return [form, *self.table_forms]

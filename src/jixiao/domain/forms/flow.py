@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from jixiao.domain.forms.deadline import check_deadline
 from jixiao.domain.forms.grid import Grid
 from jixiao.domain.forms.labels import STOP_WORDS, Col
 from jixiao.domain.forms.model import FormDocument, FormKind, Horizon, Indicator, Location
@@ -91,9 +92,8 @@ _HEADER_WORDS: dict[str, Col] = {
 # Where the indicators end. Not 改进措施: in run-together text it is also the header's last column.
 _FLOW_STOPS = (*tuple(w for w in STOP_WORDS if w != "改进措施"), "说明")
 _CLAUSE = re.compile(r"[;；。]|[:：](?!\d)")
-_NAME_JUNK = re.compile(
-    r"^(?:[\s,，、:：;；.。]|\d{1,2}[、.．](?!\d)|指标\s*\d+\s*[:：]|\(\d+分\))*|[\s,，、:：;；]+$"
-)
+_NAME_JUNK = re.compile(r"^(?:[\s,，、:：;；.。]|\d{1,2}[、.．](?!\d)|指标\s*+\d++\s*+[:：]|\(\d++分\))*+")
+_NAME_TAIL = " \t\n,，、:：;；"
 _YEAR = re.compile(r"(\d{4})\s*年度?")
 
 
@@ -252,6 +252,7 @@ def _read_area(form: FormDocument, flowed: _Text, start: int, end: int, columns:
                     level2 = word
             continue
         clauses = _clauses(text, a, b) if narrative else [(a, b)]
+        check_deadline(flowed.at(a))
         for ca, cb in clauses:
             for indicator in _indicators(form, flowed, ca, cb, columns, narrative):
                 indicator.raw_level1, indicator.raw_level2 = level1, level2
@@ -295,7 +296,7 @@ def _indicators(
         at_end = run_end == len(piece) or piece[run_end:].strip() in ("", *_FILLERS)
         if not (at_end or (width >= 2 and len(tokens) == width)):
             continue  # numbers inside a name (`6小时内扑灭率`, `5000吨稻谷`)
-        name = _NAME_JUNK.sub("", piece[name_start:run_start]).strip()
+        name = _NAME_JUNK.sub("", piece[name_start:run_start]).rstrip(_NAME_TAIL).strip()
         name_start = run_end
         if len(re.findall(r"[\u4e00-\u9fff]", name)) < 2:
             continue
@@ -306,8 +307,8 @@ def _indicators(
             continue
         out.append(_indicator(name, values.get(Col.TARGET), values.get(Col.ACTUAL), loc))
     if not out and name_start == 0:
-        rest = _NAME_JUNK.sub("", piece).strip()
-        doubled = re.fullmatch(r"(.{2,40}?)([\u4e00-\u9fff]{1,6})\2", rest)
+        rest = _NAME_JUNK.sub("", piece).rstrip(_NAME_TAIL).strip()
+        doubled = re.fullmatch(r"(.{2,40}?)([\u4e00-\u9fff]{1,6})\2", rest) if len(rest) <= 52 else None
         if doubled and columns[:2] == [Col.TARGET, Col.ACTUAL]:
             loc = flowed.at(a)
             form.warn(

@@ -454,7 +454,7 @@ _CN_NUMBER = re.compile(
     rf"^(?P<op>{_alternation(_OPERATOR_WORDS)})?(?P<cn>[零〇一二两三四五六七八九十百千]{{1,8}})(?P<rest>.*)$"
 )
 # A digit, then a letter that looks like a digit, then nothing or a unit: 45O, 1l0, 2O%.
-_LETTER_IN_NUMBER = re.compile(r"\d[OoIl]*([OoIl])[OoIl\d]*(?![A-Za-z])", re.ASCII)
+_LETTER_IN_NUMBER = re.compile(r"(?<=\d)([OoIl])[OoIl]*+(?![A-Za-z])", re.ASCII)
 
 
 def _chinese_value(numeral: str) -> int | None:
