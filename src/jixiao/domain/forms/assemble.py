@@ -1357,6 +1357,10 @@ def _not_a_name(name: str) -> str | None:
 _ACHIEVED_WORDS = frozenset({"达成预期指标", "达成预期目标", "达到预期目标", "已完成", "已达成", "完成"})
 
 
+_DIGIT = re.compile(r"\d")
+_UNSCORED_WORDS = ("不计分", "不计", "不适用", "不涉及", "免评", "无")
+
+
 def _cannot_hold(role: Col, cell: C) -> bool:
     """Whether a column can certainly not hold this cell, so that a cell may skip over it (it is empty)."""
     if role is Col.TARGET:
@@ -1377,7 +1381,11 @@ def _fits_type(role: Col, cell: C) -> bool:
     if role is Col.UNIT:
         return not _NUMBER_TOKEN.match(text.replace(" ", "")) and len(cell.key) <= 12
     if role in (Col.WEIGHT, Col.SCORE):
-        return bool(_WEIGHT_TEXT.match(text)) or key_of(text) in _NOT_APPLICABLE
+        return (
+            bool(_WEIGHT_TEXT.match(text))
+            or key_of(text) in _NOT_APPLICABLE
+            or (not _DIGIT.search(text) and any(w in text for w in _UNSCORED_WORDS))
+        )
     if role is Col.NAME:
         return _not_a_name(text) in (None, "a level label")
     return True
