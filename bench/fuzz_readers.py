@@ -20,6 +20,7 @@ import argparse
 import contextlib
 import io
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -30,7 +31,6 @@ import tempfile
 import time
 import traceback
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -258,13 +258,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
+    # Imported once here, so every forked worker starts with the readers loaded.
+    import jixiao.cli
+    import jixiao.domain.forms.assemble
+    import jixiao.domain.forms.flow
+    import jixiao.domain.scoring.selfeval  # noqa: F401
+
     with tempfile.TemporaryDirectory(prefix="jixiao-fuzz-") as tmp:
         paths = [str(p) for p in generate(Path(tmp), args.count, args.seed)]
-        chunks = [paths[i : i + 50] for i in range(0, len(paths), 50)]
+        chunks = [paths[i : i + 25] for i in range(0, len(paths), 25)]
         started = time.monotonic()
         outcomes: list[dict[str, Any]] = []
-        with ProcessPoolExecutor(args.workers, max_tasks_per_child=20) as pool:
-            for chunk in pool.map(run_chunk, chunks):
+        # A fresh process per chunk: a chunk's peak memory is its own, and a worker that leaks cannot hide it.
+        with multiprocessing.get_context("fork").Pool(args.workers, maxtasksperchild=1) as pool:
+            for chunk in pool.imap(run_chunk, chunks):
                 outcomes.extend(chunk)
         elapsed = time.monotonic() - started
     summary = summarise(outcomes)

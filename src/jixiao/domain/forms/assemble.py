@@ -314,11 +314,7 @@ class _FormBuilder:
     def _read_row(self, r: int) -> int:
         """Read row ``r`` (and in stream mode the cells after it); return the next row to read."""
         row = self.rows[r]
-        if (
-            not self.stream
-            and any(header_role(c.key) is Col.PROJECT for c in row)
-            and self._is_indicator_header(r)
-        ):
+        if not self.stream and _is_project_header(row) and self._is_indicator_header(r):
             return self._read_project_table(r)
         for ci, cell in enumerate(row):
             if cell.empty or id(cell) in self.consumed:
@@ -784,7 +780,27 @@ class _FormBuilder:
         width = len(header)
         home = _container(header[0].loc) if header else None
         if self.stream and not self._stream_fits(nxt, width, table):
-            return self._read_stream_by_type(nxt, table)
+            cells = [
+                (i, row[0]) for i, row in enumerate(self.rows[nxt:], start=nxt) if row and not row[0].empty
+            ]
+            return self._read_stream_by_type(cells, table, len(self.rows))
+        if not self.stream:
+            last_header = max(i for i, c in enumerate(header) if header_role(strip_notes(c.key)) is not None)
+            rest = [c for c in header[last_header + 1 :] if not c.empty]
+            if len(rest) >= 2:
+                # The whole table on one line (a flattened export): the header, then every cell in a run.
+                first = min(
+                    i
+                    for i, c in enumerate(header)
+                    if header_role(strip_notes(c.key)) in (Col.LEVEL1, Col.LEVEL2, Col.NAME, Col.INDEX)
+                )
+                table = self._table(header[first : last_header + 1])
+                self.levels = dict.fromkeys(table.horizons, (None, None))
+                self.form.warn(
+                    "整张指标表在同一行，按表头的列顺序逐格读取(the whole table is on one line)", rest[0].loc
+                )
+                self._read_stream_by_type([(r, c) for c in rest], table, r + 1)
+                return r + 1
         while nxt < len(self.rows):
             if self.rows[nxt] and _container(self.rows[nxt][0].loc) != home:
                 break  # a table ends with its sheet, its Word table or its PDF page
@@ -860,7 +876,7 @@ class _FormBuilder:
             nxt += width
         return True
 
-    def _read_stream_by_type(self, start: int, table: _Table) -> int:
+    def _read_stream_by_type(self, cells: list[tuple[int, C]], table: _Table, end: int) -> int:
         """A one-cell-per-line table whose rows do not line up with the header (merged cells left out, nbsp
         cells, labels split over two lines): the cells are aligned to the header's columns by type and
         order. Level labels set the levels; a name starts an indicator; the cells after it fill the
@@ -877,16 +893,12 @@ class _FormBuilder:
         horizon = table.horizons[-1]
         record: dict[Col, C] = {}
         label_before: C | None = None
-        cells: list[tuple[int, C]] = [
-            (i, row[0]) for i, row in enumerate(self.rows[start:], start=start) if row and not row[0].empty
-        ]
 
         def flush() -> None:
             if record:
                 self._emit(horizon, dict(record))
                 record.clear()
 
-        end = len(self.rows)
         for pos, (index, cell) in enumerate(cells):
             following = cells[pos + 1][1] if pos + 1 < len(cells) else None
             if _is_total(cell):
@@ -1277,6 +1289,15 @@ class _FormBuilder:
 
 
 # -- helpers ------------------------------------------------------------------------------------------------
+
+
+def _is_project_header(row: list[C]) -> bool:
+    """A header row with a 项目名称 column: the cell after 项目名称 is another column header, not a name."""
+    cells = [c for c in row if not c.empty]
+    for i, cell in enumerate(cells):
+        if header_role(cell.key) is Col.PROJECT:
+            return i + 1 < len(cells) and header_role(strip_notes(cells[i + 1].key)) is not None
+    return False
 
 
 def _budget_role(key: str) -> str | None:

@@ -294,7 +294,8 @@ def _indicators(
     width = len(columns)
     for run_start, run_end, tokens in runs:
         at_end = run_end == len(piece) or piece[run_end:].strip() in ("", *_FILLERS)
-        if not (at_end or (width >= 2 and len(tokens) == width)):
+        stated = width == 1 and len(tokens) == 1 and tokens[0][0] in "≥≤<>=不大小低高"
+        if not (at_end or stated or (width >= 2 and len(tokens) == width)):
             continue  # numbers inside a name (`6小时内扑灭率`, `5000吨稻谷`)
         name = _NAME_JUNK.sub("", piece[name_start:run_start]).rstrip(_NAME_TAIL).strip()
         name_start = run_end

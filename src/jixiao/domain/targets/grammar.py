@@ -206,6 +206,7 @@ class _Context(NamedTuple):
 
 
 _NO_CONTEXT = _Context(False, False, False)
+_PERCENT_CONTEXT = _Context(False, False, True)
 
 
 # --- public entry points ------------------------------------------------------
@@ -530,6 +531,15 @@ def _from_match(raw: str, match: re.Match[str], ctx: _Context) -> TargetValue:
         if repaired is not None:
             operator, value = Operator.GE, repaired
             warnings.append(f"{raw!r}: leading '2' read as '≥' (OCR damage): ≥{repaired}")
+        elif base == "%" and _repair_leading_two(num, base, _PERCENT_CONTEXT) is not None and not label:
+            # 295%: a percentage above 100 that is ≥95% with ≥ read as 2, or a real 295 %. Not a guess.
+            return TargetValue(
+                raw=raw,
+                kind=TargetKind.QUALITATIVE,
+                warnings=(
+                    f"{raw!r}: either {num}% or ≥{num[1:]}% with '≥' read as '2' (OCR); not read as a number",
+                ),
+            )
     if operator is None and base == "年" and not scale and not per and _is_year(value):
         # 2023年 names a year; it is not a count of years.
         return TargetValue(raw=raw, kind=TargetKind.QUALITATIVE, warnings=tuple(warnings))
