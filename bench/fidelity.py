@@ -318,6 +318,255 @@ def markdown(results: list[FileResult]) -> str:
     return "\n".join(lines)
 
 
+# --- the layout-mutation corpus ------------------------------------------------------------------------------
+#
+# Well-formed forms (the indicators of the generated benchmark corpus, ``bench/corpus.py``) rendered through
+# every layout class real forms come in, and through a text transform on top (OCR damage, traditional
+# characters with inline pinyin). Reading a rendering back must give each indicator's numbers as the
+# well-formed form has them, or leave them empty: never a different number.
+
+LAYOUTS = (
+    "table",
+    "one_cell_per_line",
+    "one_line",
+    "blank_cells",
+    "run_together",
+    "narrative",
+    "two_value_columns",
+)
+TRANSFORMS = ("plain", "ocr", "traditional_pinyin", "ocr,traditional_pinyin")
+
+
+@dataclass(frozen=True, slots=True)
+class MRow:
+    level1: str
+    level2: str
+    name: str
+    target: str
+    weight: int
+    actual: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MForm:
+    project: str
+    year: int
+    total_wan: str
+    rows: tuple[MRow, ...]
+
+
+def sample_form(seed: int) -> MForm:
+    """Form ``seed`` of the mutation corpus: the corpus's indicators, each with a weight and an actual."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import corpus
+
+    spec = corpus.form_spec(seed, seed)
+    rows = []
+    for i, ind in enumerate(spec.indicators):
+        if ind.annual == "不适用":
+            continue
+        actual = re.sub(r"^[≥≤>=<]+|^满意度[≥≤]", "", ind.annual) if i % 3 else None
+        rows.append(MRow(ind.level1, ind.level2, ind.name, ind.annual, 2 + i % 5, actual))
+    return MForm(spec.name, spec.year, corpus._plain(spec.annual.total), tuple(rows))
+
+
+def _groups(form: MForm) -> list[tuple[str, str, list[MRow]]]:
+    out: list[tuple[str, str, list[MRow]]] = []
+    for row in form.rows:
+        if out and out[-1][:2] == (row.level1, row.level2):
+            out[-1][2].append(row)
+        else:
+            out.append((row.level1, row.level2, [row]))
+    return out
+
+
+def _head(form: MForm, kind: str = "目标") -> list[str]:
+    return [
+        f"{form.year}年度项目支出绩效{kind}表",
+        f"项目名称\t{form.project}",
+        f"年度资金总额(万元)\t{form.total_wan}",
+    ]
+
+
+def render(form: MForm, layout: str) -> str:
+    """The form in one layout class, as text."""
+    if layout == "table":
+        lines = [*_head(form), "一级指标\t二级指标\t三级指标\t指标值\t分值"]
+        lines += [f"{r.level1}\t{r.level2}\t{r.name}\t{r.target}\t{r.weight}" for r in form.rows]
+        return "\n".join(lines) + "\n"
+    if layout == "one_cell_per_line":
+        cells = [f"{form.year}年度项目支出绩效目标表", "项目名称", form.project, "一级指标", "二级指标", "三级指标",
+                 "指标值"]  # fmt: skip
+        last1 = None
+        for level1, level2, rows in _groups(form):
+            if level1 != last1:
+                cells.append(level1)
+                last1 = level1
+            stem = level2.removesuffix("指标")
+            cells += [stem, "指标"] if len(stem) >= 4 else [level2]  # a label split over two lines
+            for r in rows:
+                cells += [r.name, r.target]
+            cells += ["指标1:", "\u00a0"]  # an empty template row
+        cells.append("填报人:")
+        return "\n\n".join(cells) + "\n"
+    if layout == "one_line":
+        parts = [f"{form.year}年度项目支出绩效目标表", "项目名称", form.project, "一级指标", "二级指标", "三级指标",
+                 "指标值"]  # fmt: skip
+        for r in form.rows:
+            parts += [r.level1, r.level2, r.name, r.target]
+        return " ".join(p.replace(" ", "") for p in parts) + "\n"
+    if layout == "blank_cells":
+        lines = [f"{form.year}年度项目支出绩效目标表", f"项目名称 {form.project}",
+                 "一级指标 二级指标 三级指标 指标性质 指标值 度量单位 权重(%)"]  # fmt: skip
+        for i, r in enumerate(form.rows):
+            m = re.fullmatch(r"(≥|≤|=)?(\d+(?:\.\d+)?)(\S*)", r.target)
+            if m is None:
+                lines.append(f"{r.level1} {r.level2} {r.name} 定性 {r.target} {r.weight}")
+                continue
+            op = m.group(1) if i % 2 else ""  # the operator cell left blank: later cells slide left
+            cells = [r.level1, r.level2, r.name, op, m.group(2), m.group(3), str(r.weight)]
+            lines.append(" ".join(c for c in cells if c))
+        return "\n".join(lines) + "\n"
+    if layout == "run_together":
+        text = (f"{form.year}年度项目支出绩效自评表项目名称{form.project}一级指标二级指标三级指标"
+                "年初目标值实际完成值未完成原因")  # fmt: skip
+        last1 = None
+        for level1, level2, rows in _groups(form):
+            if level1 != last1:
+                text += level1
+                last1 = level1
+            text += level2
+            for r in rows:
+                text += r.name + r.target + (r.actual or "") + "达成预期指标"
+        return text + "说明\n"
+    if layout == "narrative":
+        lines = [f"关于{form.project}绩效目标设定的公示"]
+        for _level1, level2, rows in _groups(form):
+            clauses = ";".join(f"{r.name}{r.target}" for r in rows)
+            lines.append(f"设{len(rows)}条{level2}:{clauses}。")
+        return "\n".join(lines) + "\n"
+    if layout == "two_value_columns":
+        lines = [*_head(form), "一级指标\t二级指标\t三级指标\t年初指标值\t调整后指标值\t分值"]
+        for r in form.rows:
+            lines.append(f"{r.level1}\t{r.level2}\t{r.name}\t{r.target}\t{_adjusted(r.target)}\t{r.weight}")
+        return "\n".join(lines) + "\n"
+    raise ValueError(f"unknown layout {layout!r}")
+
+
+def _adjusted(target: str) -> str:
+    return re.sub(r"\d+", lambda m: str(int(m.group(0)) + 1), target, count=1)
+
+
+_PINYIN_MARKS = ("(xiàng)", "(mù)", "(biāo)", "(zhǐ)")
+
+
+def transform(text: str, how: str) -> str:
+    """OCR damage or traditional characters with inline pinyin on top of a layout (several: comma-separated)."""
+    if "," in how:
+        for step in how.split(","):
+            text = transform(text, step)
+        return text
+    if how == "plain":
+        return text
+    if how == "ocr":
+        # ≥ read as 2 before a percentage, 万元 as 万兀, = as 二, ≤ as W.
+        text = re.sub(r"≥(\d{2}(?:\.\d+)?%)", r"2\1", text)
+        return text.replace("万元", "万兀").replace("≤", "W").replace("=", "二")
+    if how == "traditional_pinyin":
+        import opencc
+
+        converted = opencc.OpenCC("s2t").convert(text)
+        out: list[str] = []
+        for i, ch in enumerate(converted):
+            out.append(ch)
+            if "\u4e00" <= ch <= "\u9fff" and i % 7 == 3:
+                out.append(_PINYIN_MARKS[i % len(_PINYIN_MARKS)])
+        return "".join(out)
+    raise ValueError(f"unknown transform {how!r}")
+
+
+@dataclass(slots=True)
+class MutationResult:
+    expected: int = 0
+    recovered: int = 0
+    empty: int = 0
+    different: list[str] = field(default_factory=list)
+
+
+def check_mutation(form: MForm, layout: str, how: str, folder: Path) -> MutationResult:
+    """Read ``form`` rendered in ``layout`` + ``how`` back; count what came back and every different number."""
+    from jixiao.domain.forms import FormReadError, read_forms
+    from jixiao.domain.targets.grammar import parse_target
+    from jixiao.domain.text import to_simplified
+
+    path = folder / f"{layout}-{how}.txt"
+    path.write_text(transform(render(form, layout), how), encoding="utf-8")
+    result = MutationResult()
+    try:
+        forms = read_forms(path)
+    except FormReadError:
+        forms = []
+    ours = {}
+    for f in forms:
+        for ind in f.indicators:
+            ours.setdefault(_norm(ind.name or ""), ind)
+    expected_names = set()
+    selfeval = layout == "run_together"
+    for row in form.rows:
+        key = _norm(row.name)
+        expected_names.add(key)
+        want = parse_target(row.target, indicator=row.name).value
+        weight = (
+            None if layout in ("one_cell_per_line", "one_line", "run_together", "narrative") else row.weight
+        )
+        actual = _number(row.actual) if selfeval else None
+        result.expected += 1
+        ind = ours.get(key)
+        have = (ind.target.value, ind.weight, _number(ind.actual)) if ind is not None else (None, None, None)
+        for what, w, h in (
+            ("target", want, have[0]),
+            ("weight", weight, have[1]),
+            ("actual", actual, have[2]),
+        ):
+            if h is not None and w is not None and Decimal(h) != Decimal(w):
+                result.different.append(f"{layout}+{how}: {row.name}: {what} {h}, the form says {w}")
+            if h is not None and w is None and what != "actual":
+                result.different.append(f"{layout}+{how}: {row.name}: {what} {h} where the form has none")
+        complete = ind is not None and all(
+            h is not None for w, h in zip((want, weight), have[:2], strict=True) if w
+        )
+        if complete:
+            result.recovered += 1
+        else:
+            result.empty += 1
+    for key, ind in ours.items():
+        if key not in expected_names and key not in {_norm(to_simplified(n)) for n in expected_names}:
+            numbers = [v for v in (ind.target.value, ind.weight) if v is not None]
+            if numbers:
+                result.different.append(f"{layout}+{how}: extra indicator {ind.name!r} with {numbers}")
+    return result
+
+
+def mutation_figures(count: int, folder: Path) -> dict[str, dict[str, float]]:
+    """Recovery per layout class and transform over ``count`` forms: share of indicators recovered with all
+    their numbers, and different numbers (must be none)."""
+    figures: dict[str, dict[str, float]] = {}
+    for layout in LAYOUTS:
+        for how in TRANSFORMS:
+            total = MutationResult()
+            for seed in range(count):
+                r = check_mutation(sample_form(seed), layout, how, folder)
+                total.expected += r.expected
+                total.recovered += r.recovered
+                total.different += r.different
+            figures[f"{layout}+{how}"] = {
+                "expected": total.expected,
+                "recovered": total.recovered / total.expected if total.expected else 0.0,
+                "different_numbers": len(total.different),
+            }
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -325,7 +574,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--forms", type=Path, default=DEFAULT_FORMS)
     parser.add_argument("--json", type=Path)
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument(
+        "--mutations", type=int, metavar="N", help="instead: the layout-mutation corpus over N forms"
+    )
     args = parser.parse_args(argv)
+    if args.mutations:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            figures = mutation_figures(args.mutations, Path(tmp))
+        print("| layout + transform | indicators | recovered | different numbers |\n|---|---:|---:|---:|")
+        for key, f in figures.items():
+            print(f"| {key} | {f['expected']:.0f} | {f['recovered']:.0%} | {f['different_numbers']:.0f} |")
+        return 0
     if not (args.forms / "ORACLE.md").is_file():
         print(f"no ORACLE.md in {args.forms}", file=sys.stderr)
         return 2

@@ -75,3 +75,28 @@ def test_it_names_the_lines_it_searched_when_no_form_is_found(tmp_path: Path) ->
     path.write_text("各位同事:\n下周一上午开会。\n请准时参加。\n", encoding="utf-8")
     with pytest.raises(FormReadError, match="lines 1–3"):
         read_forms(path)
+
+
+def test_it_reads_a_form_with_a_cell_of_thousands_of_open_brackets_quickly(tmp_path: Path) -> None:
+    path = tmp_path / "brackets.txt"
+    path.write_text(
+        "项目支出绩效目标表\n项目名称\t" + "(" * 20_000 + "\n" + "(" * 20_000 + "\n", encoding="utf-8"
+    )
+    started = time.monotonic()
+    with contextlib.suppress(FormReadError):
+        read_forms(path)
+    assert time.monotonic() - started < 2
+
+
+def test_it_names_the_cell_of_a_weight_of_forty_digits(tmp_path: Path) -> None:
+    path = tmp_path / "digits.txt"
+    path.write_text(
+        "项目支出绩效目标表\n项目名称\t社区书屋\n一级指标\t二级指标\t三级指标\t指标值\t分值\n"
+        "产出指标\t数量指标\t图书借阅人次\t≥5000人次\t" + "9" * 40 + "\n",
+        encoding="utf-8",
+    )
+    (form,) = read_forms(path)
+    assert form.indicators[0].weight is None
+    (warning,) = [w for w in form.warnings if "digits" in w.message]
+    assert warning.location is not None
+    assert (warning.location.line, warning.location.column) == (4, 5)

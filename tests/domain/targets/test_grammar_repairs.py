@@ -64,3 +64,12 @@ def test_it_reads_a_rate_whose_numerator_unit_was_left_out() -> None:
     assert cost.warnings
     per_plant = parse_target("≤28.40/株")
     assert (per_plant.value, per_plant.unit) == (Decimal("28.40"), "/株")
+
+
+@pytest.mark.parametrize("raw", ["1" * 30 + "万元", "≥" + "9" * 40 + "%", "1" * 16])
+def test_it_reads_no_number_of_more_than_fifteen_digits(raw: str) -> None:
+    target = parse_target(raw)
+    assert target.value is None
+    assert any("digits" in w for w in target.warnings)
+    with pytest.raises(ValueError, match="digits"):
+        parse_amount(raw.rstrip("万元%").lstrip("≥"))

@@ -41,10 +41,16 @@ from jixiao.domain.forms.model import (
     Location,
     SpendingStep,
 )
-from jixiao.domain.targets.grammar import compose_target, parse_amount, parse_percent, parse_target
+from jixiao.domain.targets.grammar import (
+    check_digits,
+    compose_target,
+    parse_amount,
+    parse_percent,
+    parse_target,
+)
 from jixiao.domain.targets.model import TargetKind, TargetValue
 from jixiao.domain.targets.taxonomy import LabelMatch, classify_label, detect_taxonomy, normalise_levels
-from jixiao.domain.text import has_traditional, normalise_cell, to_simplified
+from jixiao.domain.text import has_traditional, normalise_cell, strip_pinyin, to_simplified
 
 
 @dataclass(slots=True)
@@ -92,7 +98,11 @@ _DEPT_HEADING = re.compile(
     r"^[一二三四五六七八九十]+、\s*(总体绩效目标|分项绩效目标|工作保障措施|年度工作任务|主要任务|绩效目标)"
 )
 _PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
-_OPERATOR_TOKEN = re.compile(r"^(≥|≤|>=|<=|>|<|=|＞|＜|＝|大于等于|小于等于|大于|小于|等于|定性|定量)$")
+_OPERATOR_TOKEN = re.compile(
+    r"^(≥|≤|>=|<=|>|<|=|＞|＜|＝|大于等于|小于等于|大于|小于|等于|定性|定量|W|w|二)$"
+)
+# What OCR makes of an operator cell: W for ≤, 二 for =.
+_OCR_OPERATORS = {"W": "≤", "w": "≤", "二": "="}
 _DIRECTION_TOKEN = re.compile(r"^(正向|反向)(指标)?$")
 _ACHIEVED = "annual_achieved"
 _LIKELIHOOD = re.compile(r"^(确定能|有可能|完全不可能|不可能)$")
@@ -105,6 +115,9 @@ _NUMBER_TOKEN = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?%?$")
 
 def assemble(grid: Grid) -> list[FormDocument]:
     texts = [[_normalised(cell.text) for cell in row.cells] for row in grid.rows]
+    pinyin = _first_pinyin(grid)
+    if pinyin is not None:
+        texts = [[strip_pinyin(t) for t in row] for row in texts]
     # One conversion of the whole text tells whether any cell holds traditional characters.
     traditional = has_traditional("\n".join("\t".join(row) for row in texts))
     if traditional:
@@ -128,7 +141,18 @@ def assemble(grid: Grid) -> list[FormDocument]:
             form.warn(
                 "繁体字已转为简体读取(traditional characters were converted to simplified)", form.location
             )
+    if pinyin is not None:
+        for form in forms:
+            form.warn("行内拼音注音已删除(inline pinyin removed)", pinyin)
     return forms
+
+
+def _first_pinyin(grid: Grid) -> Location | None:
+    for row in grid.rows:
+        for cell in row.cells:
+            if "(" in cell.text and strip_pinyin(cell.text) != cell.text:
+                return cell.location
+    return None
 
 
 def _with_flow(grid: Grid, forms: list[FormDocument]) -> list[FormDocument]:
@@ -932,6 +956,9 @@ class _FormBuilder:
                 label_before = cell
                 continue
             label_before = None
+            if _PLACEHOLDER_PREFIX.match(cell.text) and not _PLACEHOLDER_PREFIX.sub("", cell.text).strip():
+                flush()
+                continue  # an empty template row: 指标1:, ……
             if has_index and re.fullmatch(r"\d{1,3}", cell.text) and (not record or Col.TARGET in record):
                 flush()
                 continue  # a row number
@@ -956,8 +983,19 @@ class _FormBuilder:
                 and _looks_like_target(following)
                 and _label(following) is None
             )
-            if expected is not None and not starts_next and self._fits_stream(expected, cell):
-                record[expected] = cell
+            if (
+                expected is not None
+                and not starts_next
+                and (
+                    self._fits_stream(expected, cell)
+                    or (
+                        expected is Col.TARGET
+                        and _not_a_name(cell.text) is None
+                        and cell.key not in _ACHIEVED_WORDS
+                    )
+                )
+            ):
+                record[expected] = cell  # a long qualitative target is still the target
                 continue
             later = order[order.index(expected) :] if expected is not None else []
             skip_to = next(
@@ -1063,7 +1101,10 @@ class _FormBuilder:
         numbers: list[tuple[Decimal, C]] = []
         for cell in cells:
             if _NUMBER_TOKEN.match(cell.text):
-                numbers.append((Decimal(cell.text.replace(",", "")), cell))
+                value = self._decimal(C(cell.text.rstrip("%"), cell.key, cell.loc))
+                if value is None:
+                    return
+                numbers.append((value, cell))
             elif not cell.empty:
                 break
         if len(numbers) >= 2:
@@ -1245,6 +1286,10 @@ class _FormBuilder:
                 return
         level1, level2 = normalise_levels(l1_raw, l2_raw, self.form.taxonomy)
         op_text, unit_text = text(Col.OPERATOR), text(Col.UNIT)
+        if op_text in _OCR_OPERATORS:
+            op_cell = cells[Col.OPERATOR]
+            self.form.warn(f"指标性质“{op_text}”读作“{_OCR_OPERATORS[op_text]}”(OCR)", op_cell.loc)
+            op_text = _OCR_OPERATORS[op_text]
         if op_text is not None or unit_text is not None:
             target = compose_target(op_text, target_text or "", unit_text, indicator=name)
         else:
@@ -1280,6 +1325,11 @@ class _FormBuilder:
 
     def _decimal(self, cell: C | None) -> Decimal | None:
         if cell is None or cell.empty or cell.text in ("/", "-", "—"):
+            return None
+        try:
+            check_digits(cell.text)
+        except ValueError as exc:
+            self.form.warn(f"不是合理的数字(not a plausible number): {exc}", cell.loc)
             return None
         try:
             return Decimal(cell.text.replace(",", "").rstrip("分"))

@@ -25,10 +25,10 @@ from jixiao.domain.forms.model import FormDocument, FormKind, Horizon, Indicator
 from jixiao.domain.targets.grammar import UNIT_WORDS, parse_target
 from jixiao.domain.targets.model import TargetKind
 from jixiao.domain.targets.taxonomy import classify_label, label_spellings, normalise_levels
-from jixiao.domain.text import normalise_cell, to_simplified
+from jixiao.domain.text import PINYIN_PATTERN, normalise_cell, to_simplified
 
 # Pinyin written after a character inside a word: 項(xiàng)目.
-_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\((?:[a-zü\u00e0-\u01dc\u0300-\u036f]{1,7})\)")
+_PINYIN = re.compile(PINYIN_PATTERN)
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff(（)）])[ \t\u3000\u00a0]+(?=[\u4e00-\u9fff(（)）])")
 _PAGE_MARKER = re.compile(r"^\s*(\d{1,2})、")
 # Template placeholders left before the value: (≥**株), (≤**元/株).
@@ -58,7 +58,11 @@ _OPERATORS = (
 _UNIT_WORDS = "|".join(
     re.escape(u) for u in sorted({*UNIT_WORDS, "万平方米", "km", "M", "m"}, key=len, reverse=True)
 )
-_OP = "|".join(re.escape(o) for o in sorted(_OPERATORS, key=len, reverse=True))
+# W for ≤ (OCR) only between a character and a digit: 时限W2个工作日.
+_OP = (
+    "|".join(re.escape(o) for o in sorted(_OPERATORS, key=len, reverse=True))
+    + r"|(?<=[\u4e00-\u9fff])W(?=\d)"
+)
 _VALUE = re.compile(
     r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|"
     rf"(?:{_OP})?-?\d+(?:\.\d+)?(?:(?:万|亿)?(?:{_UNIT_WORDS})?(?:/[\u4e00-\u9fff]{{1,2}})?)|(?:无|/)(?=$|[\d\u4e00-\u9fff])"
@@ -294,13 +298,17 @@ def _indicators(
     width = len(columns)
     for run_start, run_end, tokens in runs:
         at_end = run_end == len(piece) or piece[run_end:].strip() in ("", *_FILLERS)
-        stated = width == 1 and len(tokens) == 1 and tokens[0][0] in "≥≤<>=不大小低高"
+        stated = width == 1 and len(tokens) == 1 and tokens[0][0] in "≥≤<>=不大小低高W"
         if not (at_end or stated or (width >= 2 and len(tokens) == width)):
             continue  # numbers inside a name (`6小时内扑灭率`, `5000吨稻谷`)
         name = _NAME_JUNK.sub("", piece[name_start:run_start]).rstrip(_NAME_TAIL).strip()
         name_start = run_end
         if len(re.findall(r"[\u4e00-\u9fff]", name)) < 2:
             continue
+        repeated = re.search(r"([\u4e00-\u9fff]{2,4})\1$", name)
+        if repeated is not None:
+            # 满意度满意度≥90%: the target cell began with the name's last word.
+            name = name[: -len(repeated.group(1))]
         loc = flowed.at(a + run_start - len(name))
         values = _assign(form, tokens, columns, name, loc)
         if values is None:

@@ -27,7 +27,20 @@ def plain_key(text: str) -> str:
 
 def strip_notes(key: str) -> str:
     """`三级指标(长期)` → `三级指标`; `实施单位(盖章)` → `实施单位`."""
-    return re.sub(r"\(.*?\)", "", key)
+    if "(" not in key:
+        return key
+    # Each `(` up to the first `)` after it, as `re.sub(r"\(.*?\)", "", key)` would, but in one pass: that
+    # regex is quadratic on a cell of many `(` with no `)`.
+    out: list[str] = []
+    at = 0
+    while True:
+        opening = key.find("(", at)
+        closing = key.find(")", opening + 1) if opening >= 0 else -1
+        if opening < 0 or closing < 0:
+            out.append(key[at:])
+            return "".join(out)
+        out.append(key[at:opening])
+        at = closing + 1
 
 
 # Titles that start a new form, and the kind they announce.
@@ -161,6 +174,10 @@ _HEADER_ROLES: list[tuple[str, Col]] = [
     ("指标值及单位", Col.TARGET),
     ("年初目标值", Col.TARGET),
     ("年初指标值", Col.TARGET),
+    # A second value column beside the target (年初 / 调整后): kept aside, never read as the target.
+    ("调整后指标值", Col.NOTE),
+    ("调整指标值", Col.NOTE),
+    ("调整后目标值", Col.NOTE),
     ("年度工作目标", Col.TARGET),
     ("绩效标准", Col.STANDARD),
     ("权数", Col.WEIGHT),

@@ -17,7 +17,9 @@ from jixiao.domain.targets.model import Operator, Period, TargetKind, TargetValu
 from jixiao.domain.text import compact, to_simplified
 
 __all__ = [
+    "MAX_DIGITS",
     "UNIT_WORDS",
+    "check_digits",
     "compose_target",
     "date_to_excel_serial",
     "excel_serial_to_date",
@@ -241,6 +243,8 @@ def compose_target(
 
     if value.lower() in _NOT_APPLICABLE:
         return TargetValue(raw=value_text, kind=TargetKind.NOT_APPLICABLE, warnings=tuple(warnings))
+    if _TOO_MANY_DIGITS.search(value):
+        return parse_target(value, indicator=indicator)  # not read, with the warning why
 
     starts_with_operator = any(value.startswith(w) for w in _OPERATOR_WORDS)
     raw = ("" if starts_with_operator else op_written) + value + ("" if value.endswith(unit) else unit)
@@ -321,6 +325,7 @@ def parse_amount(text: str, default_unit: str = "元") -> Decimal | None:
     cleaned = compact(text)
     if cleaned.lower() in _NOT_APPLICABLE:
         return None
+    check_digits(cleaned)
     match = _AMOUNT.fullmatch(cleaned)
     if match is None:
         lookalike = _LETTER_IN_NUMBER.search(cleaned)
@@ -344,6 +349,7 @@ def parse_percent(text: str) -> Decimal | None:
     cleaned = compact(text)
     if cleaned.lower() in _NOT_APPLICABLE:
         return None
+    check_digits(cleaned)
     match = _PERCENT.fullmatch(cleaned)
     if match is None:
         raise ValueError(f"not a percentage: {text!r}")
@@ -412,6 +418,12 @@ def _parse(raw: str, ctx: _Context) -> TargetValue:
             return _written_date(raw, date)
     if _DIGIT.search(text) is None:
         return _chinese_numeral(raw, text, ctx) or TargetValue(raw=raw, kind=TargetKind.QUALITATIVE)
+    if _TOO_MANY_DIGITS.search(text):
+        return TargetValue(
+            raw=raw,
+            kind=TargetKind.QUALITATIVE,
+            warnings=(f"{raw!r}: a number of more than {MAX_DIGITS} digits is no plausible value; not read",),
+        )
     lookalike = _LETTER_IN_NUMBER.search(text)
     if lookalike is not None:
         return TargetValue(
@@ -434,6 +446,18 @@ def _parse(raw: str, ctx: _Context) -> TargetValue:
     if loose is not None and not _is_relative(loose.group("label")):
         return _from_loose_match(raw, loose)
     return TargetValue(raw=raw, kind=TargetKind.QUALITATIVE)
+
+
+MAX_DIGITS = 15
+"""Digits a value may have before its decimal point: 10¹⁵ 元 is far beyond any budget, and more would not
+survive the 28-digit decimal arithmetic of the scores and reports."""
+_TOO_MANY_DIGITS = re.compile(rf"(?<![\d,])\d(?:,?\d){{{MAX_DIGITS},}}", re.ASCII)
+
+
+def check_digits(text: str) -> None:
+    """Raise ``ValueError`` for a number with more than ``MAX_DIGITS`` digits (before any decimal point)."""
+    if _TOO_MANY_DIGITS.search(text):
+        raise ValueError(f"a number of more than {MAX_DIGITS} digits is no plausible value: {text[:40]!r}")
 
 
 _CN_DIGITS = {
