@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from jixiao.orgs.actions import do_create_unit, do_revoke_membership
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import UnitKindChoices
 from jixiao.orgs.models import Membership, Unit
 from jixiao.web.demo import ROOT_NAME, load_demo_users
@@ -41,9 +42,9 @@ def test_it_builds_the_two_offices_under_their_finance_bureaus() -> None:
 
 
 def test_it_reuses_and_moves_an_office_the_seed_import_created() -> None:
-    root = do_create_unit(ROOT_NAME, kind=UnitKindChoices.FINANCE_BUREAU, acting_user=None, reason="导入")
+    root = do_create_unit(ROOT_NAME, kind=UnitKindChoices.FINANCE_BUREAU, acting_user=SYSTEM, reason="导入")
     seeded = do_create_unit(
-        "中共宿州市委网络安全和信息化委员会办公室", parent=root, acting_user=None, reason="导入"
+        "中共宿州市委网络安全和信息化委员会办公室", parent=root, acting_user=SYSTEM, reason="导入"
     )
 
     run()
@@ -93,7 +94,7 @@ def test_a_second_run_keeps_changed_passwords_and_taken_roles() -> None:
     officer = User.objects.get(username="suzhou_officer")
     officer.set_password("changed-by-her")
     officer.save()
-    do_revoke_membership(Membership.objects.get(user__username="auditor"), acting_user=None, reason="离职")
+    do_revoke_membership(Membership.objects.get(user__username="auditor"), acting_user=SYSTEM, reason="离职")
 
     output = run()
 

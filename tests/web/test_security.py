@@ -19,6 +19,7 @@ from web_helpers import FAST_HASHERS
 
 from jixiao.domain.probes import Check, ProbeOptions, probe_many
 from jixiao.orgs.actions import do_create_unit, do_grant_membership
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import RoleChoices
 from jixiao.web import throttle
 from jixiao.web.models import LoginAttempt
@@ -31,9 +32,9 @@ PASSWORD = "correct horse 9"
 @pytest.fixture
 def member(settings: Any) -> User:
     settings.PASSWORD_HASHERS = FAST_HASHERS
-    unit = do_create_unit("测试网信办", acting_user=None, reason="测试")
+    unit = do_create_unit("测试网信办", acting_user=SYSTEM, reason="测试")
     person = User.objects.create_user("member", "", PASSWORD, first_name="张三")
-    do_grant_membership(person, unit, RoleChoices.VIEWER, acting_user=None, reason="测试")
+    do_grant_membership(person, unit, RoleChoices.VIEWER, acting_user=SYSTEM, reason="测试")
     return person
 
 

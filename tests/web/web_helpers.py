@@ -18,10 +18,11 @@ from django.core.management import call_command
 
 import jixiao.domain.forms
 from jixiao.domain.forms.model import FormDocument
+from jixiao.orgs.actors import SYSTEM
+from jixiao.performance.actions.results import do_attach_evidence, do_record_result, do_unlock_period
 from jixiao.performance.guards import PeriodLocked
 from jixiao.performance.models import Evidence, Indicator, PeriodLock, Project
 from jixiao.performance.periods import Period
-from jixiao.performance.results import do_attach_evidence, do_record_result, do_unlock_period
 from jixiao.web.demo import OFFICES, demo_users
 
 PASSWORD = "jixiao-demo"
@@ -71,15 +72,15 @@ def _evidence(unit_projects: list[Project], name: str) -> Evidence:
             continue
         # The demo's finalised self-evaluation locks the year: lift that lock (an action, audited) first.
         for lock in PeriodLock.objects.filter(project=project, period_kind="year"):
-            do_unlock_period(lock, acting_user=None, reason="测试：补充佐证材料")
+            do_unlock_period(lock, acting_user=SYSTEM, reason="测试：补充佐证材料")
         try:
             result = do_record_result(
-                indicator, Period.month(10), value=Decimal("1"), acting_user=None, reason="测试"
+                indicator, Period.month(10), value=Decimal("1"), acting_user=SYSTEM, reason="测试"
             )
         except PeriodLocked:
             continue
         upload = SimpleUploadedFile(name, "佐证材料：会议纪要\n".encode(), content_type="text/plain")
-        return do_attach_evidence(result, upload, acting_user=None, reason="测试")
+        return do_attach_evidence(result, upload, acting_user=SYSTEM, reason="测试")
     raise AssertionError("no unlocked project to attach evidence to")
 
 

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from jixiao.orgs.actions import do_create_unit, do_grant_membership, do_move_unit
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import RoleChoices, UnitKindChoices
 from jixiao.orgs.models import Unit
 
@@ -82,7 +83,9 @@ def demo_password() -> str:
 def _root() -> Unit:
     root = Unit.objects.roots().filter(name=ROOT_NAME).first()
     if root is None:
-        root = do_create_unit(ROOT_NAME, kind=UnitKindChoices.FINANCE_BUREAU, acting_user=None, reason=REASON)
+        root = do_create_unit(
+            ROOT_NAME, kind=UnitKindChoices.FINANCE_BUREAU, acting_user=SYSTEM, reason=REASON
+        )
     return root
 
 
@@ -91,7 +94,7 @@ def _office_tree(root: Unit, office: DemoOffice, out: TextIO) -> dict[str, Unit]
     created_bureau = bureau is None
     if bureau is None:
         bureau = do_create_unit(
-            office.bureau, parent=root, kind=UnitKindChoices.FINANCE_BUREAU, acting_user=None, reason=REASON
+            office.bureau, parent=root, kind=UnitKindChoices.FINANCE_BUREAU, acting_user=SYSTEM, reason=REASON
         )
         out.write(f"created unit {bureau.name}\n")
     unit = (
@@ -100,10 +103,12 @@ def _office_tree(root: Unit, office: DemoOffice, out: TextIO) -> dict[str, Unit]
         or Unit.objects.filter(name=office.short).first()
     )
     if unit is None:
-        unit = do_create_unit(office.office, parent=bureau, code=office.code, acting_user=None, reason=REASON)
+        unit = do_create_unit(
+            office.office, parent=bureau, code=office.code, acting_user=SYSTEM, reason=REASON
+        )
         out.write(f"created unit {unit.name}\n")
     elif created_bureau and unit.parent_id == root.pk:
-        unit = do_move_unit(unit, new_parent=bureau, acting_user=None, reason=REASON)
+        unit = do_move_unit(unit, new_parent=bureau, acting_user=SYSTEM, reason=REASON)
         out.write(f"moved unit {unit.name} under {bureau.name}\n")
     return {f"{office.key}.bureau": bureau, f"{office.key}.office": unit}
 
@@ -128,7 +133,7 @@ def load_demo_users(out: TextIO) -> dict[str, Any]:
         if User.objects.filter(username=person.username).exists():
             continue
         user = User.objects.create_user(person.username, "", password, first_name=person.name)
-        do_grant_membership(user, units[person.unit], person.role, acting_user=None, reason=REASON)
+        do_grant_membership(user, units[person.unit], person.role, acting_user=SYSTEM, reason=REASON)
         created.append(person.username)
     if not User.objects.filter(username="admin").exists():
         admin_password = os.environ.get("JIXIAO_ADMIN_PASSWORD") or password
