@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "jixiao.audit",
     "jixiao.performance",
     "jixiao.security",
+    "jixiao.workdays",
     "jixiao.web",
 ]
 

@@ -31,7 +31,17 @@ def text_of(html: str) -> str:
 def assert_readable(html: str) -> None:
     """No None, no JSON, no English status or kind codes in what the page says."""
     words = text_of(html)
-    codes = ("None", "null", "approved", "submitted", "draft", "finalised", "target", "annual", "quantitative")
+    codes = (
+        "None",
+        "null",
+        "approved",
+        "submitted",
+        "draft",
+        "finalised",
+        "target",
+        "annual",
+        "quantitative",
+    )
     for code in (*codes, '{"'):
         assert not re.search(rf"(?<![A-Za-z_]){re.escape(code)}(?![A-Za-z_])", words), code
 

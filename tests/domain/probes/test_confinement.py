@@ -241,3 +241,39 @@ def test_the_default_deny_list_covers_loopback_link_local_and_private_ranges(
 def test_a_bad_deny_entry_names_itself() -> None:
     with pytest.raises(ValueError, match=r"'10\.0\.0\.0/33' is not a network"):
         Confinement.for_asset("http://a.test/", deny=("10.0.0.0/33",))
+
+
+HOSTILE_LOCATIONS = [
+    pytest.param("http://127.0.0.2:{port}/", id="plain"),
+    pytest.param("//127.0.0.2:{port}/x", id="protocol-relative"),
+    pytest.param("http://127.0.0.1@127.0.0.2:{port}/", id="userinfo"),
+    pytest.param("http://127.0.0.1:{port}\\@127.0.0.2:{port}/", id="backslash"),
+    pytest.param("http://[::ffff:127.0.0.2]:{port}/", id="ipv4-mapped-ipv6"),
+    pytest.param("http://2130706434:{port}/", id="decimal-address"),
+    pytest.param("http://0x7f000002:{port}/", id="hex-address"),
+    pytest.param("HTTP://127.0.0.2:{port}/", id="upper-case-scheme"),
+    pytest.param("/step?next=http://127.0.0.2:{port}/", id="second-hop"),
+    pytest.param("ftp://127.0.0.2:{port}/", id="other-scheme"),
+    pytest.param("file:///etc/passwd", id="file"),
+]
+
+
+@pytest.mark.parametrize("deny", [(), ("127.0.0.2/32",)], ids=["hosts-alone", "with-deny-list"])
+@pytest.mark.parametrize("location", HOSTILE_LOCATIONS)
+def test_no_hostile_redirect_reaches_an_unregistered_host(
+    hosts: Hosts, location: str, deny: tuple[str, ...]
+) -> None:
+    elsewhere = location.format(port=hosts.other_port)
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        if request.path == "/":
+            raise web.HTTPFound(elsewhere)
+        if request.path == "/step":
+            raise web.HTTPFound(request.query["next"])
+        return web.Response(status=404, text="not found")
+
+    site, port = hosts.site(handler)
+    result = probe(f"http://127.0.0.1:{port}/", deny_networks=deny)
+    assert hosts.other.paths == []
+    assert "/.git/config" in site.paths  # the registered host is still checked
+    assert result.final_url is None or result.final_url.startswith(f"http://127.0.0.1:{port}/")
