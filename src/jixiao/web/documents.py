@@ -7,6 +7,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from jixiao.performance.actions.monitoring import build_monitoring_snapshot
 from jixiao.performance.documents import document_prefix, monitoring_table, selfeval_documents, target_form
 from jixiao.performance.models import Project
@@ -15,7 +18,7 @@ from jixiao.performance.models import Project
 @dataclass(frozen=True)
 class DocumentKind:
     slug: str
-    title: str
+    title: str | Promise
     file_name: str
     content_type: str
 
@@ -27,11 +30,11 @@ PDF = "application/pdf"
 KINDS: dict[str, DocumentKind] = {
     k.slug: k
     for k in (
-        DocumentKind("target-xlsx", "绩效目标表", "绩效目标表.xlsx", XLSX),
-        DocumentKind("monitoring-xlsx", "绩效运行监控表", "绩效运行监控表.xlsx", XLSX),
-        DocumentKind("selfeval-xlsx", "绩效自评表", "项目支出绩效自评表.xlsx", XLSX),
-        DocumentKind("selfeval-docx", "绩效自评报告（Word）", "绩效自评报告.docx", DOCX),
-        DocumentKind("selfeval-pdf", "绩效自评报告（PDF）", "绩效自评报告.pdf", PDF),
+        DocumentKind("target-xlsx", _("绩效目标表"), "绩效目标表.xlsx", XLSX),
+        DocumentKind("monitoring-xlsx", _("绩效运行监控表"), "绩效运行监控表.xlsx", XLSX),
+        DocumentKind("selfeval-xlsx", _("绩效自评表"), "项目支出绩效自评表.xlsx", XLSX),
+        DocumentKind("selfeval-docx", _("绩效自评报告（Word）"), "绩效自评报告.docx", DOCX),
+        DocumentKind("selfeval-pdf", _("绩效自评报告（PDF）"), "绩效自评报告.pdf", PDF),
     )
 }
 

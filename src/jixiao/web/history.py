@@ -18,6 +18,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from jixiao.audit.models import AuditEvent
 from jixiao.orgs.actors import SYSTEM_LABEL
@@ -26,42 +28,42 @@ from jixiao.performance.choices import HorizonChoices
 
 SYSTEM = SYSTEM_LABEL
 
-ACTIONS: dict[str, str] = {
-    "project.created": "导入创建项目",
-    "project.updated": "重新导入更新项目",
-    "project.unchanged": "重新导入（无变化）",
-    "import.completed": "完成导入",
-    "result.created": "填报完成情况",
-    "result.updated": "修改完成情况",
-    "result.draft": "退回草稿",
-    "result.submitted": "提交完成情况",
-    "result.approved": "审核通过完成情况",
-    "result.returned": "退回完成情况",
-    "evidence.attached": "上传佐证材料",
-    "period.locked": "锁定期间",
-    "period.unlocked": "解除期间锁定",
-    "indicator.accumulation_set": "设置累计方式",
-    "indicator.weight_set": "设置指标分值",
-    "expenditure.recorded": "登记支出",
-    "budget.adjusted": "调整预算",
-    "monitoring.entry_recorded": "填报运行监控",
-    "monitoring.budget_forecast_recorded": "填报全年预计执行数",
-    "evaluation.updated": "修改绩效自评",
-    "evaluation.line_recorded": "填写自评偏差分析",
-    "evaluation.score_adjusted": "审核调整得分",
-    "evaluation.finalised": "绩效自评定稿",
-    "unit.created": "创建单位",
-    "unit.updated": "修改单位",
-    "unit.moved": "调整上级单位",
-    "membership.granted": "授予角色",
-    "membership.revoked": "撤销角色",
+ACTIONS: dict[str, Promise] = {
+    "project.created": _("导入创建项目"),
+    "project.updated": _("重新导入更新项目"),
+    "project.unchanged": _("重新导入（无变化）"),
+    "import.completed": _("完成导入"),
+    "result.created": _("填报完成情况"),
+    "result.updated": _("修改完成情况"),
+    "result.draft": _("退回草稿"),
+    "result.submitted": _("提交完成情况"),
+    "result.approved": _("审核通过完成情况"),
+    "result.returned": _("退回完成情况"),
+    "evidence.attached": _("上传佐证材料"),
+    "period.locked": _("锁定期间"),
+    "period.unlocked": _("解除期间锁定"),
+    "indicator.accumulation_set": _("设置累计方式"),
+    "indicator.weight_set": _("设置指标分值"),
+    "expenditure.recorded": _("登记支出"),
+    "budget.adjusted": _("调整预算"),
+    "monitoring.entry_recorded": _("填报运行监控"),
+    "monitoring.budget_forecast_recorded": _("填报全年预计执行数"),
+    "evaluation.updated": _("修改绩效自评"),
+    "evaluation.line_recorded": _("填写自评偏差分析"),
+    "evaluation.score_adjusted": _("审核调整得分"),
+    "evaluation.finalised": _("绩效自评定稿"),
+    "unit.created": _("创建单位"),
+    "unit.updated": _("修改单位"),
+    "unit.moved": _("调整上级单位"),
+    "membership.granted": _("授予角色"),
+    "membership.revoked": _("撤销角色"),
 }
-_COLLECTIONS = {
-    "funds": "项目资金",
-    "indicators": "绩效指标",
-    "fund_uses": "资金用途",
-    "spending_plan": "资金支出计划",
-    "budget_execution": "预算执行情况",
+_COLLECTIONS: dict[str, Promise] = {
+    "funds": _("项目资金"),
+    "indicators": _("绩效指标"),
+    "fund_uses": _("资金用途"),
+    "spending_plan": _("资金支出计划"),
+    "budget_execution": _("预算执行情况"),
 }
 _MODELS: tuple[type[models.Model], ...] = (
     perf.Project,
@@ -92,7 +94,10 @@ def _fields() -> dict[str, models.Field[Any, Any]]:
 
 
 _FIELDS = _fields()
-_WORDS = {**{h.value: str(h.label) for h in HorizonChoices}, **_COLLECTIONS}
+_WORDS: dict[str, str] = {
+    **{h.value: str(h.label) for h in HorizonChoices},
+    **{k: str(v) for k, v in _COLLECTIONS.items()},
+}
 
 
 def field_label(key: str, model: type[models.Model] | None = None) -> str:
@@ -101,11 +106,11 @@ def field_label(key: str, model: type[models.Model] | None = None) -> str:
     for piece in key.split("."):
         match = _TOKEN.fullmatch(piece)
         if match is None:
-            parts.append(piece if not piece.isascii() else "字段")
+            parts.append(piece if not piece.isascii() else str(_("字段")))
             continue
         name, label = match.groups()
         field = _field(name, model) if len(parts) == 0 else _FIELDS.get(name)
-        word = _WORDS.get(name) or (str(field.verbose_name) if field is not None else "其他字段")
+        word = _WORDS.get(name) or (str(field.verbose_name) if field is not None else str(_("其他字段")))
         parts.append(f"{word}「{label}」" if label else word)
     return "·".join(parts)
 
@@ -154,7 +159,7 @@ def value_text(key: str, value: Any, model: type[models.Model] | None = None) ->
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return str(_("是") if value else _("否"))
     label = _choice_label(key, value, model)
     if label is not None:
         return label
@@ -222,7 +227,7 @@ def entries(events: Iterable[AuditEvent]) -> list[HistoryEntry]:
             HistoryEntry(
                 at=event.at,
                 actor=actor,
-                action=ACTIONS.get(event.action, "其他操作"),
+                action=str(ACTIONS.get(event.action, _("其他操作"))),
                 subject=event.object_repr,
                 reason=event.reason,
                 changes=changes,

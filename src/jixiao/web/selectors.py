@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.domain.scoring.config import QualitativeGrade
@@ -208,12 +209,12 @@ def execution_chart(rows: list[ProjectRow], cutoff_month: int) -> dict[str, Any]
     """Budget execution against the spending plan, per project: the rate as bars, the plan as a line."""
     shown = [r for r in rows if r.rate is not None]
     return {
-        "title": f"预算执行率与支出计划（截至{cutoff_month}月）",
+        "title": gettext("预算执行率与支出计划（截至%(month)d月）") % {"month": cutoff_month},
         "names": [r.project.name for r in shown],
         "actual": [float(round(r.rate, 1)) if r.rate is not None else None for r in shown],
         "plan": [float(round(r.plan_percent, 1)) if r.plan_percent is not None else None for r in shown],
         "time": [float(round(r.snapshot.spending.time_percent, 1)) for r in shown],
-        "actual_label": "执行率（%）",
-        "plan_label": "计划支出进度（%）",
-        "time_label": "序时进度（%）",
+        "actual_label": gettext("执行率（%）"),
+        "plan_label": gettext("计划支出进度（%）"),
+        "time_label": gettext("序时进度（%）"),
     }

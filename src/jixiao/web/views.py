@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
@@ -41,7 +42,7 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+SEVERITY_LABELS = {Severity.ERROR: _("错误"), Severity.WARNING: _("警告"), Severity.INFO: _("提示")}
 PER_PAGE = 25
 
 
@@ -103,7 +104,7 @@ def project_list(request: HtmxHttpRequest) -> HttpResponse:
     table = ProjectTable(table_data(rows))
     if request.GET.get("export") == "xlsx":
         tables.RequestConfig(request, paginate=False).configure(table)
-        return table_xlsx(table, "项目", "项目列表")
+        return table_xlsx(table, str(_("项目")), str(_("项目列表")))
     tables.RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     query = request.GET.copy()
     query.pop("page", None)
@@ -198,7 +199,10 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     by_indicator, general = _findings(project, indicators)
     horizons = [
         (label, _indicator_lines([i for i in indicators if i.horizon == value], by_indicator, snapshot))
-        for value, label in ((HorizonChoices.ANNUAL, "年度指标"), (HorizonChoices.MEDIUM_TERM, "中期指标"))
+        for value, label in (
+            (HorizonChoices.ANNUAL, _("年度指标")),
+            (HorizonChoices.MEDIUM_TERM, _("中期指标")),
+        )
     ]
     results = list(
         perf.PeriodResult.objects.restrict(user, "view")
@@ -264,7 +268,7 @@ def report_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         return render(
             request,
             "web/error.html",
-            {"title": "没有这种文档", "message": "请从报表页面选择要下载的文档。"},
+            {"title": _("没有这种文档"), "message": _("请从报表页面选择要下载的文档。")},
             status=404,
         )
     try:
@@ -273,7 +277,7 @@ def report_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         return render(
             request,
             "web/error.html",
-            {"title": f"无法生成{document.title}", "message": str(error)},
+            {"title": _("无法生成%(document)s") % {"document": document.title}, "message": str(error)},
             status=409,
         )
     except FontNotFoundError:
@@ -281,8 +285,8 @@ def report_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             request,
             "web/error.html",
             {
-                "title": f"无法生成{document.title}",
-                "message": "服务器缺少生成 PDF 所需的中文字体，请联系系统管理员。",
+                "title": _("无法生成%(document)s") % {"document": document.title},
+                "message": _("服务器缺少生成 PDF 所需的中文字体，请联系系统管理员。"),
             },
             status=503,
         )
