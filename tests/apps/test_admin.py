@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
@@ -15,6 +17,7 @@ from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import RoleChoices
 from jixiao.orgs.models import Unit
 from jixiao.performance.actions.imports import do_import_forms
+from jixiao.performance.actions.targets import do_submit_targets
 from jixiao.performance.models import Project
 
 Form = Callable[[], FormDocument]
@@ -140,3 +143,43 @@ def test_a_unit_admin_adds_a_child_unit_through_the_audited_action(
     assert (event.actor, event.reason) == (admin_user, "新设科室")
     assert refused.status_code == 200  # the form comes back: shunping is not a choice for this admin
     assert not Unit.objects.unrestricted().filter(name="越权科室").exists()
+
+
+@pytest.mark.usefixtures("both_imported")
+def test_a_proposed_target_adjustment_shows_its_lines_read_only_to_its_unit_only(
+    client: Client, suzhou_viewer: User, security_form: Form
+) -> None:
+    own = Project.objects.unrestricted().get(name=SUZHOU_PROJECT)
+    do_submit_targets(own, acting_user=SYSTEM)
+    changed = security_form()
+    index = next(i for i, ind in enumerate(changed.indicators) if ind.target.raw == "≥150家")
+    changed.indicators[index] = replace(
+        changed.indicators[index],
+        target=replace(changed.indicators[index].target, raw="≥160家", value=Decimal(160)),
+    )
+    adjustment = do_import_forms([changed], acting_user=SYSTEM, reason="新版").proposed[0]
+
+    response = logged_in(client, suzhou_viewer).get(
+        f"/admin/performance/targetadjustment/{adjustment.pk}/change/"
+    )
+    listing = logged_in(client, suzhou_viewer).get("/admin/performance/targetadjustment/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "≥150家" in content
+    assert "≥160家" in content
+    assert 'name="_save"' not in content
+    assert listing.status_code == 200
+    assert SUZHOU_PROJECT in listing.content.decode()
+    shunping_viewer = User.objects.create_user("shunping_viewer", password="pw", is_staff=True)
+    do_grant_membership(
+        shunping_viewer,
+        Unit.objects.unrestricted().get(code="224001"),
+        RoleChoices.VIEWER,
+        acting_user=SYSTEM,
+        reason="t",
+    )
+    other = Client()
+    other.force_login(shunping_viewer)
+    # Out of scope: the admin treats it as missing and redirects to its index.
+    assert other.get(f"/admin/performance/targetadjustment/{adjustment.pk}/change/").status_code == 302
