@@ -3,16 +3,21 @@ self-evaluation for each project; a second run changes nothing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from io import StringIO
 from pathlib import Path
 
 from django.core.management import call_command
 
+from jixiao.domain.forms import read_forms
+from jixiao.orgs.actors import SYSTEM
+from jixiao.performance.actions.imports import do_import_forms
 from jixiao.performance.models import (
     BudgetAdjustment,
     Evaluation,
     EvaluationLine,
     Expenditure,
+    Indicator,
     MonitoringEntry,
     MonitoringRound,
     PeriodLock,
@@ -81,3 +86,33 @@ def test_loading_the_demo_twice_changes_nothing(db: None, seeds_dir: Path) -> No
 
     assert state() == before
     assert "本次不再导入" in output
+
+
+def test_a_changed_seed_form_over_the_demo_leaves_the_approved_targets_and_proposes_an_adjustment(
+    db: None, seeds_dir: Path
+) -> None:
+    run(seeds_dir)
+    path = next(seeds_dir.glob("004_*"))
+    form = next(f for f in read_forms(path) if f.kind == "target" and f.project.code)
+    project = Project.objects.unrestricted().get(code=form.project.code, kind="target")
+    assert project.target_status == "approved"
+    stored = {
+        i.pk: (i.target_raw, i.target_value) for i in Indicator.objects.unrestricted().filter(project=project)
+    }
+    first = next(i for i, row in enumerate(form.indicators) if row.target.value is not None)
+    target = form.indicators[first].target
+    bigger = target.value + 1  # type: ignore[operator]
+    form.indicators[first] = replace(
+        form.indicators[first], target=replace(target, raw=f"{target.raw}（调增）", value=bigger)
+    )
+
+    result = do_import_forms([form], acting_user=SYSTEM, reason="修改后的目标表")
+
+    assert result.held == [project]
+    [adjustment] = result.proposed
+    assert adjustment.protection == "绩效自评已定稿"
+    assert {
+        i.pk: (i.target_raw, i.target_value) for i in Indicator.objects.unrestricted().filter(project=project)
+    } == stored
+    line = adjustment.lines.get(change="changed")
+    assert (line.old_raw, line.new_raw) == (target.raw, f"{target.raw}（调增）")
