@@ -5,6 +5,10 @@ place (identity: ``(code, year, kind)`` when there is a project code, else ``(un
 identical re-import writes nothing but an audit row saying so. Indicators are matched by (horizon, name, 一级,
 二级) and updated in place, so their results, monitoring entries and evaluation lines stay attached; one that
 left the form is deleted, unless people recorded something on it: then it is kept and marked withdrawn.
+
+A project whose targets are submitted or approved, whose self-evaluation is finalised or whose year is locked is
+not changed: the differences become a proposed ``TargetAdjustment`` that a reviewer approves (applied through
+the same merge) or rejects (``do_approve_target_adjustment``, ``do_reject_target_adjustment``).
 Built for bulk: a fixed number of queries per batch for lookups, prepared ``executemany`` statements for rows
 (``performance.bulk``).
 """
@@ -63,6 +67,14 @@ from jixiao.performance.models import (
 from jixiao.performance.workflows import ADJUSTMENT_WORKFLOW, AdjustmentVerb
 
 logger = logging.getLogger(__name__)
+
+__all__ = [
+    "FormImportError",
+    "ImportResult",
+    "do_approve_target_adjustment",
+    "do_import_forms",
+    "do_reject_target_adjustment",
+]
 
 DEPARTMENT_WIDE_NAME = "部门整体绩效目标"
 # SQLite keeps DECIMAL columns as 8-byte floats: more significant digits than this would not survive storage.
