@@ -152,9 +152,9 @@ def counts() -> dict[str, int]:
     from jixiao.performance.models import Indicator, Project
 
     return {
-        "projects": Project.objects.count(),
-        "indicators": Indicator.objects.count(),
-        "audit_events": AuditEvent.objects.count(),
+        "projects": Project.objects.unrestricted().count(),
+        "indicators": Indicator.objects.unrestricted().count(),
+        "audit_events": AuditEvent.objects.unrestricted().count(),
     }
 
 

@@ -14,22 +14,12 @@ from jixiao.domain.forms.model import FormDocument, FormKind, Funds, ProjectInfo
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
 from jixiao.performance.actions.imports import do_import_forms
-from jixiao.performance.actions.results import (
-    approved_results,
-    do_lock_period,
-    do_record_result,
-    do_set_accumulation,
-    progress,
-)
-from jixiao.performance.actions.spending import (
-    budget_figures,
-    do_adjust_budget,
-    do_record_expenditure,
-    spending_summary,
-)
+from jixiao.performance.actions.results import do_lock_period, do_record_result, do_set_accumulation
+from jixiao.performance.actions.spending import do_adjust_budget, do_record_expenditure
 from jixiao.performance.guards import PeriodLocked
 from jixiao.performance.models import Project
 from jixiao.performance.periods import Period
+from jixiao.performance.selectors import approved_results, budget_figures, progress, spending_summary
 
 Form = Callable[[], FormDocument]
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
@@ -15,6 +17,7 @@ from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import RoleChoices
 from jixiao.orgs.models import Unit
 from jixiao.performance.actions.imports import do_import_forms
+from jixiao.performance.actions.targets import do_submit_targets
 from jixiao.performance.models import Project
 
 Form = Callable[[], FormDocument]
@@ -46,19 +49,19 @@ def test_an_office_viewer_sees_only_their_projects_in_the_changelist(
 
 @pytest.mark.usefixtures("both_imported")
 def test_an_office_viewer_cannot_open_another_offices_project(client: Client, suzhou_viewer: User) -> None:
-    other = Project.objects.get(name=SHUNPING_PROJECT)
+    other = Project.objects.unrestricted().get(name=SHUNPING_PROJECT)
 
     response = logged_in(client, suzhou_viewer).get(f"/admin/performance/project/{other.pk}/change/")
 
     assert (
         response.status_code == 302
     )  # the admin redirects a missing (here: out of scope) object to its index
-    assert Project.objects.filter(pk=other.pk).exists()
+    assert Project.objects.unrestricted().filter(pk=other.pk).exists()
 
 
 @pytest.mark.usefixtures("both_imported")
 def test_a_project_page_shows_its_indicators_read_only(client: Client, suzhou_viewer: User) -> None:
-    own = Project.objects.get(name=SUZHOU_PROJECT)
+    own = Project.objects.unrestricted().get(name=SUZHOU_PROJECT)
 
     response = logged_in(client, suzhou_viewer).get(f"/admin/performance/project/{own.pk}/change/")
 
@@ -89,14 +92,16 @@ def test_a_staff_user_without_a_role_sees_no_jixiao_models(client: Client, outsi
 def test_the_audit_log_is_scoped_and_cannot_be_edited(client: Client, suzhou_viewer: User) -> None:
     client = logged_in(client, suzhou_viewer)
     content = client.get("/admin/audit/auditevent/").content.decode()
-    other = AuditEvent.objects.get(action="project.created", unit__code="224001")
-    own = AuditEvent.objects.get(action="project.created", unit__name__startswith="中共宿州市委")
+    other = AuditEvent.objects.unrestricted().get(action="project.created", unit__code="224001")
+    own = AuditEvent.objects.unrestricted().get(
+        action="project.created", unit__name__startswith="中共宿州市委"
+    )
 
     assert SUZHOU_PROJECT in content
     assert f"/admin/audit/auditevent/{other.pk}/" not in content
     assert client.get("/admin/audit/auditevent/add/").status_code == 403
     assert client.post(f"/admin/audit/auditevent/{own.pk}/delete/", {"post": "yes"}).status_code == 403
-    assert AuditEvent.objects.filter(pk=own.pk).exists()
+    assert AuditEvent.objects.unrestricted().filter(pk=own.pk).exists()
 
 
 def test_a_unit_admin_adds_a_child_unit_through_the_audited_action(
@@ -132,9 +137,49 @@ def test_a_unit_admin_adds_a_child_unit_through_the_audited_action(
     )
 
     assert response.status_code == 302
-    division = Unit.objects.get(name="网络安全科")
+    division = Unit.objects.unrestricted().get(name="网络安全科")
     assert division.path == f"{suzhou.path}{division.pk}/"
-    event = AuditEvent.objects.get(action="unit.created", object_id=division.pk)
+    event = AuditEvent.objects.unrestricted().get(action="unit.created", object_id=division.pk)
     assert (event.actor, event.reason) == (admin_user, "新设科室")
     assert refused.status_code == 200  # the form comes back: shunping is not a choice for this admin
-    assert not Unit.objects.filter(name="越权科室").exists()
+    assert not Unit.objects.unrestricted().filter(name="越权科室").exists()
+
+
+@pytest.mark.usefixtures("both_imported")
+def test_a_proposed_target_adjustment_shows_its_lines_read_only_to_its_unit_only(
+    client: Client, suzhou_viewer: User, security_form: Form
+) -> None:
+    own = Project.objects.unrestricted().get(name=SUZHOU_PROJECT)
+    do_submit_targets(own, acting_user=SYSTEM)
+    changed = security_form()
+    index = next(i for i, ind in enumerate(changed.indicators) if ind.target.raw == "≥150家")
+    changed.indicators[index] = replace(
+        changed.indicators[index],
+        target=replace(changed.indicators[index].target, raw="≥160家", value=Decimal(160)),
+    )
+    adjustment = do_import_forms([changed], acting_user=SYSTEM, reason="新版").proposed[0]
+
+    response = logged_in(client, suzhou_viewer).get(
+        f"/admin/performance/targetadjustment/{adjustment.pk}/change/"
+    )
+    listing = logged_in(client, suzhou_viewer).get("/admin/performance/targetadjustment/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "≥150家" in content
+    assert "≥160家" in content
+    assert 'name="_save"' not in content
+    assert listing.status_code == 200
+    assert SUZHOU_PROJECT in listing.content.decode()
+    shunping_viewer = User.objects.create_user("shunping_viewer", password="pw", is_staff=True)
+    do_grant_membership(
+        shunping_viewer,
+        Unit.objects.unrestricted().get(code="224001"),
+        RoleChoices.VIEWER,
+        acting_user=SYSTEM,
+        reason="t",
+    )
+    other = Client()
+    other.force_login(shunping_viewer)
+    # Out of scope: the admin treats it as missing and redirects to its index.
+    assert other.get(f"/admin/performance/targetadjustment/{adjustment.pk}/change/").status_code == 302

@@ -11,16 +11,16 @@ def test_it_imports_the_seed_files_and_a_second_run_changes_nothing(root: Unit, 
     files = [str(p) for p in sorted(seeds_dir.glob("*.txt"))]
     assert main(["import", *files, "--reason", "2023 targets"]) == 0
     assert "5 created, 0 updated, 0 unchanged" in capsys.readouterr().out
-    assert Project.objects.count() == 5
-    assert Indicator.objects.count() == 103
-    security = Project.objects.get(name="网络安全和信息化工作经费")
+    assert Project.objects.unrestricted().count() == 5
+    assert Indicator.objects.unrestricted().count() == 103
+    security = Project.objects.unrestricted().get(name="网络安全和信息化工作经费")
     assert security.unit.name == "中共宿州市委网络安全和信息化委员会办公室"
     target = security.indicators.get(name="通报网络安全风险和事件", horizon="annual")
     assert (target.target_operator, target.target_value, target.target_unit) == (">=", 70, "起")
 
     assert main(["import", *files]) == 0
     assert "0 created, 0 updated, 5 unchanged" in capsys.readouterr().out
-    assert Indicator.objects.count() == 103
+    assert Indicator.objects.unrestricted().count() == 103
 
 
 def test_one_unreadable_file_stops_the_whole_import(root: Unit, seeds_dir, tmp_path, capsys) -> None:
@@ -31,10 +31,10 @@ def test_one_unreadable_file_stops_the_whole_import(root: Unit, seeds_dir, tmp_p
     err = capsys.readouterr().err
     assert "broken.docx" in err
     assert "nothing imported" in err
-    assert Project.objects.count() == 0
+    assert Project.objects.unrestricted().count() == 0
 
 
 def test_an_unknown_user_is_refused(root: Unit, seeds_dir, capsys) -> None:
     assert main(["import", str(seeds_dir / "004_3a0e3774f820140f.txt"), "--user", "nobody"]) == 2
     assert "no user named 'nobody'" in capsys.readouterr().err
-    assert Project.objects.count() == 0
+    assert Project.objects.unrestricted().count() == 0

@@ -23,7 +23,6 @@ from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import RoleChoices
 from jixiao.orgs.models import Unit
 from jixiao.performance.actions.evaluation import build_self_evaluation
-from jixiao.performance.actions.monitoring import build_monitoring_snapshot
 from jixiao.performance.documents import (
     document_prefix,
     monitoring_table,
@@ -32,6 +31,7 @@ from jixiao.performance.documents import (
     write_project_documents,
 )
 from jixiao.performance.models import Evaluation, Indicator, MonitoringEntry, Project
+from jixiao.performance.selectors import build_monitoring_snapshot
 from jixiao.reports.content import decimal_text, percent_text
 from jixiao.reports.data import DeviationCategory, Likelihood
 

@@ -30,7 +30,7 @@ Form = Callable[[], FormDocument]
 
 def table_counts() -> dict[str, int]:
     return {
-        model.__name__: model._default_manager.count()
+        model.__name__: model._default_manager.unrestricted().count()
         for model in (
             Unit,
             Project,
@@ -46,13 +46,17 @@ def table_counts() -> dict[str, int]:
 
 def project_events(project: Project) -> list[AuditEvent]:
     content_type = ContentType.objects.get_for_model(Project)
-    return list(AuditEvent.objects.filter(content_type=content_type, object_id=project.pk).order_by("id"))
+    return list(
+        AuditEvent.objects.unrestricted()
+        .filter(content_type=content_type, object_id=project.pk)
+        .order_by("id")
+    )
 
 
 def test_it_stores_every_header_field_and_money_in_yuan(suzhou: Unit, security_form: Form) -> None:
     result = do_import_forms([security_form()], acting_user=SYSTEM, reason="seed")
 
-    project = Project.objects.get()
+    project = Project.objects.unrestricted().get()
     assert result.created == [project]
     assert project.unit == suzhou
     assert (project.name, project.code, project.year, project.kind) == (
@@ -75,7 +79,7 @@ def test_it_stores_every_header_field_and_money_in_yuan(suzhou: Unit, security_f
 def test_it_stores_indicators_of_both_horizons_with_typed_targets(suzhou: Unit, security_form: Form) -> None:
     do_import_forms([security_form()], acting_user=SYSTEM, reason="seed")
 
-    project = Project.objects.get()
+    project = Project.objects.unrestricted().get()
     assert project.indicators.filter(horizon=Horizon.MEDIUM_TERM).count() == 6
     assert project.indicators.filter(horizon=Horizon.ANNUAL).count() == 6
     annual = project.indicators.get(horizon=Horizon.ANNUAL, name="全市网络资产监测")
@@ -95,7 +99,7 @@ def test_it_stores_indicators_of_both_horizons_with_typed_targets(suzhou: Unit, 
 def test_it_records_where_each_value_came_from(suzhou: Unit, security_form: Form) -> None:
     do_import_forms([security_form()], acting_user=SYSTEM, reason="seed")
 
-    project = Project.objects.get()
+    project = Project.objects.unrestricted().get()
     assert project.source_file == "000_seed.txt"
     assert project.source_location == "000_seed.txt, line 43"
     assert project.source_of("funds_annual.total") == "000_seed.txt, line 50"
@@ -107,7 +111,7 @@ def test_it_records_where_each_value_came_from(suzhou: Unit, security_form: Form
 def test_it_stores_fund_uses_spending_plan_and_descriptions(shunping: Unit, office_form: Form) -> None:
     do_import_forms([office_form()], acting_user=SYSTEM, reason="seed")
 
-    project = Project.objects.get(code="13063621HBMFX90HG2OQ7")
+    project = Project.objects.unrestricted().get(code="13063621HBMFX90HG2OQ7")
     assert project.unit == shunping
     assert [(u.order, u.item, u.amount) for u in project.fund_uses.all()] == [
         (1, "宣传材料费", Decimal("55000")),
@@ -149,10 +153,10 @@ def test_it_stores_periods_dates_and_reader_warnings(suzhou: Unit, security_form
 
     do_import_forms([form], acting_user=SYSTEM, reason="seed")
 
-    row = IndicatorRow.objects.get(name="项目实施期")
+    row = IndicatorRow.objects.unrestricted().get(name="项目实施期")
     assert (row.target_period_start, row.target_period_end) == (dt.date(2023, 7, 1), dt.date(2024, 1, 31))
     assert row.target_warnings == ["read as a period"]
-    assert Project.objects.get().warnings == [
+    assert Project.objects.unrestricted().get().warnings == [
         {"message": "其他资金 is empty", "location": "000_seed.txt, line 50"}
     ]
 
@@ -162,7 +166,7 @@ def test_importing_the_same_forms_twice_changes_no_rows(
 ) -> None:
     do_import_forms([security_form(), office_form()], acting_user=SYSTEM, reason="first")
     first = table_counts()
-    indicator_ids = set(IndicatorRow.objects.values_list("id", flat=True))
+    indicator_ids = set(IndicatorRow.objects.unrestricted().values_list("id", flat=True))
 
     result = do_import_forms([security_form(), office_form()], acting_user=SYSTEM, reason="second")
 
@@ -170,7 +174,7 @@ def test_importing_the_same_forms_twice_changes_no_rows(
     assert result.created == []
     assert result.updated == []
     assert len(result.unchanged) == 2
-    assert set(IndicatorRow.objects.values_list("id", flat=True)) == indicator_ids
+    assert set(IndicatorRow.objects.unrestricted().values_list("id", flat=True)) == indicator_ids
     # Only the second batch and its audit rows (one per project, one for the batch) are new.
     assert second == {**first, "ImportBatch": first["ImportBatch"] + 1, "AuditEvent": first["AuditEvent"] + 3}
 
@@ -179,7 +183,7 @@ def test_the_second_identical_import_is_audited_as_no_changes(suzhou: Unit, secu
     do_import_forms([security_form()], acting_user=SYSTEM, reason="first")
     do_import_forms([security_form()], acting_user=SYSTEM, reason="second")
 
-    events = project_events(Project.objects.get())
+    events = project_events(Project.objects.unrestricted().get())
     assert [e.action for e in events] == ["project.created", "project.unchanged"]
     assert events[1].changes == {}
     assert events[1].details["outcome"] == "no changes"
@@ -190,7 +194,7 @@ def test_a_changed_reimport_updates_in_place_and_audits_the_difference(
     suzhou: Unit, security_form: Form
 ) -> None:
     do_import_forms([security_form()], acting_user=SYSTEM, reason="first")
-    project_id = Project.objects.get().pk
+    project_id = Project.objects.unrestricted().get().pk
     changed = security_form()
     changed.funds_annual.total = Decimal("350000")
     changed.funds_annual.fiscal = Decimal("350000")
@@ -205,7 +209,7 @@ def test_a_changed_reimport_updates_in_place_and_audits_the_difference(
 
     result = do_import_forms([changed], acting_user=SYSTEM, reason="revised targets")
 
-    project = Project.objects.get()
+    project = Project.objects.unrestricted().get()
     assert project.pk == project_id
     assert result.updated == [project]
     assert project.funds.get(horizon="annual").total == Decimal("350000")
@@ -240,7 +244,7 @@ def test_a_failing_form_leaves_the_database_exactly_as_before(
         do_import_forms([changed, broken], acting_user=SYSTEM, reason="second")
 
     assert table_counts() == before
-    assert Project.objects.get().goal_annual.startswith("目标1：常态化开展")
+    assert Project.objects.unrestricted().get().goal_annual.startswith("目标1：常态化开展")
     assert caught.value.where == "004_seed.txt, form 1 «网络信息办公专项经费»"
     assert caught.value.field == "fund_uses[2].amount"
     assert "more than 2 decimal places" in str(caught.value)
@@ -253,7 +257,7 @@ def test_a_form_without_a_project_name_is_rejected_with_its_place(suzhou: Unit, 
     with pytest.raises(FormImportError, match=r"000_seed.txt, form 2: project.name: .*项目名称"):
         do_import_forms([first, second], acting_user=SYSTEM, reason="seed")
 
-    assert Project.objects.count() == 0
+    assert Project.objects.unrestricted().count() == 0
 
 
 def test_a_float_is_rejected_rather_than_stored_inexactly(suzhou: Unit, security_form: Form) -> None:
@@ -278,7 +282,7 @@ def test_a_project_with_a_code_is_found_by_its_code_even_when_renamed(
 
     result = do_import_forms([renamed], acting_user=SYSTEM, reason="renamed")
 
-    project = Project.objects.get()
+    project = Project.objects.unrestricted().get()
     assert result.updated == [project]
     assert project.name == "网络信息办公专项经费（调整）"
     assert project_events(project)[-1].changes["name"] == [
@@ -299,8 +303,8 @@ def test_a_project_without_a_code_is_identified_by_unit_name_and_year(
     result = do_import_forms([next_year, elsewhere], acting_user=SYSTEM, reason="more")
 
     assert len(result.created) == 2
-    assert Project.objects.count() == 3
-    assert set(Project.objects.values_list("unit__name", "year")) == {
+    assert Project.objects.unrestricted().count() == 3
+    assert set(Project.objects.unrestricted().values_list("unit__name", "year")) == {
         (suzhou.name, 2023),
         (suzhou.name, 2024),
         (shunping.name, 2023),
@@ -315,7 +319,10 @@ def test_a_target_form_and_a_self_evaluation_of_one_project_are_kept_apart(
 
     do_import_forms([office_form(), evaluation], acting_user=SYSTEM, reason="seed")
 
-    assert sorted(Project.objects.values_list("kind", flat=True)) == ["self_evaluation", "target"]
+    assert sorted(Project.objects.unrestricted().values_list("kind", flat=True)) == [
+        "self_evaluation",
+        "target",
+    ]
 
 
 def test_a_unit_is_found_by_its_code_before_its_name(shunping: Unit, office_form: Form) -> None:
@@ -324,30 +331,34 @@ def test_a_unit_is_found_by_its_code_before_its_name(shunping: Unit, office_form
 
     do_import_forms([form], acting_user=SYSTEM, reason="seed")
 
-    assert Project.objects.get().unit == shunping
+    assert Project.objects.unrestricted().get().unit == shunping
 
 
 def test_a_missing_unit_is_created_under_the_root_and_audited(root: Unit, security_form: Form) -> None:
     do_import_forms([security_form()], acting_user=SYSTEM, reason="seed")
 
-    unit = Project.objects.get().unit
+    unit = Project.objects.unrestricted().get().unit
     assert unit.parent == root
     assert unit.path == f"{root.path}{unit.pk}/"
-    assert AuditEvent.objects.filter(action="unit.created", object_id=unit.pk, reason="seed").exists()
+    assert (
+        AuditEvent.objects.unrestricted()
+        .filter(action="unit.created", object_id=unit.pk, reason="seed")
+        .exists()
+    )
 
 
 def test_without_a_root_unit_a_missing_unit_is_an_error(db: None, security_form: Form) -> None:
     with pytest.raises(FormImportError, match="no single root unit"):
         do_import_forms([security_form()], acting_user=SYSTEM, reason="seed")
 
-    assert Unit.objects.count() == 0
+    assert Unit.objects.unrestricted().count() == 0
 
 
 def test_an_explicit_unit_overrides_the_unit_named_on_the_form(shunping: Unit, security_form: Form) -> None:
     do_import_forms([security_form()], acting_user=SYSTEM, reason="seed", unit=shunping)
 
-    assert Project.objects.get().unit == shunping
-    assert Unit.objects.filter(name=security_form().project.unit).count() == 0
+    assert Project.objects.unrestricted().get().unit == shunping
+    assert Unit.objects.unrestricted().filter(name=security_form().project.unit).count() == 0
 
 
 def test_the_batch_records_who_when_files_and_counts(
@@ -360,7 +371,7 @@ def test_the_batch_records_who_when_files_and_counts(
         batch_label="2023 targets",
     )
 
-    batch = ImportBatch.objects.get()
+    batch = ImportBatch.objects.unrestricted().get()
     assert result.batch == batch
     assert (batch.label, batch.acting_user, batch.actor_label, batch.status) == (
         "2023 targets",
@@ -372,7 +383,7 @@ def test_the_batch_records_who_when_files_and_counts(
     assert (batch.forms_count, batch.created_count, batch.indicators_count) == (2, 2, 17)
     assert batch.unit == root  # the lowest unit above both offices
     assert batch.finished_at is not None
-    assert set(Project.objects.values_list("last_import", flat=True)) == {batch.pk}
+    assert set(Project.objects.unrestricted().values_list("last_import", flat=True)) == {batch.pk}
 
 
 def test_audit_rows_carry_the_actor_and_the_reason(
@@ -380,12 +391,12 @@ def test_audit_rows_carry_the_actor_and_the_reason(
 ) -> None:
     do_import_forms([security_form()], acting_user=superuser, reason="annual intake")
 
-    created = AuditEvent.objects.get(action="project.created")
+    created = AuditEvent.objects.unrestricted().get(action="project.created")
     assert (created.actor, created.actor_label, created.reason) == (superuser, "boss", "annual intake")
     assert created.unit == suzhou
-    assert created.object == Project.objects.get()
+    assert created.object == Project.objects.unrestricted().get()
     assert created.changes["name"] == [None, "网络安全和信息化工作经费"]
-    batch_event = AuditEvent.objects.get(action="import.completed")
+    batch_event = AuditEvent.objects.unrestricted().get(action="import.completed")
     assert batch_event.details["created"] == 1
     assert batch_event.actor == superuser
 
@@ -394,13 +405,15 @@ def test_a_system_import_is_audited_as_the_system(suzhou: Unit, security_form: F
     do_import_forms([security_form()], acting_user=SYSTEM, reason="cron")
 
     assert set(
-        AuditEvent.objects.filter(action__startswith="project.").values_list("actor", "actor_label")
+        AuditEvent.objects.unrestricted()
+        .filter(action__startswith="project.")
+        .values_list("actor", "actor_label")
     ) == {(None, "系统")}
 
 
 def test_audit_rows_cannot_be_changed_or_deleted(suzhou: Unit, security_form: Form) -> None:
     do_import_forms([security_form()], acting_user=SYSTEM, reason="seed")
-    event = AuditEvent.objects.get(action="project.created")
+    event = AuditEvent.objects.unrestricted().get(action="project.created")
     event.reason = "rewritten"
 
     with pytest.raises(AuditLogIsAppendOnly):
@@ -408,6 +421,6 @@ def test_audit_rows_cannot_be_changed_or_deleted(suzhou: Unit, security_form: Fo
     with pytest.raises(AuditLogIsAppendOnly):
         event.delete()
     with pytest.raises(AuditLogIsAppendOnly):
-        AuditEvent.objects.all().delete()
+        AuditEvent.objects.unrestricted().all().delete()
     with pytest.raises(AuditLogIsAppendOnly):
         AuditEvent.objects.update(reason="rewritten")

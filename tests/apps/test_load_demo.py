@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -12,8 +14,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 import jixiao.domain.forms
+from jixiao.audit.models import AuditEvent
 from jixiao.domain.forms.model import FormDocument, FormReadError, Location
+from jixiao.domain.targets.model import Operator, TargetKind, TargetValue
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
+from jixiao.performance.actions.imports import do_approve_target_adjustment, do_import_forms
 from jixiao.performance.models import ImportBatch, Indicator, Project
 
 Form = Callable[[], FormDocument]
@@ -47,7 +53,7 @@ def run(*args: str) -> str:
 def test_it_builds_the_unit_tree_and_imports_the_forms(db: None, seed_dir: Path) -> None:
     output = run(str(seed_dir))
 
-    root = Unit.objects.get(parent__isnull=True)
+    root = Unit.objects.unrestricted().get(parent__isnull=True)
     assert (root.name, root.kind) == ("财政局", "finance_bureau")
     assert set(root.children.values_list("name", "kind")) == {
         ("宿州市财政局", "finance_bureau"),
@@ -58,7 +64,7 @@ def test_it_builds_the_unit_tree_and_imports_the_forms(db: None, seed_dir: Path)
         "宿州市财政局": ("中共宿州市委网络安全和信息化委员会办公室", None),
         "顺平县财政局": ("中共顺平县委网络安全和信息化委员会办公室（本级）", "224001"),
     }
-    assert Project.objects.count() == 2
+    assert Project.objects.unrestricted().count() == 2
     assert "2 created" in output
 
 
@@ -81,26 +87,61 @@ def test_it_takes_the_admin_password_from_the_environment(
     assert User.objects.get(username="admin").check_password("s3cret-demo")
 
 
+def snapshot() -> tuple[list[tuple[object, ...]], ...]:
+    """Every unit, project and indicator row as stored, and the people."""
+    return (
+        sorted(Unit.objects.unrestricted().values_list("id", "path", "name")),
+        sorted(
+            Project.objects.unrestricted().values_list("id", "updated_at", "target_status", "last_import_id")
+        ),
+        sorted(Indicator.objects.unrestricted().values_list("id", "target_raw", "target_value", "withdrawn")),
+        sorted(User.objects.values_list("id", "username", "password")),
+    )
+
+
 def test_running_it_twice_changes_nothing(db: None, seed_dir: Path) -> None:
     run(str(seed_dir))
-    before = (
-        list(Unit.objects.values_list("id", "path")),
-        list(Project.objects.values_list("id", "updated_at")),
-        list(Indicator.objects.values_list("id", flat=True)),
-        User.objects.count(),
-    )
+    before = snapshot()
 
     output = run(str(seed_dir))
 
-    after = (
-        list(Unit.objects.values_list("id", "path")),
-        list(Project.objects.values_list("id", "updated_at")),
-        list(Indicator.objects.values_list("id", flat=True)),
-        User.objects.count(),
+    assert snapshot() == before
+    assert "本次不再导入" in output
+    assert ImportBatch.objects.unrestricted().count() == 1
+
+
+def test_it_approves_the_demo_targets_through_the_workflow_as_the_system(db: None, seed_dir: Path) -> None:
+    run(str(seed_dir))
+
+    assert set(Project.objects.unrestricted().values_list("target_status", flat=True)) == {"approved"}
+    steps = list(
+        AuditEvent.objects.unrestricted()
+        .filter(action__startswith="targets.")
+        .order_by("id")
+        .values_list("action", "actor_label")
     )
-    assert after == before
-    assert "0 created, 0 updated, 2 unchanged" in output
-    assert ImportBatch.objects.count() == 2
+    assert steps == [("targets.submitted", "系统"), ("targets.approved", "系统")] * 2
+
+
+def test_a_restart_keeps_what_a_user_changed_after_the_demo_was_loaded(
+    db: None, seed_dir: Path, office_form: Form
+) -> None:
+    run(str(seed_dir))
+    project = Project.objects.unrestricted().get(code="13063621HBMFX90HG2OQ7")
+    changed = office_form()
+    changed.indicators[0] = replace(
+        changed.indicators[0],
+        target=TargetValue("12次", TargetKind.QUANTITATIVE, Operator.EQ, Decimal(12), "次", "次"),
+    )
+    proposal = do_import_forms([changed], acting_user=SYSTEM, reason="调整后的目标表").proposed[0]
+    do_approve_target_adjustment(proposal, acting_user=SYSTEM, reason="活动次数按新计划调整")
+    user_changed = snapshot()
+    assert Indicator.objects.unrestricted().filter(project=project, target_raw="12次").exists()
+
+    run(str(seed_dir))
+
+    assert snapshot() == user_changed
+    assert ImportBatch.objects.unrestricted().filter(label="load_demo").count() == 1
 
 
 def test_an_unreadable_file_stops_it_with_the_file_named(db: None, seed_dir: Path) -> None:
@@ -109,4 +150,4 @@ def test_an_unreadable_file_stops_it_with_the_file_named(db: None, seed_dir: Pat
     with pytest.raises(CommandError, match=r"broken.txt: .*no performance form found"):
         run(str(seed_dir))
 
-    assert Project.objects.count() == 0
+    assert Project.objects.unrestricted().count() == 0

@@ -17,15 +17,12 @@ from jixiao.domain.scoring.config import QualitativeGrade
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
 from jixiao.performance.actions.imports import do_import_forms
-from jixiao.performance.actions.monitoring import (
-    build_monitoring_snapshot,
-    do_record_budget_forecast,
-    do_record_monitoring_entry,
-)
+from jixiao.performance.actions.monitoring import do_record_budget_forecast, do_record_monitoring_entry
 from jixiao.performance.actions.results import do_record_result, do_submit_result
 from jixiao.performance.actions.spending import do_record_expenditure
 from jixiao.performance.models import MonitoringEntry, MonitoringRound, Project
 from jixiao.performance.periods import Period
+from jixiao.performance.selectors import build_monitoring_snapshot
 
 Form = Callable[[], FormDocument]
 

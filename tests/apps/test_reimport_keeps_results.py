@@ -17,10 +17,10 @@ from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
 from jixiao.performance.actions.evaluation import evaluation_indicators
 from jixiao.performance.actions.imports import do_import_forms
-from jixiao.performance.actions.monitoring import build_monitoring_snapshot
 from jixiao.performance.actions.results import do_set_accumulation, do_set_indicator_weight
 from jixiao.performance.models import Indicator, PeriodResult, Project
 from jixiao.performance.periods import Period
+from jixiao.performance.selectors import build_monitoring_snapshot
 
 Form = Callable[[], FormDocument]
 ASSETS, MONTHLY = "全市网络资产监测", "网络安全月报"
@@ -66,15 +66,19 @@ def test_an_indicator_that_leaves_the_form_with_results_is_kept_withdrawn_and_au
 
     do_import_forms([without(security_form(), MONTHLY)], acting_user=SYSTEM, reason="月报改为季报")
 
-    kept = Indicator.objects.get(pk=monthly_id)
+    kept = Indicator.objects.unrestricted().get(pk=monthly_id)
     assert (kept.withdrawn, kept.withdrawn_at is not None) == (True, True)
-    assert PeriodResult.objects.filter(indicator_id=monthly_id).count() == 1
-    assert not Indicator.objects.filter(pk=medium_id).exists()  # no results: deleted as before
-    event = AuditEvent.objects.filter(
-        action="project.updated",
-        content_type=ContentType.objects.get_for_model(Project),
-        object_id=project.pk,
-    ).get()
+    assert PeriodResult.objects.unrestricted().filter(indicator_id=monthly_id).count() == 1
+    assert not Indicator.objects.unrestricted().filter(pk=medium_id).exists()  # no results: deleted as before
+    event = (
+        AuditEvent.objects.unrestricted()
+        .filter(
+            action="project.updated",
+            content_type=ContentType.objects.get_for_model(Project),
+            object_id=project.pk,
+        )
+        .get()
+    )
     assert event.details["indicators_withdrawn"] == ["annual/产出指标/数量指标/网络安全月报"]
     assert event.details["indicators_deleted"] == ["medium_term/产出指标/数量指标/网络安全月报"]
     assert event.changes["indicators[annual/产出指标/数量指标/网络安全月报].withdrawn"] == [False, True]
@@ -103,7 +107,7 @@ def test_a_withdrawn_indicator_that_comes_back_is_restored_with_its_results(
     restored = annual(project, MONTHLY)
     assert (restored.pk, restored.withdrawn, restored.withdrawn_at) == (monthly_id, False, None)
     assert restored.results.count() == 1
-    event = AuditEvent.objects.filter(action="project.updated", reason="restored").get()
+    event = AuditEvent.objects.unrestricted().filter(action="project.updated", reason="restored").get()
     assert event.details["indicators_restored"] == ["annual/产出指标/数量指标/网络安全月报"]
 
 

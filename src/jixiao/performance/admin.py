@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.orgs.admin import ReadOnlyAdminMixin, ReadOnlyInline
@@ -24,10 +27,26 @@ from jixiao.performance.models import (
     Project,
     ProjectFunds,
     SpendingStep,
+    TargetAdjustment,
+    TargetAdjustmentLine,
 )
 
-UNIT_FILTER = ("unit", admin.RelatedOnlyFieldListFilter)
-PROJECT_UNIT_FILTER = ("project__unit", admin.RelatedOnlyFieldListFilter)
+
+class ScopedRelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):
+    """Django's related-only filter, reading the related rows of the rows the user may see (the admin's
+    queryset is already restricted) on purpose unrestricted, so a strict scope does not refuse it."""
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> Any:
+        seen = model_admin.get_queryset(request).distinct().values_list(f"{self.field_path}__pk", flat=True)
+        related = field.remote_field.model._default_manager.unrestricted().filter(pk__in=seen)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            related = related.order_by(*ordering)
+        return [(str(row.pk), str(row)) for row in related]
+
+
+UNIT_FILTER = ("unit", ScopedRelatedOnlyFilter)
+PROJECT_UNIT_FILTER = ("project__unit", ScopedRelatedOnlyFilter)
 
 
 class ProjectFundsInline(ReadOnlyInline):
@@ -68,8 +87,8 @@ class IndicatorInline(ReadOnlyInline):
 
 @admin.register(Project)
 class ProjectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "code", "year", "unit", "kind", "attribute", "updated_at")
-    list_filter = ("year", "kind", "taxonomy", UNIT_FILTER)
+    list_display = ("name", "code", "year", "unit", "kind", "target_status", "attribute", "updated_at")
+    list_filter = ("year", "kind", "target_status", "taxonomy", UNIT_FILTER)
     search_fields = ("name", "code", "unit__name", "unit__code")
     list_select_related = ("unit",)
     inlines = (ProjectFundsInline, BudgetExecutionInline, FundUseInline, SpendingStepInline, IndicatorInline)
@@ -91,6 +110,19 @@ class ProjectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             },
         ),
         (_("目标"), {"fields": ("goal_medium_term", "goal_annual", "sub_goals", "measures")}),
+        (
+            _("目标申报"),
+            {
+                "fields": (
+                    "target_status",
+                    "target_submitted_by",
+                    "target_submitted_at",
+                    "target_reviewed_by",
+                    "target_reviewed_at",
+                    "target_return_reason",
+                )
+            },
+        ),
         (
             _("来源"),
             {
@@ -181,6 +213,7 @@ class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "created_count",
         "updated_count",
         "unchanged_count",
+        "proposed_count",
         "indicators_count",
         "warnings_count",
     )
@@ -188,7 +221,7 @@ class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("label", "actor_label", "reason")
 
 
-INDICATOR_UNIT_FILTER = ("indicator__project__unit", admin.RelatedOnlyFieldListFilter)
+INDICATOR_UNIT_FILTER = ("indicator__project__unit", ScopedRelatedOnlyFilter)
 
 
 class EvidenceInline(ReadOnlyInline):
@@ -279,3 +312,28 @@ class EvaluationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("project__name", "conclusion")
     list_select_related = ("project",)
     inlines = (EvaluationLineInline,)
+
+
+class TargetAdjustmentLineInline(ReadOnlyInline):
+    model = TargetAdjustmentLine
+    fields = ("order", "change", "subject", "old_raw", "new_raw", "old", "new")
+
+
+@admin.register(TargetAdjustment)
+class TargetAdjustmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Proposed target adjustments, read-only: they are approved or rejected through the actions."""
+
+    list_display = (
+        "project",
+        "status",
+        "protection",
+        "source",
+        "proposed_by_label",
+        "proposed_at",
+        "reviewed_by",
+    )
+    list_filter = ("status", PROJECT_UNIT_FILTER)
+    search_fields = ("project__name", "project__code", "source", "review_reason")
+    list_select_related = ("project", "reviewed_by")
+    exclude = ("proposed",)
+    inlines = (TargetAdjustmentLineInline,)

@@ -109,3 +109,27 @@ class ForecastSourceChoices(models.TextChoices):
 class EvaluationStatusChoices(models.TextChoices):
     DRAFT = "draft", _("填写中")
     FINALISED = "finalised", _("已定稿")
+
+
+class TargetStatusChoices(models.TextChoices):
+    """The target declaration (绩效目标申报) of a project: 填报人 送审, 审核人 approves or returns it."""
+
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已送审")
+    APPROVED = "approved", _("已审核")
+    RETURNED = "returned", _("已退回")
+
+
+class AdjustmentStatusChoices(models.TextChoices):
+    """A proposed target adjustment (目标调整) from a re-import of a project under review or approved."""
+
+    PROPOSED = "proposed", _("待审核")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+    SUPERSEDED = "superseded", _("已被新导入替代")
+
+
+class AdjustmentChangeChoices(models.TextChoices):
+    ADDED = "added", _("新增")
+    CHANGED = "changed", _("修改")
+    REMOVED = "removed", _("删除")

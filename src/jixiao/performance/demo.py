@@ -57,9 +57,9 @@ class DemoReport:
 
 def _has_activity(project: Project) -> bool:
     return (
-        Expenditure.objects.filter(project=project).exists()
-        or PeriodResult.objects.filter(indicator__project=project).exists()
-        or Evaluation.objects.filter(project=project).exists()
+        Expenditure.objects.unrestricted().filter(project=project).exists()
+        or PeriodResult.objects.unrestricted().filter(indicator__project=project).exists()
+        or Evaluation.objects.unrestricted().filter(project=project).exists()
     )
 
 

@@ -27,11 +27,10 @@ from jixiao.domain.scoring.config import QualitativeGrade
 from jixiao.domain.scoring.engine import Evaluation as DomainEvaluation
 from jixiao.domain.scoring.engine import IndicatorResult
 from jixiao.performance.actions.evaluation import build_self_evaluation
-from jixiao.performance.actions.monitoring import MonitoringRow as SnapshotRow
-from jixiao.performance.actions.monitoring import MonitoringSnapshot, build_monitoring_snapshot
-from jixiao.performance.actions.spending import budget_figures
 from jixiao.performance.choices import DeviationCategoryChoices, HorizonChoices, LikelihoodChoices
 from jixiao.performance.models import Evaluation, Indicator, MonitoringRound, Project
+from jixiao.performance.selectors import MonitoringRow as SnapshotRow
+from jixiao.performance.selectors import MonitoringSnapshot, budget_figures, build_monitoring_snapshot
 from jixiao.reports.content import decimal_text, level_labels
 from jixiao.reports.data import DeviationCategory, Likelihood, MonitoringRow, MonitoringTable
 from jixiao.reports.xlsx import unit_text

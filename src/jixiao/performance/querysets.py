@@ -29,6 +29,8 @@ if TYPE_CHECKING:
         Project,
         ProjectFunds,
         SpendingStep,
+        TargetAdjustment,
+        TargetAdjustmentLine,
     )
 
 
@@ -100,3 +102,11 @@ class EvaluationQuerySet(UnitScopedQuerySet["Evaluation"]):
 
 class EvaluationLineQuerySet(UnitScopedQuerySet["EvaluationLine"]):
     unit_lookup = "evaluation__project__unit"
+
+
+class TargetAdjustmentQuerySet(UnitScopedQuerySet["TargetAdjustment"]):
+    unit_lookup = "project__unit"
+
+
+class TargetAdjustmentLineQuerySet(UnitScopedQuerySet["TargetAdjustmentLine"]):
+    unit_lookup = "adjustment__project__unit"

@@ -144,7 +144,7 @@ def test_a_spider_sent_elsewhere_is_cloaking_and_the_other_host_is_not_asked(hos
     result = probe(f"http://127.0.0.1:{port}/")
     cloaking = [f for f in result.findings if f.check == "cloaking"]
     assert [f.message for f in cloaking] == [
-        f"search spiders are sent to {elsewhere}, visitors to http://127.0.0.1:{port}/"
+        f"搜索引擎爬虫被跳转到 {elsewhere}，普通访客打开的是 http://127.0.0.1:{port}/"
     ]
     assert hosts.other.paths == []
 

@@ -117,7 +117,7 @@ def test_the_result_serialises_to_the_documented_shape(sites: Sites) -> None:
     assert data["content"]["hidden_links"][0] == {
         "href": "http://www.amdc-casino.test/hidden",
         "text": "澳门赌场 博彩",
-        "why": "<div> display:none; keyword 澳门赌场",
+        "why": "<div> display:none（不显示）；违规关键词 澳门赌场",
     }
     assert all(list(f) == ["check", "severity", "key", "message"] for f in data["findings"])
     assert data["findings"][0]["severity"] == "critical"  # worst first

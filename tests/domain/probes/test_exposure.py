@@ -23,7 +23,7 @@ def test_an_exposed_git_config_is_critical(sites: Sites) -> None:
     assert found == [
         (
             "critical",
-            f"Git repository configuration (source code downloadable): {sites.site}/.git/config answers 200",
+            f"Git 仓库配置文件（源代码可被下载）：{sites.site}/.git/config 可以直接访问（HTTP 200，内容已确认）",
         )
     ]
 

@@ -31,26 +31,26 @@ def hidden_in(markup: str, *, style: str = "", bad_domains: tuple[str, ...] = ()
     [
         (f'<div style="display:none">{BAD}</div>', "<div> display:none"),
         (f'<span style="visibility: hidden">{BAD}</span>', "<span> visibility:hidden"),
-        (f'<div style="position:absolute;left:-1000px">{BAD}</div>', "<div> off-screen left:-1000px"),
-        (f'<div style="text-indent:-9999px">{BAD}</div>', "<div> off-screen text-indent:-9999px"),
-        (f'<div style="height:0;overflow:hidden">{BAD}</div>', "<div> height:0 with overflow hidden"),
+        (f'<div style="position:absolute;left:-1000px">{BAD}</div>', "<div> 移出屏幕 left:-1000px"),
+        (f'<div style="text-indent:-9999px">{BAD}</div>', "<div> 移出屏幕 text-indent:-9999px"),
+        (f'<div style="height:0;overflow:hidden">{BAD}</div>', "<div> height:0 且溢出隐藏"),
         (
             f'<div style="width:1px;height:1px;overflow:hidden">{BAD}</div>',
-            "<div> width:1px with overflow hidden",
+            "<div> width:1px 且溢出隐藏",
         ),
         (f'<p style="font-size:0">{BAD}</p>', "<p> font-size:0"),
         (f'<div style="opacity:0">{BAD}</div>', "<div> opacity:0"),
-        (f"<div hidden>{BAD}</div>", "<div> hidden attribute"),
+        (f"<div hidden>{BAD}</div>", "<div> 带 hidden 属性"),
         (
             '<div style="background:#fff"><a style="color:#FFFFFF" href="http://x.test/">博彩</a></div>',
-            "text colour #ffffff equals the background",
+            "文字颜色 #ffffff 与背景相同",
         ),
         (
             '<font color="white"><a href="http://x.test/">博彩</a></font>',
-            "text colour #ffffff equals the background",
+            "文字颜色 #ffffff 与背景相同",
         ),
         (f'<div class="hd">{BAD}</div>', "<div> display:none"),
-        (f'<ul id="m"><li>{BAD}</li></ul>', "<ul> off-screen top:-500px"),
+        (f'<ul id="m"><li>{BAD}</li></ul>', "<ul> 移出屏幕 top:-500px"),
     ],
 )
 def test_each_hiding_trick_is_seen(markup: str, reason: str) -> None:
@@ -75,12 +75,12 @@ def test_a_listed_domain_is_bad_without_any_keyword() -> None:
         '<div style="display:none"><a href="http://cdn.spam.test/x">友情链接</a></div>',
         bad_domains=("spam.test",),
     )
-    assert found == ["<div> display:none; listed domain spam.test"]
+    assert found == ["<div> display:none（不显示）；黑名单域名 spam.test"]
 
 
 def test_a_spam_looking_domain_is_bad_without_any_keyword() -> None:
     found = hidden_in('<div style="display:none"><a href="http://www.bocai88.test/">友情链接</a></div>')
-    assert found == ["<div> display:none; domain looks like spam (bocai)"]
+    assert found == ["<div> display:none（不显示）；域名疑似垃圾网站（bocai）"]
 
 
 def test_links_to_the_sites_own_domain_and_subdomains_are_never_reported() -> None:
@@ -101,7 +101,7 @@ def test_the_live_page_reports_only_the_hidden_external_gambling_link(sites: Sit
     assert [(h.href, h.text) for h in result.content.hidden_links] == [
         ("http://www.amdc-casino.test/hidden", "澳门赌场 博彩")
     ]
-    assert result.content.hidden_links[0].why == "<div> display:none; keyword 澳门赌场"
+    assert result.content.hidden_links[0].why == "<div> display:none（不显示）；违规关键词 澳门赌场"
     assert [f.check for f in result.findings] == ["hidden_link"]
     assert resolver.asked == ["www.gov.test"]  # the links are read, never followed
     assert result.timings.dns is not None

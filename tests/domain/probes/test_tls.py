@@ -27,7 +27,7 @@ def test_it_counts_days_left_from_the_clock_it_is_given(sites: Sites) -> None:
     assert result.tls is not None
     assert result.tls.days_left == 10
     expiry = [f for f in result.findings if f.check == "tls.expiry"]
-    assert [(f.severity, f.message.endswith("(≤14 days)")) for f in expiry] == [("medium", True)]
+    assert [(f.severity, f.message.endswith("（不足 14 天）")) for f in expiry] == [("medium", True)]
 
 
 def test_it_does_not_trust_the_test_ca_without_the_ca_file(sites: Sites) -> None:

@@ -284,12 +284,12 @@ def content_findings(
 ) -> None:
     """Keywords, the size of a change, and defacement when new bad words come with a large change."""
     for hit in content.keywords:
-        label = {"defacement": "defacement", "gambling": "gambling", "porn": "pornography"}[hit.category]
+        label = {"defacement": "篡改", "gambling": "赌博", "porn": "色情"}[hit.category]
         sink.add(
             "content.keyword",
             Severity.HIGH,
             f"{hit.category}:{hit.keyword}",
-            f"{label} keyword on the page: {hit.keyword}",
+            f"页面出现{label}类关键词：{hit.keyword}",
         )
     score = content.similarity
     if score is None or score >= 1.0:
@@ -303,7 +303,7 @@ def content_findings(
             "content.defacement",
             Severity.CRITICAL,
             content.hash,
-            f"page replaced ({score:.0%} of the text left) and new bad words appeared: {words}",
+            f"页面被替换（原文只剩 {score:.0%}），并出现新的违规词：{words}",
         )
     if score < 0.4:
         severity = Severity.HIGH
@@ -313,9 +313,7 @@ def content_findings(
         severity = Severity.LOW
     else:
         severity = Severity.INFO
-    sink.add(
-        "content.change", severity, content.hash, f"page text changed: {score:.0%} similar to the baseline"
-    )
+    sink.add("content.change", severity, content.hash, f"页面文字发生变化：与基线相似度 {score:.0%}")
 
 
 def summary_of(facts: PageFacts, rules_digest: str) -> PageSummary:
@@ -366,7 +364,7 @@ def rules_digest(
 
 def hidden_link_findings(links: tuple[HiddenLink, ...], sink: FindingSink) -> None:
     for link in links:
-        sink.add("hidden_link", Severity.CRITICAL, link.href, f"hidden link to {link.href} ({link.why})")
+        sink.add("hidden_link", Severity.CRITICAL, link.href, f"隐藏链接指向 {link.href}（{link.why}）")
 
 
 class AnalysisCache:

@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 
 import aiohttp
 
+from jixiao.domain.probes.catalog import UNREACHABLE
 from jixiao.domain.probes.confine import Confinement
 from jixiao.domain.probes.content import (
     AnalysisCache,
@@ -131,14 +132,14 @@ class ProbeEngine:
                 "probe.budget",
                 Severity.MEDIUM,
                 "budget",
-                f"probe stopped after its {options.timeouts.budget:g} s budget; later checks did not run",
+                f"检查超过 {options.timeouts.budget:g} 秒的时限而中止，后面的检查没有进行",
             )
         except Exception as exc:  # a bug of ours must not take the batch down with it
             run.sink.add(
                 "probe.error",
                 Severity.MEDIUM,
                 type(exc).__name__,
-                f"probe failed: {type(exc).__name__}: {exc}",
+                f"检查出错：{type(exc).__name__}: {exc}",
             )
         return run.result()
 
@@ -381,29 +382,37 @@ class _Run:
             if kind == ErrorKind.DENIED:
                 self.sink.add("confinement.denied_address", Severity.HIGH, "denied", str(main.error))
                 return
-            self.sink.add(f"availability.{kind}", Severity.HIGH, str(kind), f"site unreachable: {main.error}")
+            self.sink.add(
+                f"availability.{kind}",
+                Severity.HIGH,
+                str(kind),
+                f"网站无法访问（{UNREACHABLE.get(str(kind), str(kind))}）：{main.error}",
+            )
             return
         if response.status >= 500:
             self.sink.add(
-                "availability.status", Severity.HIGH, str(response.status), f"server error {response.status}"
+                "availability.status",
+                Severity.HIGH,
+                str(response.status),
+                f"服务器错误：HTTP {response.status}",
             )
         elif response.status >= 400:
             self.sink.add(
                 "availability.status",
                 Severity.MEDIUM,
                 str(response.status),
-                f"client error {response.status}",
+                f"页面返回错误：HTTP {response.status}",
             )
         elif response.status in REDIRECT_STATUSES and main.blocked_redirect is None:
             self.sink.add(
-                "availability.status", Severity.LOW, "redirect", "redirect without a usable Location"
+                "availability.status", Severity.LOW, "redirect", "跳转缺少可用的目标地址（Location）"
             )
         if response.truncated:
             self.sink.add(
                 "availability.oversize",
                 Severity.MEDIUM,
                 "oversize",
-                f"page larger than {self.options.max_body_bytes} bytes; only the first part was checked",
+                f"页面超过 {self.options.max_body_bytes} 字节，只检查了前一部分",
             )
 
     async def _tls(self, main: FetchResult) -> None:
@@ -515,7 +524,7 @@ class _Run:
                 "cloaking",
                 Severity.HIGH,
                 f"redirect:{host_of(spider.blocked_redirect)}",
-                f"search spiders are sent to {spider.blocked_redirect}, visitors to {main.response.url}",
+                f"搜索引擎爬虫被跳转到 {spider.blocked_redirect}，普通访客打开的是 {main.response.url}",
             )
             return True
         if host_of(response.url) != host_of(main.response.url):
@@ -523,7 +532,7 @@ class _Run:
                 "cloaking",
                 Severity.HIGH,
                 f"redirect:{host_of(response.url)}",
-                f"search spiders are sent to {response.url}, visitors to {main.response.url}",
+                f"搜索引擎爬虫被跳转到 {response.url}，普通访客打开的是 {main.response.url}",
             )
             return True
         if response.body == main.response.body:
@@ -543,14 +552,14 @@ class _Run:
                 "cloaking",
                 Severity.CRITICAL,
                 "words:" + ",".join(sorted(spider_only)),
-                f"search spiders are served words visitors never see: {', '.join(spider_only[:5])}",
+                f"搜索引擎爬虫看到了访客看不到的词：{'、'.join(spider_only[:5])}",
             )
         elif score < CLOAKING_SIMILARITY:
             self.sink.add(
                 "cloaking",
                 Severity.MEDIUM,
                 seen.hash,
-                f"search spiders are served a different page ({score:.0%} similar to what visitors get)",
+                f"搜索引擎爬虫看到的页面与访客不同（相似度 {score:.0%}）",
             )
         return True
 

@@ -81,60 +81,56 @@ _RAR = _magic(b"Rar!\x1a\x07")
 CATALOGUE: tuple[ExposurePath, ...] = (
     ExposurePath(
         "/.git/config",
-        "Git repository configuration (source code downloadable)",
+        "Git 仓库配置文件（源代码可被下载）",
         Severity.CRITICAL,
         _GIT_CONFIG,
     ),
     ExposurePath(
         "/.git/HEAD",
-        "Git repository HEAD (source code downloadable)",
+        "Git 仓库 HEAD 文件（源代码可被下载）",
         Severity.CRITICAL,
         _magic(b"ref: refs/"),
     ),
     ExposurePath(
-        "/.svn/wc.db", "Subversion working copy database", Severity.HIGH, _magic(b"SQLite format 3\x00")
+        "/.svn/wc.db", "SVN 工作副本数据库（源代码可被下载）", Severity.HIGH, _magic(b"SQLite format 3\x00")
     ),
-    ExposurePath("/.env", "environment file (passwords and keys)", Severity.CRITICAL, _ENV),
+    ExposurePath("/.env", "环境配置文件（含密码和密钥）", Severity.CRITICAL, _ENV),
     ExposurePath(
-        "/.DS_Store", "macOS folder index (lists file names)", Severity.LOW, _magic(b"\x00\x00\x00\x01Bud1")
+        "/.DS_Store", "macOS 目录索引文件（泄露文件名）", Severity.LOW, _magic(b"\x00\x00\x00\x01Bud1")
     ),
-    ExposurePath("/backup.zip", "site backup archive", Severity.HIGH, _ZIP),
-    ExposurePath("/www.zip", "site backup archive", Severity.HIGH, _ZIP),
-    ExposurePath("/web.zip", "site backup archive", Severity.HIGH, _ZIP),
-    ExposurePath("/wwwroot.zip", "site backup archive", Severity.HIGH, _ZIP),
-    ExposurePath("/{host}.zip", "site backup archive", Severity.HIGH, _ZIP),
-    ExposurePath("/backup.tar.gz", "site backup archive", Severity.HIGH, _GZIP),
-    ExposurePath("/www.tar.gz", "site backup archive", Severity.HIGH, _GZIP),
-    ExposurePath("/www.rar", "site backup archive", Severity.HIGH, _RAR),
-    ExposurePath("/backup.sql", "database dump", Severity.CRITICAL, _SQL),
-    ExposurePath("/db.sql", "database dump", Severity.CRITICAL, _SQL),
-    ExposurePath("/database.sql", "database dump", Severity.CRITICAL, _SQL),
-    ExposurePath("/{host}.sql", "database dump", Severity.CRITICAL, _SQL),
+    ExposurePath("/backup.zip", "网站备份压缩包", Severity.HIGH, _ZIP),
+    ExposurePath("/www.zip", "网站备份压缩包", Severity.HIGH, _ZIP),
+    ExposurePath("/web.zip", "网站备份压缩包", Severity.HIGH, _ZIP),
+    ExposurePath("/wwwroot.zip", "网站备份压缩包", Severity.HIGH, _ZIP),
+    ExposurePath("/{host}.zip", "网站备份压缩包", Severity.HIGH, _ZIP),
+    ExposurePath("/backup.tar.gz", "网站备份压缩包", Severity.HIGH, _GZIP),
+    ExposurePath("/www.tar.gz", "网站备份压缩包", Severity.HIGH, _GZIP),
+    ExposurePath("/www.rar", "网站备份压缩包", Severity.HIGH, _RAR),
+    ExposurePath("/backup.sql", "数据库导出文件", Severity.CRITICAL, _SQL),
+    ExposurePath("/db.sql", "数据库导出文件", Severity.CRITICAL, _SQL),
+    ExposurePath("/database.sql", "数据库导出文件", Severity.CRITICAL, _SQL),
+    ExposurePath("/{host}.sql", "数据库导出文件", Severity.CRITICAL, _SQL),
     ExposurePath(
         "/phpinfo.php",
-        "phpinfo() page (server internals)",
+        "phpinfo() 页面（泄露服务器内部信息）",
         Severity.MEDIUM,
         _words(b"phpinfo()", b"PHP Version"),
     ),
     ExposurePath(
         "/info.php",
-        "phpinfo() page (server internals)",
+        "phpinfo() 页面（泄露服务器内部信息）",
         Severity.MEDIUM,
         _words(b"phpinfo()", b"PHP Version"),
     ),
-    ExposurePath("/WEB-INF/web.xml", "Java web application descriptor", Severity.HIGH, _words(b"<web-app")),
+    ExposurePath("/WEB-INF/web.xml", "Java Web 应用配置文件", Severity.HIGH, _words(b"<web-app")),
     ExposurePath(
-        "/server-status", "Apache server status", Severity.MEDIUM, _words(b"Apache Server Status for")
+        "/server-status", "Apache 服务器状态页", Severity.MEDIUM, _words(b"Apache Server Status for")
     ),
-    ExposurePath(
-        "/phpmyadmin/", "phpMyAdmin login reachable from the Internet", Severity.MEDIUM, _phpmyadmin
-    ),
-    ExposurePath("/admin/", "administration login reachable from the Internet", Severity.LOW, _admin_login),
-    ExposurePath(
-        "/administrator/", "administration login reachable from the Internet", Severity.LOW, _admin_login
-    ),
-    ExposurePath("/manage/", "administration login reachable from the Internet", Severity.LOW, _admin_login),
-    ExposurePath("/houtai/", "administration login reachable from the Internet", Severity.LOW, _admin_login),
+    ExposurePath("/phpmyadmin/", "可从互联网访问的 phpMyAdmin 登录页", Severity.MEDIUM, _phpmyadmin),
+    ExposurePath("/admin/", "可从互联网访问的后台管理登录页", Severity.LOW, _admin_login),
+    ExposurePath("/administrator/", "可从互联网访问的后台管理登录页", Severity.LOW, _admin_login),
+    ExposurePath("/manage/", "可从互联网访问的后台管理登录页", Severity.LOW, _admin_login),
+    ExposurePath("/houtai/", "可从互联网访问的后台管理登录页", Severity.LOW, _admin_login),
 )
 _BY_PATH = {entry.path: entry for entry in CATALOGUE}
 
@@ -223,5 +219,10 @@ async def check_exposure(
         hit = Exposed(path=path, url=origin + path, what=entry.what, severity=entry.severity)
         exposed.append(hit)
         if sink is not None:
-            sink.add("exposure", entry.severity, path, f"{entry.what}: {hit.url} answers 200")
+            sink.add(
+                "exposure",
+                entry.severity,
+                path,
+                f"{entry.what}：{hit.url} 可以直接访问（HTTP 200，内容已确认）",
+            )
     return ExposureScan(tuple(exposed), unanswered)

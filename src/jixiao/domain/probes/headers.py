@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 
 from multidict import CIMultiDictProxy
 
+from jixiao.domain.probes.catalog import header_seen
 from jixiao.domain.probes.content import ScriptRef
 from jixiao.domain.probes.findings import FindingSink, Severity
 from jixiao.domain.probes.model import HeaderGrade, HeaderTest, Redirection
@@ -345,11 +346,11 @@ def header_findings(grade: HeaderGrade, sink: FindingSink) -> None:
     for test in grade.tests:
         if not test.passed:
             severity = Severity.MEDIUM if test.modifier <= -40 else Severity.LOW
-            sink.add("headers." + test.name, severity, test.result, f"{test.result} ({test.modifier:+d})")
+            sink.add("headers." + test.name, severity, test.result, header_seen(test.result, test.modifier))
     if grade.score < 50:
         sink.add(
             "headers.grade",
             Severity.LOW,
             grade.grade,
-            f"security headers grade {grade.grade} ({grade.score}/100)",
+            f"安全响应头评级 {grade.grade}（{grade.score}/100 分）",
         )

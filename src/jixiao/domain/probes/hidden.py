@@ -144,7 +144,7 @@ def find_hidden_links(
         why_hidden = _hidden_reason(state)
         if why_hidden is not None:
             target, text, why_bad = bad[element]
-            found.append(HiddenLink(href=target, text=text, why=f"{why_hidden}; {why_bad}"))
+            found.append(HiddenLink(href=target, text=text, why=f"{why_hidden}；{why_bad}"))
     return found
 
 
@@ -172,7 +172,7 @@ def _state_of(element: etree._Element, inherited: _State, rules: _Rules) -> _Sta
     tiny_font = inherited.tiny_font
     size = length_px(decls.get("font-size"))
     if size is not None:
-        tiny_font = f"{label} font-size:{decls['font-size']}" if size <= 1 else None
+        tiny_font = f"{label} font-size:{decls['font-size']}（字号极小）" if size <= 1 else None
     text_colour = colour(decls.get("color")) or colour(font_colour) or inherited.colour
     background = background_colour(decls) or colour(bgcolor)
     if background is None or background == "transparent":
@@ -182,41 +182,41 @@ def _state_of(element: etree._Element, inherited: _State, rules: _Rules) -> _Sta
 
 def _blocking_reason(decls: dict[str, str], label: str, hidden_attribute: bool, tag: str) -> str | None:
     if hidden_attribute:
-        return f"{label} hidden attribute"
+        return f"{label} 带 hidden 属性"
     if tag == "noscript":
-        return f"{label} shown only without scripts"
+        return f"{label} 只在禁用脚本时显示"
     if decls.get("display") == "none":
-        return f"{label} display:none"
+        return f"{label} display:none（不显示）"
     opacity = decls.get("opacity")
     if opacity is not None:
         try:
             if float(opacity.rstrip("%")) <= 0.01:
-                return f"{label} opacity:{opacity}"
+                return f"{label} opacity:{opacity}（完全透明）"
         except ValueError:
             pass
     if decls.get("position") in ("absolute", "fixed", "relative"):
         for side in ("left", "top", "right", "bottom"):
             offset = length_px(decls.get(side))
             if offset is not None and offset <= _OFFSCREEN_PX:
-                return f"{label} off-screen {side}:{decls[side]}"
+                return f"{label} 移出屏幕 {side}:{decls[side]}"
     for side in ("margin-left", "margin-top", "text-indent"):
         offset = length_px(decls.get(side))
         if offset is not None and offset <= _OFFSCREEN_PX:
-            return f"{label} off-screen {side}:{decls[side]}"
+            return f"{label} 移出屏幕 {side}:{decls[side]}"
     if decls.get("overflow") in ("hidden", "clip"):
         for dimension in ("width", "height"):
             extent = length_px(decls.get(dimension))
             if extent is not None and extent <= _TINY_PX:
-                return f"{label} {dimension}:{decls[dimension]} with overflow hidden"
+                return f"{label} {dimension}:{decls[dimension]} 且溢出隐藏"
     clip = decls.get("clip", "").replace(" ", "").replace(",", "")
     if clip.startswith(("rect(0000)", "rect(0px0px0px0px)", "rect(1px1px1px1px)")):
-        return f"{label} clip:{decls['clip']}"
+        return f"{label} clip:{decls['clip']}（裁剪为零）"
     clip_path = decls.get("clip-path", "").replace(" ", "")
     if clip_path in ("inset(50%)", "inset(100%)", "circle(0)", "circle(0px)"):
-        return f"{label} clip-path:{decls['clip-path']}"
+        return f"{label} clip-path:{decls['clip-path']}（裁剪为零）"
     transform = decls.get("transform", "").replace(" ", "")
     if transform in ("scale(0)", "scale(0,0)", "scalex(0)", "scaley(0)"):
-        return f"{label} transform:{decls['transform']}"
+        return f"{label} transform:{decls['transform']}（缩放为零）"
     return None
 
 
@@ -228,9 +228,9 @@ def _hidden_reason(state: _State) -> str | None:
     if state.tiny_font is not None:
         return state.tiny_font
     if state.colour == "transparent":
-        return "transparent text"
+        return "文字透明"
     if state.colour is not None and state.colour == state.background:
-        return f"text colour {state.colour} equals the background"
+        return f"文字颜色 {state.colour} 与背景相同"
     return None
 
 
@@ -252,12 +252,12 @@ def _bad_reason(
 ) -> str | None:
     for domain in listed:
         if host == domain or host.endswith("." + domain):
-            return f"listed domain {domain}"
+            return f"黑名单域名 {domain}"
     haystack = f"{text} {title} {unquote(target)}".lower()
     keyword = keywords.spam_pattern.search(haystack)
     if keyword is not None:
-        return f"keyword {keyword.group(0)}"
+        return f"违规关键词 {keyword.group(0)}"
     token = keywords.domain_pattern.search(host)
     if token is not None:
-        return f"domain looks like spam ({token.group(0)})"
+        return f"域名疑似垃圾网站（{token.group(0)}）"
     return None

@@ -279,50 +279,48 @@ def _describe_os_error(exc: BaseException) -> str:
 def tls_findings(info: TlsInfo, sink: FindingSink, *, warn_days: tuple[int, int, int] = (30, 14, 7)) -> None:
     """Expiry at 30/14/7 days and past, an untrusted chain, a foreign name and a protocol below TLS 1.2."""
     if info.error and info.protocol is None:
-        sink.add("tls.handshake", Severity.HIGH, "handshake", f"TLS handshake failed: {info.error}")
+        sink.add("tls.handshake", Severity.HIGH, "handshake", f"TLS 握手失败：{info.error}")
         return
     if info.days_left is not None and info.expires is not None:
         first, second, third = warn_days
         when = info.expires.date().isoformat()
         if info.days_left < 0:
-            sink.add("tls.expiry", Severity.CRITICAL, "expired", f"certificate expired on {when}")
+            sink.add("tls.expiry", Severity.CRITICAL, "expired", f"证书已于 {when} 过期")
         elif info.days_left <= third:
             sink.add(
                 "tls.expiry",
                 Severity.HIGH,
                 f"within:{third}",
-                f"certificate expires on {when} (≤{third} days)",
+                f"证书将于 {when} 过期（不足 {third} 天）",
             )
         elif info.days_left <= second:
             sink.add(
                 "tls.expiry",
                 Severity.MEDIUM,
                 f"within:{second}",
-                f"certificate expires on {when} (≤{second} days)",
+                f"证书将于 {when} 过期（不足 {second} 天）",
             )
         elif info.days_left <= first:
             sink.add(
                 "tls.expiry",
                 Severity.LOW,
                 f"within:{first}",
-                f"certificate expires on {when} (≤{first} days)",
+                f"证书将于 {when} 过期（不足 {first} 天）",
             )
     if info.valid_chain is False:
-        sink.add(
-            "tls.chain", Severity.HIGH, "untrusted", f"certificate chain not trusted: {info.chain_error}"
-        )
+        sink.add("tls.chain", Severity.HIGH, "untrusted", f"证书链不受信任：{info.chain_error}")
     if info.hostname_ok is False:
-        names = ", ".join(info.names[:5]) or "no subjectAltName"
+        names = "、".join(info.names[:5]) or "无 subjectAltName"
         sink.add(
             "tls.hostname",
             Severity.HIGH,
             "mismatch",
-            f"certificate does not name this host (it names {names})",
+            f"证书不包含本网站的域名（证书上的名称：{names}）",
         )
     if info.protocol and PROTOCOL_RANK.get(info.protocol, 99) < PROTOCOL_RANK[MIN_PROTOCOL]:
         sink.add(
             "tls.protocol",
             Severity.HIGH,
             info.protocol,
-            f"negotiated {info.protocol}; anything below {MIN_PROTOCOL} is obsolete",
+            f"协商使用 {info.protocol}；低于 {MIN_PROTOCOL} 的协议已淘汰",
         )

@@ -45,13 +45,13 @@ INTERMEDIATE_TLS12_CIPHERS = frozenset(
 )
 # Why a suite is weak → the words used in the finding message.
 WEAKNESSES = {
-    "null": "no encryption (NULL)",
-    "export": "EXPORT-grade",
+    "null": "不加密（NULL）",
+    "export": "出口级弱加密（EXPORT）",
     "rc4": "RC4",
     "3des": "3DES",
-    "cbc": "CBC mode",
-    "anonymous": "no authentication (anonymous)",
-    "no_forward_secrecy": "no forward secrecy (static RSA key exchange)",
+    "cbc": "CBC 模式",
+    "anonymous": "不认证（匿名）",
+    "no_forward_secrecy": "无前向保密（静态 RSA 密钥交换）",
 }
 _OFFER_ALL = "ALL:COMPLEMENTOFALL:@SECLEVEL=0"
 DEFAULT_MAX_HANDSHAKES = 400
@@ -271,7 +271,7 @@ def _findings(
                 "tls.old_protocol",
                 Severity.HIGH,
                 support.protocol,
-                f"{support.protocol} is enabled; Mozilla's intermediate profile allows TLS 1.2 and 1.3 only",
+                f"{support.protocol} 仍可使用；Mozilla 中级配置只允许 TLS 1.2 和 1.3",
             )
     for weakness, words in WEAKNESSES.items():
         names = sorted({c.name for c in ciphers if weakness in c.weaknesses})
@@ -280,7 +280,7 @@ def _findings(
                 "tls.weak_cipher",
                 Severity.MEDIUM,
                 weakness,
-                f"weak cipher suites accepted, {words}: {', '.join(names)}",
+                f"接受弱加密套件（{words}）：{', '.join(names)}",
             )
     extra = sorted(
         {c.name for c in ciphers if c.protocol == "TLSv1.2" and not c.weaknesses} - INTERMEDIATE_TLS12_CIPHERS
@@ -290,11 +290,11 @@ def _findings(
             "tls.profile",
             Severity.INFO,
             "intermediate:tls12-ciphers",
-            f"TLS 1.2 suites outside Mozilla's intermediate list (not weak): {', '.join(extra)}",
+            f"TLS 1.2 套件不在 Mozilla 中级配置列表中（并非弱套件）：{', '.join(extra)}",
         )
     tls13 = next((p for p in protocols if p.protocol == "TLSv1.3"), None)
     if tls13 is not None and tls13.accepted is False:
-        sink.add("tls.no_tls13", Severity.LOW, "TLSv1.3", "TLS 1.3 is not supported")
+        sink.add("tls.no_tls13", Severity.LOW, "TLSv1.3", "不支持 TLS 1.3")
 
 
 def as_probe_result(url: str, scan: TlsScan) -> ProbeResult:

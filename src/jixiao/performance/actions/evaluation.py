@@ -21,12 +21,11 @@ from jixiao.domain.scoring.config import ScoringConfig
 from jixiao.domain.scoring.engine import Evaluation as DomainEvaluation
 from jixiao.domain.scoring.engine import IndicatorResult, evaluate
 from jixiao.orgs.actors import Actor, person
-from jixiao.performance.actions.results import approved_results, progress
-from jixiao.performance.actions.spending import budget_figures, executed_through
 from jixiao.performance.choices import EvaluationStatusChoices, HorizonChoices, TargetKindChoices
 from jixiao.performance.guards import require, require_reason
 from jixiao.performance.models import Evaluation, EvaluationLine, Indicator, PeriodLock, Project
 from jixiao.performance.periods import Period
+from jixiao.performance.selectors import approved_results, budget_figures, executed_through, progress
 
 __all__ = [
     "build_self_evaluation",

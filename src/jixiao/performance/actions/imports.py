@@ -5,12 +5,19 @@ place (identity: ``(code, year, kind)`` when there is a project code, else ``(un
 identical re-import writes nothing but an audit row saying so. Indicators are matched by (horizon, name, 一级,
 二级) and updated in place, so their results, monitoring entries and evaluation lines stay attached; one that
 left the form is deleted, unless people recorded something on it: then it is kept and marked withdrawn.
+
+A project whose targets are submitted or approved, whose self-evaluation is finalised or whose year is locked is
+not changed: the differences become a proposed ``TargetAdjustment`` that a reviewer approves (applied through
+the same merge) or rejects (``do_approve_target_adjustment``, ``do_reject_target_adjustment``).
 Built for bulk: a fixed number of queries per batch for lookups, prepared ``executemany`` statements for rows
 (``performance.bulk``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
@@ -18,32 +25,56 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from jixiao.audit import log as audit
+from jixiao.audit.models import AuditEvent
+from jixiao.audit.transitions import transition
 from jixiao.domain.forms.model import FormDocument, FormKind
-from jixiao.orgs.actors import Actor, person
+from jixiao.domain.workflow import Edge
+from jixiao.orgs.actors import Actor, actor_label, person, require_actor
 from jixiao.orgs.models import Unit
-from jixiao.orgs.permissions import is_superuser, units_for
+from jixiao.orgs.permissions import units_for, unrestricted_actor
 from jixiao.performance import bulk
-from jixiao.performance.choices import ImportStatusChoices
+from jixiao.performance.choices import (
+    AdjustmentChangeChoices,
+    AdjustmentStatusChoices,
+    EvaluationStatusChoices,
+    HorizonChoices,
+    ImportStatusChoices,
+    PeriodKindChoices,
+    TargetStatusChoices,
+)
 from jixiao.performance.models import (
     BudgetExecution,
+    Evaluation,
     EvaluationLine,
     FundUse,
     ImportBatch,
     Indicator,
     MonitoringEntry,
+    PeriodLock,
     PeriodResult,
     Project,
     ProjectFunds,
     SpendingStep,
+    TargetAdjustment,
+    TargetAdjustmentLine,
     default_accumulation,
 )
+from jixiao.performance.workflows import ADJUSTMENT_WORKFLOW, AdjustmentVerb
 
 logger = logging.getLogger(__name__)
+
+__all__ = [
+    "FormImportError",
+    "ImportResult",
+    "do_approve_target_adjustment",
+    "do_import_forms",
+    "do_reject_target_adjustment",
+]
 
 DEPARTMENT_WIDE_NAME = "部门整体绩效目标"
 # SQLite keeps DECIMAL columns as 8-byte floats: more significant digits than this would not survive storage.
@@ -122,27 +153,40 @@ class FormImportError(Exception):
 
 @dataclass(frozen=True)
 class ImportResult:
+    """What a batch did. ``held`` are the projects that may no longer change in place (targets submitted or
+    approved, self-evaluation finalised, year locked) whose form differs: ``proposed`` are the target
+    adjustments created for them (none when the same change was already proposed or rejected)."""
+
     batch: ImportBatch
     created: list[Project]
     updated: list[Project]
     unchanged: list[Project]
+    held: list[Project] = field(default_factory=list)
+    proposed: list[TargetAdjustment] = field(default_factory=list)
 
     @property
     def projects(self) -> list[Project]:
-        return [*self.created, *self.updated, *self.unchanged]
+        return [*self.created, *self.updated, *self.unchanged, *self.held]
 
 
-@dataclass
-class _Plan:
-    """One form, validated and turned into rows, waiting for its unit and its existing project."""
+@dataclass(kw_only=True)
+class _Rows:
+    """A project's rows as an import writes them: the header values and the children, in plain values."""
 
-    where: str
-    doc: FormDocument
     project: dict[str, Any]
     children: dict[str, Any]
     unit: Unit | None = None
     existing: Project | None = None
     changes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(kw_only=True)
+class _Plan(_Rows):
+    """One form, validated and turned into rows, waiting for its unit and its existing project."""
+
+    where: str
+    doc: FormDocument
+    protection: str = ""
 
     def key(self) -> tuple[Hashable, ...]:
         assert self.unit is not None
@@ -365,9 +409,9 @@ def _resolve_units(plans: list[_Plan], *, acting_user: Actor, reason: str) -> No
 
     codes = sorted({p.doc.project.unit_code for p in plans if p.doc.project.unit_code})
     names = sorted({p.doc.project.unit for p in plans if p.doc.project.unit})
-    by_code = {u.code: u for u in Unit.objects.filter(code__in=codes)} if codes else {}
+    by_code = {u.code: u for u in Unit.objects.unrestricted().filter(code__in=codes)} if codes else {}
     by_name: dict[str, list[Unit]] = {}
-    for unit in Unit.objects.filter(name__in=names):
+    for unit in Unit.objects.unrestricted().filter(name__in=names):
         by_name.setdefault(unit.name, []).append(unit)
     created: dict[tuple[str | None, str | None], Unit] = {}
 
@@ -399,7 +443,7 @@ def _resolve_units(plans: list[_Plan], *, acting_user: Actor, reason: str) -> No
         if candidates:
             plan.unit = candidates[0]
             continue
-        roots = list(Unit.objects.roots()[:2])
+        roots = list(Unit.objects.unrestricted().filter(parent__isnull=True)[:2])
         if len(roots) != 1:
             raise FormImportError(
                 plan.where,
@@ -416,7 +460,7 @@ def _resolve_units(plans: list[_Plan], *, acting_user: Actor, reason: str) -> No
 
 def _check_may_change(plans: list[_Plan], acting_user: Actor) -> None:
     """The person needs ``change`` on the form's unit, and on the unit a matched project is in now."""
-    if acting_user is None or is_superuser(acting_user):
+    if unrestricted_actor(acting_user):
         return  # the system (a management command) or a superuser
     allowed = set(units_for(acting_user, "change").values_list("pk", flat=True))
     for plan in plans:
@@ -425,7 +469,7 @@ def _check_may_change(plans: list[_Plan], acting_user: Actor) -> None:
         for target in targets:
             if target.pk not in allowed:
                 raise PermissionDenied(
-                    f"{plan.where}: {acting_user.get_username()} may not change unit {target}"
+                    f"{plan.where}：{actor_label(acting_user)} 无权修改单位“{target}”的项目"
                 )
 
 
@@ -437,10 +481,12 @@ def _find_existing(plans: list[_Plan]) -> None:
     names = sorted({p.project["name"] for p in plans if not p.project["code"]})
     found: dict[tuple[Hashable, ...], Project] = {}
     for chunk in _chunks(codes):
-        for project in Project.objects.filter(code__in=chunk).select_related("unit"):
+        for project in Project.objects.unrestricted().filter(code__in=chunk).select_related("unit"):
             found[("code", project.code, project.year, project.kind)] = project
     for chunk in _chunks(names):
-        for project in Project.objects.filter(code__isnull=True, name__in=chunk).select_related("unit"):
+        for project in (
+            Project.objects.unrestricted().filter(code__isnull=True, name__in=chunk).select_related("unit")
+        ):
             found[("name", project.unit_id, project.name, project.year, project.kind)] = project
     seen: dict[tuple[Hashable, ...], str] = {}
     for plan in plans:
@@ -461,12 +507,16 @@ def _load_children(project_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Children of existing projects, in the same shape ``_plan`` builds, in five queries per chunk."""
     snapshots = {pid: _empty_children() for pid in project_ids}
     for chunk in _chunks(project_ids):
-        for row in ProjectFunds.objects.filter(project_id__in=chunk).values(
-            "project_id", "horizon", *FUNDS_FIELDS
+        for row in (
+            ProjectFunds.objects.unrestricted()
+            .filter(project_id__in=chunk)
+            .values("project_id", "horizon", *FUNDS_FIELDS)
         ):
             snapshots[row.pop("project_id")]["funds"][row.pop("horizon")] = row
-        for row in BudgetExecution.objects.filter(project_id__in=chunk).values(
-            "project_id", *BUDGET_EXECUTION_FIELDS
+        for row in (
+            BudgetExecution.objects.unrestricted()
+            .filter(project_id__in=chunk)
+            .values("project_id", *BUDGET_EXECUTION_FIELDS)
         ):
             snapshots[row.pop("project_id")]["budget_execution"] = row
         for name, model, fields in (
@@ -474,7 +524,7 @@ def _load_children(project_ids: list[int]) -> dict[int, dict[str, Any]]:
             ("spending_plan", SpendingStep, SPENDING_STEP_FIELDS),
             ("indicators", Indicator, INDICATOR_FIELDS),
         ):
-            rows: Any = model._default_manager.filter(project_id__in=chunk)
+            rows: Any = model._default_manager.unrestricted().filter(project_id__in=chunk)
             if model is Indicator:
                 rows = rows.filter(withdrawn=False)  # already gone from the form: not part of the comparison
             for row in rows.values("project_id", *fields):
@@ -516,7 +566,7 @@ def _diff_rows(
                 changes[f"{prefix}[{label}].{name}"] = [before.get(name), value]
 
 
-def _diff(existing: Project, old_children: dict[str, Any], plan: _Plan) -> dict[str, Any]:
+def _diff(existing: Project, old_children: dict[str, Any], plan: _Rows) -> dict[str, Any]:
     assert plan.unit is not None
     changes: dict[str, Any] = {}
     if existing.unit_id != plan.unit.pk:
@@ -557,7 +607,7 @@ def _diff(existing: Project, old_children: dict[str, Any], plan: _Plan) -> dict[
 # --- writing -----------------------------------------------------------------------------------------------
 
 
-def _insert_children(plans: list[_Plan], new_projects: list[_Plan]) -> int:
+def _insert_children(plans: Sequence[_Rows], new_projects: Sequence[_Rows]) -> int:
     """Insert the funds, fund uses and spending steps of these projects, and the indicators of the new ones.
 
     Returns the indicators written. Indicators of existing projects are merged by ``_merge_indicators``.
@@ -630,12 +680,14 @@ def _indicators_with_records(ids: list[int]) -> set[int]:
     for chunk in _chunks(ids):
         for model in (PeriodResult, MonitoringEntry, EvaluationLine):
             kept.update(
-                model._default_manager.filter(indicator_id__in=chunk).values_list("indicator_id", flat=True)
+                model._default_manager.unrestricted()
+                .filter(indicator_id__in=chunk)
+                .values_list("indicator_id", flat=True)
             )
     return kept
 
 
-def _merge_indicators(plans: list[_Plan], now: Any) -> tuple[int, dict[int, dict[str, list[str]]]]:
+def _merge_indicators(plans: Sequence[_Rows], now: Any) -> tuple[int, dict[int, dict[str, list[str]]]]:
     """Match the indicators of re-imported projects by (horizon, name, 一级, 二级) and update them in place.
 
     Repeats of one key are paired in order. Unmatched new rows are inserted; unmatched stored rows are
@@ -647,7 +699,8 @@ def _merge_indicators(plans: list[_Plan], now: Any) -> tuple[int, dict[int, dict
     stored: dict[int, list[dict[str, Any]]] = {pid: [] for pid in by_project}
     for chunk in _chunks(list(by_project)):
         for found in (
-            Indicator.objects.filter(project_id__in=chunk)
+            Indicator.objects.unrestricted()
+            .filter(project_id__in=chunk)
             .order_by("withdrawn", "horizon", "order", "pk")
             .values("pk", "project_id", "withdrawn", *INDICATOR_FIELDS)
         ):
@@ -688,9 +741,9 @@ def _merge_indicators(plans: list[_Plan], now: Any) -> tuple[int, dict[int, dict
         outcome[pid] = report
 
     for chunk in _chunks(delete):
-        Indicator.objects.filter(pk__in=chunk).delete()
+        Indicator.objects.unrestricted().filter(pk__in=chunk).delete()
     for chunk in _chunks(withdraw):
-        Indicator.objects.filter(pk__in=chunk).update(withdrawn=True, withdrawn_at=now)
+        Indicator.objects.unrestricted().filter(pk__in=chunk).update(withdrawn=True, withdrawn_at=now)
     written = bulk.update_rows(Indicator, (*INDICATOR_FIELDS, "withdrawn", "withdrawn_at"), updates)
     return written + _insert_indicators(inserts), outcome
 
@@ -707,7 +760,315 @@ def _common_unit(units: list[Unit]) -> Unit | None:
     if not common:
         return None
     unit_id = int(common[-1])
-    return next((u for u in units if u.pk == unit_id), None) or Unit.objects.get(pk=unit_id)
+    return next((u for u in units if u.pk == unit_id), None) or Unit.objects.unrestricted().get(pk=unit_id)
+
+
+# --- projects that no longer change in place: proposed target adjustments ------------------------------------
+
+# What says where a value came from, not what the target is: a difference only there proposes nothing.
+_PROVENANCE = frozenset(
+    {"source_file", "source_location", "field_sources", "warnings", "target_warnings", "order"}
+)
+
+
+def _is_provenance(key: str) -> bool:
+    if key.endswith("]"):
+        return False  # a whole row added or removed
+    return key.rsplit(".", 1)[-1] in _PROVENANCE
+
+
+def _protections(projects: Sequence[Project]) -> dict[int, str]:
+    """Why each of these projects may not be changed in place (Chinese), for those that may not."""
+    ids = [p.pk for p in projects]
+    why: dict[int, str] = {}
+    for project in projects:
+        if project.target_status == TargetStatusChoices.SUBMITTED:
+            why[project.pk] = "目标已送审"
+        elif project.target_status == TargetStatusChoices.APPROVED:
+            why[project.pk] = "目标已审核"
+    for chunk in _chunks(ids):
+        for pid in (
+            PeriodLock.objects.unrestricted()
+            .filter(project_id__in=chunk, period_kind=PeriodKindChoices.YEAR)
+            .values_list("project_id", flat=True)
+        ):
+            why[pid] = "全年已锁定"
+        for pid in (
+            Evaluation.objects.unrestricted()
+            .filter(project_id__in=chunk, status=EvaluationStatusChoices.FINALISED)
+            .values_list("project_id", flat=True)
+        ):
+            why[pid] = "绩效自评已定稿"
+    return why
+
+
+def _indicator_subject(row: Mapping[str, Any], repeat: int) -> str:
+    horizon = (
+        HorizonChoices(row["horizon"]).label if row["horizon"] in HorizonChoices.values else row["horizon"]
+    )
+    parts = [str(horizon), row["level1"], row["level2"], row["name"] or row["target_raw"]]
+    return "/".join(parts) + (f"#{repeat}" if repeat > 1 else "")
+
+
+def _pair_indicators(
+    old: list[dict[str, Any]], new: list[dict[str, Any]]
+) -> list[tuple[dict[str, Any] | None, dict[str, Any] | None, int]]:
+    """Old and new indicator rows paired as ``_merge_indicators`` pairs them: by key, repeats in order."""
+    pool: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
+    for row in old:
+        pool.setdefault(_indicator_key(row), []).append(row)
+    pairs: list[tuple[dict[str, Any] | None, dict[str, Any] | None, int]] = []
+    seen: Counter[tuple[str, str, str, str]] = Counter()
+    for row in new:
+        key = _indicator_key(row)
+        seen[key] += 1
+        candidates = pool.get(key)
+        pairs.append((candidates.pop(0) if candidates else None, row, seen[key]))
+    for key, left in pool.items():
+        for old_row in left:
+            seen[key] += 1
+            pairs.append((old_row, None, seen[key]))
+    return pairs
+
+
+def _adjustment_lines(plan: _Plan, old_children: dict[str, Any]) -> list[dict[str, Any]]:
+    """The differences of a held form, indicator by indicator (新增/修改/删除), then the other values."""
+    lines: list[dict[str, Any]] = []
+    for before, after, repeat in _pair_indicators(old_children["indicators"], plan.children["indicators"]):
+        row = after or before
+        assert row is not None
+        subject = _indicator_subject(row, repeat)
+        if before is None or after is None:
+            change = AdjustmentChangeChoices.ADDED if before is None else AdjustmentChangeChoices.REMOVED
+            lines.append(
+                {
+                    "change": change,
+                    "subject": subject,
+                    "old_raw": before["target_raw"] if before else "",
+                    "new_raw": after["target_raw"] if after else "",
+                    "old": audit.jsonable(before) if before else None,
+                    "new": audit.jsonable(after) if after else None,
+                }
+            )
+            continue
+        fields = [f for f in INDICATOR_FIELDS if f not in _PROVENANCE and before[f] != after[f]]
+        if not fields:
+            continue
+        if before["target_unit"] and after["target_unit"] and before["target_unit"] != after["target_unit"]:
+            raise FormImportError(
+                plan.where,
+                None,
+                f"项目“{plan.project['name']}”{plan.protection}，不能直接修改；指标“{subject}”的度量单位"
+                f"由“{before['target_unit']}”改为“{after['target_unit']}”，不是同一个目标，无法作为目标调整提出"
+                "（请审核人先退回目标，再重新导入）",
+            )
+        lines.append(
+            {
+                "change": AdjustmentChangeChoices.CHANGED,
+                "subject": subject,
+                "old_raw": before["target_raw"],
+                "new_raw": after["target_raw"],
+                "old": audit.jsonable({f: before[f] for f in fields}),
+                "new": audit.jsonable({f: after[f] for f in fields}),
+            }
+        )
+    for key, (before, after) in plan.changes.items():
+        if key.startswith("indicators[") or _is_provenance(key):
+            continue
+        if before is None:
+            change = AdjustmentChangeChoices.ADDED
+        elif after is None:
+            change = AdjustmentChangeChoices.REMOVED
+        else:
+            change = AdjustmentChangeChoices.CHANGED
+        lines.append(
+            {
+                "change": change,
+                "subject": key,
+                "old_raw": "",
+                "new_raw": "",
+                "old": audit.jsonable(before),
+                "new": audit.jsonable(after),
+            }
+        )
+    return lines
+
+
+def _encode(plan: _Rows) -> dict[str, Any]:
+    return {"project": audit.jsonable(plan.project), "children": audit.jsonable(plan.children)}
+
+
+def _fingerprint(encoded: Mapping[str, Any]) -> str:
+    text = json.dumps(encoded, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _decode_row(model: type[models.Model], row: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored row back in the types ``_plan`` builds (exact decimals, dates)."""
+    out: dict[str, Any] = {}
+    for name, value in row.items():
+        f = model._meta.get_field(name)
+        if value is not None and isinstance(f, models.DecimalField):
+            value = Decimal(value)
+        elif (
+            value is not None and isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField)
+        ):
+            value = dt.date.fromisoformat(value)
+        out[name] = value
+    return out
+
+
+def _decode(stored: Mapping[str, Any]) -> _Rows:
+    children = stored["children"]
+    return _Rows(
+        project=_decode_row(Project, stored["project"]),
+        children={
+            "funds": {h: _decode_row(ProjectFunds, row) for h, row in children["funds"].items()},
+            "budget_execution": _decode_row(BudgetExecution, children["budget_execution"])
+            if children["budget_execution"] is not None
+            else None,
+            "fund_uses": [_decode_row(FundUse, row) for row in children["fund_uses"]],
+            "spending_plan": [_decode_row(SpendingStep, row) for row in children["spending_plan"]],
+            "indicators": [_decode_row(Indicator, row) for row in children["indicators"]],
+        },
+    )
+
+
+def _hold(
+    held: list[_Plan],
+    snapshots: dict[int, dict[str, Any]],
+    *,
+    batch: ImportBatch,
+    acting_user: Actor,
+    reason: str,
+    now: dt.datetime,
+) -> tuple[list[TargetAdjustment], list[AuditEvent]]:
+    """Propose a target adjustment for each held form, unless the same one is pending or was rejected."""
+    proposed: list[TargetAdjustment] = []
+    events: list[AuditEvent] = []
+    for plan in held:
+        project = plan.existing
+        assert project is not None
+        encoded = _encode(plan)
+        fingerprint = _fingerprint(encoded)
+        adjustments = TargetAdjustment.objects.unrestricted().filter(project=project)
+        same = (
+            adjustments.filter(
+                fingerprint=fingerprint,
+                status__in=(AdjustmentStatusChoices.PROPOSED, AdjustmentStatusChoices.REJECTED),
+            )
+            .order_by("-pk")
+            .first()
+        )
+        details: dict[str, Any] = {"source": plan.where, "protection": plan.protection}
+        if same is not None:
+            details["outcome"] = f"与目标调整#{same.pk}（{same.get_status_display()}）相同，未再提出"
+            details["adjustment"] = same.pk
+            events.append(
+                audit.build(
+                    acting_user,
+                    "project.unchanged",
+                    project,
+                    reason=reason,
+                    unit=plan.unit,
+                    details=details,
+                    at=now,
+                )
+            )
+            continue
+        lines = _adjustment_lines(plan, snapshots[project.pk])
+        for pending in adjustments.filter(status=AdjustmentStatusChoices.PROPOSED).order_by("pk"):
+            transition(
+                pending,
+                ADJUSTMENT_WORKFLOW,
+                AdjustmentVerb.SUPERSEDE,
+                acting_user=acting_user,
+                reason=f"导入批次#{batch.pk}（{plan.where}）提出了新的目标调整",
+                details={"batch": batch.pk},
+            )
+        adjustment = TargetAdjustment.objects.create(
+            project=project,
+            batch=batch,
+            source_file=plan.project["source_file"][:500],
+            source=plan.where[:700],
+            protection=plan.protection,
+            fingerprint=fingerprint,
+            proposed=encoded,
+            proposed_by=person(acting_user),
+            proposed_by_label=audit.actor_label(acting_user),
+            proposed_at=now,
+        )
+        TargetAdjustmentLine.objects.bulk_create(
+            TargetAdjustmentLine(adjustment=adjustment, order=order, **line)
+            for order, line in enumerate(lines, start=1)
+        )
+        proposed.append(adjustment)
+        events.append(
+            audit.build(
+                acting_user,
+                "target_adjustment.proposed",
+                adjustment,
+                reason=reason,
+                unit=plan.unit,
+                changes={line["subject"]: [line["old"], line["new"]] for line in lines},
+                details={**details, "project": project.pk, "lines": len(lines)},
+                at=now,
+            )
+        )
+    return proposed, events
+
+
+# --- the shared write path: an import's update and an approved adjustment ---------------------------------
+
+
+def _write_updates(
+    plans: Sequence[_Rows], *, batch_id: int | None, now: dt.datetime
+) -> tuple[int, dict[int, dict[str, list[str]]]]:
+    """Write the header and children of existing projects from their rows; indicators are merged in place.
+
+    Returns the indicators written and what the merge withdrew, restored and deleted per project.
+    """
+    if not plans:
+        return 0, {}
+    for plan in plans:
+        project = plan.existing
+        assert project is not None
+        assert plan.unit is not None
+        project.unit = plan.unit
+        for name, value in plan.project.items():
+            setattr(project, name, value)
+        project.updated_at = now
+        project.last_import_id = batch_id
+    bulk.update_rows(
+        Project,
+        ("unit_id", *PROJECT_FIELDS, "updated_at", "last_import_id"),
+        (
+            (p.existing.pk, (p.existing.unit_id, *(p.project[f] for f in PROJECT_FIELDS), now, batch_id))
+            for p in plans
+            if p.existing is not None
+        ),
+    )
+    ids = [p.existing.pk for p in plans if p.existing is not None]
+    for chunk in _chunks(ids):
+        for model in (ProjectFunds, BudgetExecution, FundUse, SpendingStep):
+            model._default_manager.unrestricted().filter(project_id__in=chunk).delete()
+    written = _insert_children(plans, [])
+    merged, outcome = _merge_indicators(plans, now)
+    return written + merged, outcome
+
+
+def _with_merge_outcome(
+    changes: dict[str, Any], details: dict[str, Any], report: dict[str, list[str]]
+) -> dict[str, Any]:
+    for what, labels in report.items():
+        if labels:
+            details[f"indicators_{what}"] = labels
+    for label in report["withdrawn"]:
+        # Kept because people recorded results on it: the audit says so beside the removal.
+        changes = {**changes, f"indicators[{label}].withdrawn": [False, True]}
+    for label in report["restored"]:
+        changes = {**changes, f"indicators[{label}].withdrawn": [True, False]}
+    return changes
 
 
 @transaction.atomic
@@ -722,9 +1083,13 @@ def do_import_forms(
     """Store a batch of read forms in one transaction; the whole batch or nothing.
 
     ``unit`` puts every form in that unit; otherwise each form's unit is found by its code or name (and
-    created under the single root unit when missing). ``acting_user=None`` is the system. Raises
-    ``FormImportError`` (naming file, form and field) or ``PermissionDenied``; either way nothing is stored.
+    created under the single root unit when missing). A project whose targets are submitted or approved, whose
+    self-evaluation is finalised or whose year is locked is never changed: a form that differs from it proposes
+    a ``TargetAdjustment`` for review (once per distinct form), or is refused when the change cannot be one (a
+    different unit, an indicator measured in another unit). Raises ``FormImportError`` (naming file, form and
+    why) or ``PermissionDenied``; either way nothing is stored.
     """
+    require_actor(acting_user)
     positions: Counter[str] = Counter()
     plans = []
     for doc in forms:
@@ -753,36 +1118,32 @@ def do_import_forms(
 
     existing = [p for p in plans if p.existing is not None]
     snapshots = _load_children([p.existing.pk for p in existing if p.existing is not None])
+    protections = _protections([p.existing for p in existing if p.existing is not None])
     updated: list[_Plan] = []
     unchanged: list[_Plan] = []
+    held: list[_Plan] = []
     for plan in existing:
         assert plan.existing is not None
-        plan.changes = _diff(plan.existing, snapshots[plan.existing.pk], plan)
-        (updated if plan.changes else unchanged).append(plan)
-
-    for plan in updated:
-        project = plan.existing
-        assert project is not None
         assert plan.unit is not None
-        project.unit = plan.unit
-        for name, value in plan.project.items():
-            setattr(project, name, value)
-        project.updated_at = now
-        project.last_import = batch
-    if updated:
-        bulk.update_rows(
-            Project,
-            ("unit_id", *PROJECT_FIELDS, "updated_at", "last_import_id"),
-            (
-                (p.existing.pk, (p.existing.unit_id, *(p.project[f] for f in PROJECT_FIELDS), now, batch.pk))
-                for p in updated
-                if p.existing is not None
-            ),
-        )
-        ids = [p.existing.pk for p in updated if p.existing is not None]
-        for chunk in _chunks(ids):
-            for model in (ProjectFunds, BudgetExecution, FundUse, SpendingStep):
-                model._default_manager.filter(project_id__in=chunk).delete()
+        plan.changes = _diff(plan.existing, snapshots[plan.existing.pk], plan)
+        protection = protections.get(plan.existing.pk)
+        if protection is None:
+            (updated if plan.changes else unchanged).append(plan)
+            continue
+        if not any(not _is_provenance(key) for key in plan.changes):
+            unchanged.append(plan)
+            continue
+        plan.protection = protection
+        if plan.existing.unit_id != plan.unit.pk:
+            raise FormImportError(
+                plan.where,
+                None,
+                f"项目“{plan.existing.name}”{protection}，不能直接修改；表中单位“{plan.unit}”与项目所在单位"
+                f"“{plan.existing.unit}”不同，无法作为目标调整提出",
+            )
+        held.append(plan)
+
+    indicators_written, merge_outcome = _write_updates(updated, batch_id=batch.pk, now=now)
 
     created = [p for p in plans if p.existing is None]
     new_projects = Project.objects.bulk_create(
@@ -793,11 +1154,9 @@ def do_import_forms(
     )
     for plan, project in zip(created, new_projects, strict=True):
         plan.existing = project
-    indicators_written = _insert_children([*created, *updated], created)
-    merged, merge_outcome = _merge_indicators(updated, now)
-    indicators_written += merged
+    indicators_written += _insert_children(created, created)
+    proposed, events = _hold(held, snapshots, batch=batch, acting_user=acting_user, reason=reason, now=now)
 
-    events = []
     for verb, group in (
         ("project.created", created),
         ("project.updated", updated),
@@ -809,7 +1168,7 @@ def do_import_forms(
                 changes = {k: [None, v] for k, v in plan.project.items() if v not in (None, "", [], {})}
             else:
                 changes = plan.changes
-            details = {
+            details: dict[str, Any] = {
                 "source": plan.where,
                 "indicators": len(plan.children["indicators"]),
                 "fund_uses": len(plan.children["fund_uses"]),
@@ -817,16 +1176,9 @@ def do_import_forms(
             }
             if verb == "project.unchanged":
                 details["outcome"] = "no changes"
+                changes = {}
             if verb == "project.updated":
-                report = merge_outcome[plan.existing.pk]
-                for what, labels in report.items():
-                    if labels:
-                        details[f"indicators_{what}"] = labels
-                for label in report["withdrawn"]:
-                    # Kept because people recorded results on it: the audit says so beside the removal.
-                    changes = {**changes, f"indicators[{label}].withdrawn": [False, True]}
-                for label in report["restored"]:
-                    changes = {**changes, f"indicators[{label}].withdrawn": [True, False]}
+                changes = _with_merge_outcome(changes, details, merge_outcome[plan.existing.pk])
             events.append(
                 audit.build(
                     acting_user,
@@ -847,8 +1199,9 @@ def do_import_forms(
     batch.created_count, batch.updated_count, batch.unchanged_count = (
         len(created),
         len(updated),
-        len(unchanged),
+        len(unchanged) + len(held) - len(proposed),
     )
+    batch.proposed_count = len(proposed)
     batch.indicators_count = indicators_written
     batch.save()
     counts = {
@@ -856,6 +1209,7 @@ def do_import_forms(
         "created": batch.created_count,
         "updated": batch.updated_count,
         "unchanged": batch.unchanged_count,
+        "proposed": batch.proposed_count,
         "indicators": batch.indicators_count,
         "warnings": batch.warnings_count,
     }
@@ -873,5 +1227,91 @@ def do_import_forms(
         return [p.existing for p in group if p.existing is not None]
 
     return ImportResult(
-        batch=batch, created=projects(created), updated=projects(updated), unchanged=projects(unchanged)
+        batch=batch,
+        created=projects(created),
+        updated=projects(updated),
+        unchanged=projects(unchanged),
+        held=projects(held),
+        proposed=proposed,
+    )
+
+
+# --- reviewing a proposed target adjustment ----------------------------------------------------------------
+
+
+def _review_updates(acting_user: Actor, reason: str) -> dict[str, Any]:
+    return {
+        "reviewed_by": person(acting_user),
+        "reviewed_at": timezone.now(),
+        "review_reason": reason.strip(),
+    }
+
+
+def _not_the_proposer(acting_user: Actor) -> Any:
+    def guard(locked: TargetAdjustment, edge: Edge) -> None:
+        own = person(acting_user)
+        if own is not None and own.pk == locked.proposed_by_id:
+            raise ValidationError(
+                f"目标调整#{locked.pk}由 {audit.actor_label(acting_user)} 导入提出，不能由本人审核",
+                code="own_adjustment",
+            )
+
+    return guard
+
+
+@transaction.atomic
+def do_approve_target_adjustment(
+    adjustment: TargetAdjustment, *, acting_user: Actor, reason: str
+) -> TargetAdjustment:
+    """proposed → approved (审核人, with a reason; not the person who imported it), and apply it: the form
+    it holds is written through the import's merge, the old values kept in the adjustment and the audit log."""
+    adjustment = transition(
+        adjustment,
+        ADJUSTMENT_WORKFLOW,
+        AdjustmentVerb.APPROVE,
+        acting_user=acting_user,
+        reason=reason,
+        updates=_review_updates(acting_user, reason),
+        guard=_not_the_proposer(acting_user),
+        details={"project": adjustment.project_id},
+    )
+    project = (
+        Project.objects.unrestricted()
+        .select_for_update()
+        .select_related("unit")
+        .get(pk=adjustment.project_id)
+    )
+    rows = _decode(adjustment.proposed)
+    rows.existing, rows.unit = project, project.unit
+    rows.changes = _diff(project, _load_children([project.pk])[project.pk], rows)
+    now = timezone.now()
+    _, outcome = _write_updates([rows], batch_id=adjustment.batch_id, now=now)
+    details: dict[str, Any] = {"adjustment": adjustment.pk, "source": adjustment.source}
+    changes = _with_merge_outcome(rows.changes, details, outcome[project.pk])
+    audit.record(
+        acting_user,
+        "project.adjusted",
+        project,
+        reason=reason.strip(),
+        unit=project.unit,
+        changes=changes,
+        details=details,
+    )
+    return adjustment
+
+
+@transaction.atomic
+def do_reject_target_adjustment(
+    adjustment: TargetAdjustment, *, acting_user: Actor, reason: str
+) -> TargetAdjustment:
+    """proposed → rejected (审核人, with a reason): the project stays as it is; the same form re-imported
+    later proposes nothing again."""
+    return transition(
+        adjustment,
+        ADJUSTMENT_WORKFLOW,
+        AdjustmentVerb.REJECT,
+        acting_user=acting_user,
+        reason=reason,
+        updates=_review_updates(acting_user, reason),
+        details={"project": adjustment.project_id},
     )

@@ -1,19 +1,17 @@
 """Results over periods: entering, submitting, approving and returning an indicator's period values, their
-evidence, period locks, and the value to date that monitoring and the self-evaluation read.
+evidence, period locks, and the settings people give an indicator (accumulation, weight).
 
-Workflow: an editor (``change``) enters and submits; a reviewer (``review``) approves or returns with a
-reason, and may not approve a result they entered or submitted themselves. Nothing changes in a locked period.
+Workflow (``RESULT_WORKFLOW``): an editor enters and submits; a reviewer approves or returns with a reason, and
+may not approve a result they entered or submitted themselves. Nothing changes in a locked period.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
@@ -21,24 +19,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixiao.audit import log as audit
-from jixiao.domain.scoring.config import QualitativeGrade
-from jixiao.orgs.actors import Actor, person
+from jixiao.audit.transitions import transition
+from jixiao.domain.workflow import Edge
+from jixiao.orgs.actors import Actor, actor_label, person
 from jixiao.performance.choices import (
     AccumulationChoices,
     GradeChoices,
     ResultStatusChoices,
     TargetKindChoices,
 )
+from jixiao.performance.evidence import check_evidence
 from jixiao.performance.guards import refuse_if_locked, require, require_reason
 from jixiao.performance.models import Evidence, Indicator, PeriodLock, PeriodResult, Project
-from jixiao.performance.periods import Period, overlapping, value_to_date
+from jixiao.performance.periods import Period, overlapping
+from jixiao.performance.workflows import RESULT_WORKFLOW, ResultVerb
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "EVIDENCE_TYPES",
-    "Progress",
-    "check_evidence",
     "do_approve_result",
     "do_attach_evidence",
     "do_lock_period",
@@ -48,76 +46,10 @@ __all__ = [
     "do_set_indicator_weight",
     "do_submit_result",
     "do_unlock_period",
-    "evidence_max_bytes",
-    "progress",
 ]
 
-DEFAULT_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
-# Content type → (leading bytes, file name endings). The type is read from the bytes; what the browser
-# declares is only checked against it.
-EVIDENCE_TYPES: dict[str, tuple[bytes | None, tuple[str, ...]]] = {
-    "application/pdf": (b"%PDF-", (".pdf",)),
-    "image/png": (b"\x89PNG\r\n\x1a\n", (".png",)),
-    "image/jpeg": (b"\xff\xd8\xff", (".jpg", ".jpeg")),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04", (".docx",)),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (b"PK\x03\x04", (".xlsx",)),
-    "application/msword": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", (".doc",)),
-    "application/vnd.ms-excel": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", (".xls",)),
-    "text/plain": (None, (".txt",)),
-}
 _VALUE_DIGITS, _VALUE_PLACES = 24, 6
 _OPEN = (ResultStatusChoices.DRAFT, ResultStatusChoices.RETURNED)
-
-
-def evidence_max_bytes() -> int:
-    """``JIXIAO_EVIDENCE_MAX_BYTES`` in the settings, else 20 MiB."""
-    return int(getattr(settings, "JIXIAO_EVIDENCE_MAX_BYTES", DEFAULT_EVIDENCE_MAX_BYTES))
-
-
-# --- reading --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """An indicator's value (or grade) at a cut-off, the periods it came from, the last month they reach."""
-
-    value: Decimal | None
-    grade: QualitativeGrade | None
-    periods: tuple[Period, ...]
-    last_month: int | None
-
-    @property
-    def actual(self) -> Decimal | QualitativeGrade | None:
-        return self.grade if self.grade is not None else self.value
-
-    @property
-    def reported(self) -> bool:
-        return self.value is not None or self.grade is not None
-
-
-def progress(indicator: Indicator, results: Sequence[PeriodResult], cutoff_month: int) -> Progress:
-    """The indicator's value at the end of ``cutoff_month`` by its accumulation rule, from ``results``.
-
-    The caller chooses which results count (monitoring and the self-evaluation pass the approved ones).
-    A qualitative indicator takes the grade of its latest period.
-    """
-    if indicator.is_qualitative:
-        graded = [r for r in results if r.grade and r.period.last_month <= cutoff_month]
-        if not graded:
-            return Progress(None, None, (), None)
-        last = max(graded, key=lambda r: (r.period.last_month, r.period.span))
-        return Progress(None, QualitativeGrade(last.grade), (last.period,), last.period.last_month)
-    to_date = value_to_date(results, indicator.accumulation, cutoff_month)
-    return Progress(to_date.value, None, to_date.used, to_date.last_month)
-
-
-def approved_results(indicators: Iterable[Indicator]) -> dict[int, list[PeriodResult]]:
-    """Approved results of these indicators, by indicator id, in one query."""
-    ids = [i.pk for i in indicators]
-    found: dict[int, list[PeriodResult]] = {pk: [] for pk in ids}
-    for result in PeriodResult.objects.filter(indicator_id__in=ids, status=ResultStatusChoices.APPROVED):
-        found[result.indicator_id].append(result)
-    return found
 
 
 # --- validation -----------------------------------------------------------------------------------------
@@ -202,19 +134,23 @@ def do_record_result(
     _check_value(indicator, value, grade, narrative)
     clean_links = _check_links(links)
 
+    results = PeriodResult.objects.unrestricted()  # the permission was checked on the project above
     existing = (
-        PeriodResult.objects.select_for_update()
+        results.select_for_update()
         .filter(indicator=indicator, period_kind=period.kind, period_index=period.index)
         .first()
     )
     if indicator.accumulation == AccumulationChoices.PER_PERIOD:
-        clash = overlapping(period, [r.period for r in PeriodResult.objects.filter(indicator=indicator)])
+        others = results.filter(indicator=indicator)
+        if existing is not None:
+            others = others.exclude(pk=existing.pk)
+        clash = overlapping(period, [r.period for r in others])
         if clash:
             raise ValidationError(
                 f"{what}：该指标按当期值相加，与已填报的{'、'.join(p.label for p in clash)}重叠",
                 code="overlap",
             )
-    fields = {
+    fields: dict[str, Any] = {
         "value": value,
         "grade": grade or "",
         "narrative": narrative.strip(),
@@ -222,8 +158,9 @@ def do_record_result(
         "links": clean_links,
     }
     now = timezone.now()
+    details = {"indicator": indicator.pk, "period": period.label}
     if existing is None:
-        result = PeriodResult.objects.create(
+        result = results.create(
             indicator=indicator,
             period_kind=period.kind,
             period_index=period.index,
@@ -232,172 +169,98 @@ def do_record_result(
             **fields,
         )
         changes = {name: [None, v] for name, v in fields.items() if v not in (None, "", [])}
-        verb = "result.created"
-    else:
-        _check_open(existing, what)
-        changes = {
-            name: [getattr(existing, name), v] for name, v in fields.items() if getattr(existing, name) != v
-        }
-        if existing.status != ResultStatusChoices.DRAFT:
-            changes["status"] = [existing.status, ResultStatusChoices.DRAFT]
-        for name, v in fields.items():
-            setattr(existing, name, v)
-        existing.status = ResultStatusChoices.DRAFT
-        existing.entered_by, existing.entered_at = person(acting_user), now
-        existing.save()
-        result = existing
-        verb = "result.updated"
+        audit.record(
+            acting_user,
+            "result.created",
+            result,
+            reason=reason,
+            changes=changes,
+            unit=project.unit,
+            details=details,
+        )
+        return result
+    _check_open(existing, what)
+    stamp = {"entered_by": person(acting_user), "entered_at": now}
+    if existing.status == ResultStatusChoices.RETURNED:
+        # Correcting a returned result makes it a draft again: one transition, one audit row.
+        return transition(
+            existing,
+            RESULT_WORKFLOW,
+            ResultVerb.REOPEN,
+            acting_user=acting_user,
+            reason=reason,
+            updates={**fields, **stamp},
+            details=details,
+        )
+    changes = {
+        name: [getattr(existing, name), v] for name, v in fields.items() if getattr(existing, name) != v
+    }
+    for name, v in {**fields, **stamp}.items():
+        setattr(existing, name, v)
+    existing.save(update_fields=[*fields, *stamp])
     audit.record(
         acting_user,
-        verb,
-        result,
+        "result.updated",
+        existing,
         reason=reason,
         changes=changes,
         unit=project.unit,
-        details={"indicator": indicator.pk, "period": period.label},
+        details=details,
     )
-    return result
+    return existing
 
 
-def _transition(
-    result: PeriodResult,
-    *,
-    allowed_from: Sequence[str],
-    to: str,
-    action: str,
-    acting_user: Actor,
-    reason: str,
-    verb: str,
-) -> PeriodResult:
-    result = (
-        PeriodResult.objects.select_for_update().select_related("indicator__project__unit").get(pk=result.pk)
-    )
-    indicator = result.indicator
-    project = indicator.project
-    require(acting_user, "review" if action == "review" else "change", project)
-    what = _what(indicator, result.period)
-    refuse_if_locked(project, result.period, what)
-    if result.status not in allowed_from:
-        shown = "、".join(str(ResultStatusChoices(s).label) for s in allowed_from)
-        raise ValidationError(
-            f"{what}当前状态为“{result.get_status_display()}”，只有“{shown}”的才能{verb}", code="bad_state"
-        )
-    before = result.status
-    result.status = to
+def _move(result: PeriodResult, verb: ResultVerb, *, acting_user: Actor, reason: str) -> PeriodResult:
+    """Take ``verb`` through ``transition()``: the period lock and four eyes are its guard."""
     now = timezone.now()
-    if to == ResultStatusChoices.SUBMITTED:
-        result.submitted_by, result.submitted_at = person(acting_user), now
+    updates: dict[str, Any]
+    if verb == ResultVerb.SUBMIT:
+        updates = {"submitted_by": person(acting_user), "submitted_at": now}
     else:
-        result.reviewed_by, result.reviewed_at = person(acting_user), now
-    if to == ResultStatusChoices.RETURNED:
-        result.return_reason = reason
-    result.save()
-    audit.record(
-        acting_user,
-        f"result.{to}",
+        updates = {"reviewed_by": person(acting_user), "reviewed_at": now}
+    if verb == ResultVerb.RETURN:
+        updates["return_reason"] = (reason or "").strip()
+
+    def guard(locked: PeriodResult, edge: Edge) -> None:
+        indicator = locked.indicator
+        what = _what(indicator, locked.period)
+        refuse_if_locked(indicator.project, locked.period, what)
+        own = person(acting_user)
+        mine = own is not None and own.pk in (locked.entered_by_id, locked.submitted_by_id)
+        if edge.verb == ResultVerb.APPROVE and mine:
+            raise ValidationError(
+                f"{what}由 {actor_label(acting_user)} 填报或提交，不能由本人审核通过", code="own_result"
+            )
+
+    indicator = result.indicator
+    return transition(
         result,
+        RESULT_WORKFLOW,
+        verb,
+        acting_user=acting_user,
         reason=reason,
-        changes={"status": [before, to]},
-        unit=project.unit,
+        updates=updates,
+        guard=guard,
         details={"indicator": indicator.pk, "period": result.period.label},
     )
-    return result
 
 
 @transaction.atomic
 def do_submit_result(result: PeriodResult, *, acting_user: Actor, reason: str = "") -> PeriodResult:
-    """draft (or returned) → submitted, by someone who may enter results."""
-    return _transition(
-        result,
-        allowed_from=_OPEN,
-        to=ResultStatusChoices.SUBMITTED,
-        action="change",
-        acting_user=acting_user,
-        reason=reason,
-        verb="提交",
-    )
+    """draft (or returned) → submitted, by someone who may submit (填报人, 单位负责人)."""
+    return _move(result, ResultVerb.SUBMIT, acting_user=acting_user, reason=reason)
 
 
 @transaction.atomic
 def do_approve_result(result: PeriodResult, *, acting_user: Actor, reason: str = "") -> PeriodResult:
     """submitted → approved, by a reviewer who neither entered nor submitted it (four eyes)."""
-    stored = PeriodResult.objects.get(pk=result.pk)
-    if person(acting_user) is not None and acting_user.pk in (stored.entered_by_id, stored.submitted_by_id):
-        raise ValidationError(
-            f"{_what(stored.indicator, stored.period)}由 {acting_user.get_username()} 填报或提交，"
-            "不能由本人审核通过",
-            code="own_result",
-        )
-    return _transition(
-        result,
-        allowed_from=(ResultStatusChoices.SUBMITTED,),
-        to=ResultStatusChoices.APPROVED,
-        action="review",
-        acting_user=acting_user,
-        reason=reason,
-        verb="审核通过",
-    )
+    return _move(result, ResultVerb.APPROVE, acting_user=acting_user, reason=reason)
 
 
 @transaction.atomic
 def do_return_result(result: PeriodResult, *, acting_user: Actor, reason: str) -> PeriodResult:
     """submitted or approved → returned, with the reason the editor will see (required)."""
-    reason = require_reason(reason, "退回")
-    return _transition(
-        result,
-        allowed_from=(ResultStatusChoices.SUBMITTED, ResultStatusChoices.APPROVED),
-        to=ResultStatusChoices.RETURNED,
-        action="review",
-        acting_user=acting_user,
-        reason=reason,
-        verb="退回",
-    )
-
-
-def check_evidence(upload: UploadedFile) -> str:
-    """The content type of an evidence file read from its bytes, or a ``ValidationError`` saying why not.
-
-    Refused: larger than ``evidence_max_bytes()``, a type not in ``EVIDENCE_TYPES``, a name ending that does
-    not fit the bytes, or a declared type that differs from what the bytes are.
-    """
-    name = upload.name or ""
-    size = upload.size or 0
-    limit = evidence_max_bytes()
-    if size > limit:
-        raise ValidationError(f"佐证材料“{name}”大小{size}字节，超过上限{limit}字节", code="too_large")
-    if size == 0:
-        raise ValidationError(f"佐证材料“{name}”是空文件", code="empty")
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    lower = name.lower()
-    for content_type, (magic, endings) in EVIDENCE_TYPES.items():
-        if not lower.endswith(endings):
-            continue
-        if magic is not None and not head.startswith(magic):
-            raise ValidationError(f"佐证材料“{name}”的内容不是{endings[0]}文件", code="content_mismatch")
-        if magic is None and not _is_text(head):
-            raise ValidationError(f"佐证材料“{name}”不是UTF-8文本", code="content_mismatch")
-        declared = (getattr(upload, "content_type", None) or "").split(";")[0].strip().lower()
-        if declared and declared not in (content_type, "application/octet-stream"):
-            raise ValidationError(
-                f"佐证材料“{name}”声明的类型{declared}与文件内容（{content_type}）不符",
-                code="content_mismatch",
-            )
-        return content_type
-    allowed = "、".join(e for _, endings in EVIDENCE_TYPES.values() for e in endings)
-    raise ValidationError(f"佐证材料“{name}”的类型不允许；允许：{allowed}", code="type_not_allowed")
-
-
-def _is_text(head: bytes) -> bool:
-    if b"\x00" in head:
-        return False
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as error:
-        # The first 8 KiB may end inside a character.
-        return error.start >= len(head) - 3
-    return True
+    return _move(result, ResultVerb.RETURN, acting_user=acting_user, reason=reason)
 
 
 @transaction.atomic
@@ -405,7 +268,7 @@ def do_attach_evidence(
     result: PeriodResult, upload: UploadedFile, *, acting_user: Actor, reason: str = ""
 ) -> Evidence:
     """Store a checked evidence file under MEDIA_ROOT and attach it to a result that is still open."""
-    result = PeriodResult.objects.select_related("indicator__project__unit").get(pk=result.pk)
+    result = PeriodResult.objects.unrestricted().select_related("indicator__project__unit").get(pk=result.pk)
     project = result.indicator.project
     require(acting_user, "change", project)
     what = _what(result.indicator, result.period)
@@ -442,7 +305,7 @@ def do_lock_period(project: Project, period: Period, *, acting_user: Actor, reas
     """Close ``period`` of ``project`` for changes (reviewers); the reason is shown to whoever is refused."""
     require(acting_user, "review", project)
     reason = require_reason(reason, "锁定期间")
-    lock, created = PeriodLock.objects.get_or_create(
+    lock, created = PeriodLock.objects.unrestricted().get_or_create(
         project=project,
         period_kind=period.kind,
         period_index=period.index,
@@ -490,7 +353,7 @@ def do_set_accumulation(
         raise ValidationError(f"累计方式须为 {AccumulationChoices.values} 之一，不是 {accumulation!r}")
     if accumulation == indicator.accumulation:
         return indicator
-    if indicator.results.exclude(status__in=_OPEN).exists():
+    if PeriodResult.objects.unrestricted().filter(indicator=indicator).exclude(status__in=_OPEN).exists():
         raise ValidationError(f"指标“{indicator.label}”已有提交或审核的完成情况，不能再改累计方式")
     before = indicator.accumulation
     indicator.accumulation = accumulation

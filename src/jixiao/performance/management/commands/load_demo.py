@@ -1,5 +1,9 @@
-"""``load_demo FILES_OR_DIRS…``: the unit tree, an ``admin`` superuser, the given forms, and invented activity
-for them (spending and results for 1–7月, a monitoring round, a finalised self-evaluation), idempotently."""
+"""``load_demo FILES_OR_DIRS…``: the unit tree, an ``admin`` superuser, the given forms with their targets
+approved, and invented activity for them (spending and results for 1–7月, a monitoring round, a finalised
+self-evaluation).
+
+The demo is loaded once: its import batch (label ``load_demo``) is the marker, and a later run (every
+``make run``) only makes sure the admin user exists, so nothing a user changed is overwritten."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from jixiao.domain.forms.model import FormDocument, FormReadError
 from jixiao.orgs.actions import do_create_unit
@@ -19,11 +24,15 @@ from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import UnitKindChoices
 from jixiao.orgs.models import Unit
 from jixiao.performance.actions.imports import FormImportError, do_import_forms
+from jixiao.performance.actions.targets import do_approve_targets, do_submit_targets
+from jixiao.performance.choices import ImportStatusChoices
 from jixiao.performance.demo import load_demo_activity
+from jixiao.performance.models import ImportBatch
 
 ROOT_NAME = "财政局"
 FORM_SUFFIXES = {".txt", ".docx", ".xlsx", ".xls", ".pdf"}
 REASON = "演示数据导入（load_demo）"
+BATCH_LABEL = "load_demo"
 
 
 def form_files(paths: list[str]) -> list[Path]:
@@ -59,6 +68,21 @@ class Command(BaseCommand):
             "jixiao.domain.forms"
         ).read_forms
 
+        loaded = (
+            ImportBatch.objects.unrestricted()
+            .filter(label=BATCH_LABEL, status=ImportStatusChoices.COMPLETED)
+            .order_by("started_at", "pk")
+            .first()
+        )
+        if loaded is not None:
+            with transaction.atomic():
+                self.ensure_admin()
+            when = timezone.localtime(loaded.started_at).strftime("%Y-%m-%d %H:%M")
+            self.stdout.write(
+                f"演示数据已于 {when} 加载（导入批次 #{loaded.pk}），本次不再导入，已有数据保持不变"
+            )
+            return
+
         files = form_files(options["paths"])
         forms = []
         for path in files:
@@ -78,16 +102,19 @@ class Command(BaseCommand):
             importlib.import_module("jixiao.web.demo").load_demo_users(self.stdout)
             self.ensure_admin()
             try:
-                result = do_import_forms(forms, acting_user=SYSTEM, reason=REASON, batch_label="load_demo")
+                result = do_import_forms(forms, acting_user=SYSTEM, reason=REASON, batch_label=BATCH_LABEL)
             except FormImportError as error:
                 raise CommandError(str(error)) from error
+            for project in result.created:
+                do_submit_targets(project, acting_user=SYSTEM, reason=REASON)
+                do_approve_targets(project, acting_user=SYSTEM, reason=REASON)
             activity = None if options.get("no_activity") else load_demo_activity(result.projects)
         batch = result.batch
         self.stdout.write(
             self.style.SUCCESS(
                 f"imported {batch.forms_count} form(s): {batch.created_count} created, "
                 f"{batch.updated_count} updated, {batch.unchanged_count} unchanged; "
-                f"{batch.indicators_count} indicator(s) written"
+                f"{batch.indicators_count} indicator(s) written; {len(result.created)} project(s) with approved targets"
             )
         )
         if activity is not None:
@@ -97,7 +124,7 @@ class Command(BaseCommand):
             )
 
     def ensure_root(self) -> Unit:
-        root = Unit.objects.roots().filter(name=ROOT_NAME).first()
+        root = Unit.objects.unrestricted().filter(parent__isnull=True, name=ROOT_NAME).first()
         if root is None:
             root = do_create_unit(
                 ROOT_NAME, kind=UnitKindChoices.FINANCE_BUREAU, acting_user=SYSTEM, reason=REASON
@@ -106,8 +133,8 @@ class Command(BaseCommand):
         return root
 
     def ensure_office(self, root: Unit, name: str, code: str | None) -> Unit:
-        existing = Unit.objects.filter(code=code).first() if code else None
-        existing = existing or Unit.objects.filter(name=name).first()
+        existing = Unit.objects.unrestricted().filter(code=code).first() if code else None
+        existing = existing or Unit.objects.unrestricted().filter(name=name).first()
         if existing is not None:
             return existing
         unit = do_create_unit(name, parent=root, code=code, acting_user=SYSTEM, reason=REASON)

@@ -1,0 +1,73 @@
+"""Evidence files (佐证材料): which types are accepted, read from their bytes, and how large they may be."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+
+__all__ = ["EVIDENCE_TYPES", "check_evidence", "evidence_max_bytes"]
+
+# Content type → (leading bytes, file name endings). The type is read from the bytes; what the browser
+# declares is only checked against it.
+EVIDENCE_TYPES: dict[str, tuple[bytes | None, tuple[str, ...]]] = {
+    "application/pdf": (b"%PDF-", (".pdf",)),
+    "image/png": (b"\x89PNG\r\n\x1a\n", (".png",)),
+    "image/jpeg": (b"\xff\xd8\xff", (".jpg", ".jpeg")),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04", (".docx",)),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (b"PK\x03\x04", (".xlsx",)),
+    "application/msword": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", (".doc",)),
+    "application/vnd.ms-excel": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", (".xls",)),
+    "text/plain": (None, (".txt",)),
+}
+
+
+def evidence_max_bytes() -> int:
+    """``JIXIAO_EVIDENCE_MAX_BYTES`` in the settings (20 MiB unless set)."""
+    return int(settings.JIXIAO_EVIDENCE_MAX_BYTES)
+
+
+def check_evidence(upload: UploadedFile) -> str:
+    """The content type of an evidence file read from its bytes, or a ``ValidationError`` saying why not.
+
+    Refused: larger than ``evidence_max_bytes()``, a type not in ``EVIDENCE_TYPES``, a name ending that does
+    not fit the bytes, or a declared type that differs from what the bytes are.
+    """
+    name = upload.name or ""
+    size = upload.size or 0
+    limit = evidence_max_bytes()
+    if size > limit:
+        raise ValidationError(f"佐证材料“{name}”大小{size}字节，超过上限{limit}字节", code="too_large")
+    if size == 0:
+        raise ValidationError(f"佐证材料“{name}”是空文件", code="empty")
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    lower = name.lower()
+    for content_type, (magic, endings) in EVIDENCE_TYPES.items():
+        if not lower.endswith(endings):
+            continue
+        if magic is not None and not head.startswith(magic):
+            raise ValidationError(f"佐证材料“{name}”的内容不是{endings[0]}文件", code="content_mismatch")
+        if magic is None and not _is_text(head):
+            raise ValidationError(f"佐证材料“{name}”不是UTF-8文本", code="content_mismatch")
+        declared = (getattr(upload, "content_type", None) or "").split(";")[0].strip().lower()
+        if declared and declared not in (content_type, "application/octet-stream"):
+            raise ValidationError(
+                f"佐证材料“{name}”声明的类型{declared}与文件内容（{content_type}）不符",
+                code="content_mismatch",
+            )
+        return content_type
+    allowed = "、".join(e for _, endings in EVIDENCE_TYPES.values() for e in endings)
+    raise ValidationError(f"佐证材料“{name}”的类型不允许；允许：{allowed}", code="type_not_allowed")
+
+
+def _is_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # The first 8 KiB may end inside a character.
+        return error.start >= len(head) - 3
+    return True

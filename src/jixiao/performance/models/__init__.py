@@ -1,0 +1,47 @@
+"""The performance models, one module per subject; ``from jixiao.performance.models import X`` reads them all.
+
+- ``projects``: a project's form (header, funds, fund uses, spending plan, indicators with typed targets);
+- ``imports``: import batches and the target adjustments a re-import proposes for a project under review;
+- ``results``: results per period, evidence, period locks;
+- ``spending``: expenditures and budget adjustments;
+- ``monitoring``: monitoring rounds and entries;
+- ``evaluation``: the year-end self-evaluation and its lines.
+"""
+
+from jixiao.performance.models.evaluation import Evaluation, EvaluationLine
+from jixiao.performance.models.imports import ImportBatch, TargetAdjustment, TargetAdjustmentLine
+from jixiao.performance.models.monitoring import MonitoringEntry, MonitoringRound
+from jixiao.performance.models.projects import (
+    BudgetExecution,
+    FundUse,
+    Indicator,
+    Project,
+    ProjectFunds,
+    SpendingStep,
+    default_accumulation,
+)
+from jixiao.performance.models.results import Evidence, PeriodFields, PeriodLock, PeriodResult
+from jixiao.performance.models.spending import BudgetAdjustment, Expenditure
+
+__all__ = [
+    "BudgetAdjustment",
+    "BudgetExecution",
+    "Evaluation",
+    "EvaluationLine",
+    "Evidence",
+    "Expenditure",
+    "FundUse",
+    "ImportBatch",
+    "Indicator",
+    "MonitoringEntry",
+    "MonitoringRound",
+    "PeriodFields",
+    "PeriodLock",
+    "PeriodResult",
+    "Project",
+    "ProjectFunds",
+    "SpendingStep",
+    "TargetAdjustment",
+    "TargetAdjustmentLine",
+    "default_accumulation",
+]

@@ -1,0 +1,108 @@
+"""The workflows of the performance app as data: results, the target declaration of a project, and the target
+adjustments a re-import proposes. Objects change state only through ``jixiao.audit.transitions.transition``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import cast
+
+from django.db import models
+
+from jixiao.domain.workflow import Edge, Workflow
+from jixiao.performance.choices import (
+    AdjustmentStatusChoices,
+    ResultStatusChoices,
+    TargetStatusChoices,
+)
+
+
+def _labels(choices: type[models.TextChoices]) -> dict[str, str]:
+    """State → Chinese label (lazy; shown as text wherever a workflow names a state)."""
+    return cast(dict[str, str], dict(choices.choices))
+
+
+class ResultVerb(StrEnum):
+    SUBMIT = "result.submitted"
+    APPROVE = "result.approved"
+    RETURN = "result.returned"
+    REOPEN = "result.reopened"
+
+
+R = ResultStatusChoices
+
+RESULT_WORKFLOW = Workflow(
+    name="period_result",
+    label="指标完成情况",
+    states=_labels(R),
+    edges=(
+        Edge(
+            ResultVerb.SUBMIT,
+            frozenset({R.DRAFT, R.RETURNED}),
+            R.SUBMITTED,
+            "submit",
+            reason=False,
+            label="提交",
+        ),
+        Edge(
+            ResultVerb.APPROVE, frozenset({R.SUBMITTED}), R.APPROVED, "review", reason=False, label="审核通过"
+        ),
+        # A reviewer may reopen an approved result too: the reason is what the editor reads.
+        Edge(ResultVerb.RETURN, frozenset({R.SUBMITTED, R.APPROVED}), R.RETURNED, "review", label="退回"),
+        # The editor corrects a returned result: it becomes a draft again.
+        Edge(ResultVerb.REOPEN, frozenset({R.RETURNED}), R.DRAFT, "change", reason=False, label="修改"),
+    ),
+    initial=R.DRAFT,
+)
+
+
+class TargetVerb(StrEnum):
+    SUBMIT = "targets.submitted"
+    APPROVE = "targets.approved"
+    RETURN = "targets.returned"
+
+
+T = TargetStatusChoices
+
+TARGET_WORKFLOW = Workflow(
+    name="project_targets",
+    label="绩效目标",
+    states=_labels(T),
+    edges=(
+        Edge(
+            TargetVerb.SUBMIT,
+            frozenset({T.DRAFT, T.RETURNED}),
+            T.SUBMITTED,
+            "submit",
+            reason=False,
+            label="送审",
+        ),
+        Edge(
+            TargetVerb.APPROVE, frozenset({T.SUBMITTED}), T.APPROVED, "review", reason=False, label="审核通过"
+        ),
+        Edge(TargetVerb.RETURN, frozenset({T.SUBMITTED, T.APPROVED}), T.RETURNED, "review", label="退回"),
+    ),
+    initial=T.DRAFT,
+)
+
+
+class AdjustmentVerb(StrEnum):
+    APPROVE = "target_adjustment.approved"
+    REJECT = "target_adjustment.rejected"
+    SUPERSEDE = "target_adjustment.superseded"
+
+
+A = AdjustmentStatusChoices
+
+ADJUSTMENT_WORKFLOW = Workflow(
+    name="target_adjustment",
+    label="目标调整",
+    states=_labels(A),
+    edges=(
+        Edge(AdjustmentVerb.APPROVE, frozenset({A.PROPOSED}), A.APPROVED, "review", label="批准"),
+        Edge(AdjustmentVerb.REJECT, frozenset({A.PROPOSED}), A.REJECTED, "review", label="驳回"),
+        # A newer import of the same project replaces a proposal nobody has reviewed yet.
+        Edge(AdjustmentVerb.SUPERSEDE, frozenset({A.PROPOSED}), A.SUPERSEDED, "change", label="替代"),
+    ),
+    initial=A.PROPOSED,
+)
