@@ -76,6 +76,12 @@ def test_the_project_list_filters_searches_sorts_and_exports_what_it_shows(world
     assert world.shunping_project.name not in html
     assert_readable(html)
 
+    for status in set(Project.objects.unrestricted().values_list("target_status", flat=True)):
+        listed = client.get("/projects/", {"status": status}).content.decode()
+        for project in Project.objects.unrestricted().all():
+            link = f'href="/projects/{project.pk}/"'
+            assert (link in listed) == (project.target_status == status), (status, project.name)
+
     searched = client.get("/projects/", {"q": "办公专项"}).content.decode()
     assert "网络信息办公专项经费" in searched
     assert world.suzhou_project.name not in searched

@@ -10,9 +10,9 @@ from pathlib import Path
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.performance.actions.monitoring import build_monitoring_snapshot
 from jixiao.performance.documents import document_prefix, monitoring_table, selfeval_documents, target_form
 from jixiao.performance.models import Project
+from jixiao.performance.selectors import build_monitoring_snapshot
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.orgs.models import Unit
-from jixiao.performance.choices import FormKindChoices
+from jixiao.performance.choices import FormKindChoices, TargetStatusChoices
 from jixiao.performance.models import Project
 from jixiao.web.selectors import LIGHT_CHOICES, NO_EVALUATION, STATUS_CHOICES
 
@@ -28,7 +28,13 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("表类型"), choices=FormKindChoices.choices, empty_label=_("全部类型")
     )
     status = django_filters.ChoiceFilter(
-        label=_("状态"), choices=STATUS_CHOICES, method="with_status", empty_label=_("全部状态")
+        label=_("目标状态"),
+        field_name="target_status",
+        choices=TargetStatusChoices.choices,
+        empty_label=_("全部状态"),
+    )
+    evaluation = django_filters.ChoiceFilter(
+        label=_("自评"), choices=STATUS_CHOICES, method="with_evaluation", empty_label=_("全部")
     )
     # Applied in the view: a light is computed from the records at read time, not stored.
     light = django_filters.ChoiceFilter(
@@ -37,7 +43,7 @@ class ProjectFilter(django_filters.FilterSet):
 
     class Meta:
         model = Project
-        fields = ("q", "year", "unit", "kind", "status", "light")
+        fields = ("q", "year", "unit", "kind", "status", "evaluation", "light")
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -68,7 +74,7 @@ class ProjectFilter(django_filters.FilterSet):
         unit = Unit.objects.restrict(self.user, "view").filter(pk=int(value)).first()
         return queryset.filter(unit__path__startswith=unit.path) if unit is not None else queryset.none()
 
-    def with_status(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+    def with_evaluation(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
         if value == NO_EVALUATION:
             return queryset.filter(evaluation__isnull=True)
         return queryset.filter(evaluation__status=value)

@@ -36,6 +36,15 @@ ACTIONS: dict[str, Promise] = {
     "result.created": _("填报完成情况"),
     "result.updated": _("修改完成情况"),
     "result.draft": _("退回草稿"),
+    "result.reopened": _("修改被退回的完成情况"),
+    "project.adjusted": _("调整绩效目标"),
+    "targets.submitted": _("绩效目标送审"),
+    "targets.approved": _("绩效目标审核通过"),
+    "targets.returned": _("退回绩效目标"),
+    "target_adjustment.proposed": _("提出目标调整"),
+    "target_adjustment.approved": _("批准目标调整"),
+    "target_adjustment.rejected": _("驳回目标调整"),
+    "target_adjustment.superseded": _("目标调整被替代"),
     "result.submitted": _("提交完成情况"),
     "result.approved": _("审核通过完成情况"),
     "result.returned": _("退回完成情况"),
@@ -80,6 +89,7 @@ _MODELS: tuple[type[models.Model], ...] = (
     perf.MonitoringEntry,
     perf.Evaluation,
     perf.EvaluationLine,
+    perf.TargetAdjustment,
 )
 _TOKEN = re.compile(r"([A-Za-z_]+)(?:\[([^\]]*)\])?")
 
@@ -255,6 +265,7 @@ def project_events(user: Any, project: perf.Project) -> list[AuditEvent]:
             round__project=project
         ),
         perf.Evaluation: perf.Evaluation.objects.restrict(user, "view").filter(project=project),
+        perf.TargetAdjustment: perf.TargetAdjustment.objects.restrict(user, "view").filter(project=project),
         perf.EvaluationLine: perf.EvaluationLine.objects.restrict(user, "view").filter(
             evaluation__project=project
         ),

@@ -26,7 +26,10 @@ class ProjectTable(tables.Table):
     unit = tables.Column(verbose_name=_("单位"), accessor="project__unit__name", order_by=("sort_unit",))
     year = tables.Column(verbose_name=_("年度"), accessor="project__year", order_by=("sort_year",))
     kind = tables.Column(verbose_name=_("表类型"), accessor="kind_label", order_by=("kind_label",))
-    status = tables.Column(verbose_name=_("状态"), accessor="status_label", order_by=("status_label",))
+    status = tables.Column(
+        verbose_name=_("目标状态"), accessor="target_status_label", order_by=("target_status_label",)
+    )
+    evaluation = tables.Column(verbose_name=_("自评"), accessor="status_label", order_by=("status_label",))
     budget = tables.Column(
         verbose_name=_("全年预算（万元）"),
         accessor="budget",
@@ -85,6 +88,7 @@ def table_data(rows: list[ProjectRow]) -> list[dict[str, Any]]:
             "project": row.project,
             "kind_label": str(row.project.get_kind_display()),
             "status_label": row.status_label,
+            "target_status_label": str(row.project.get_target_status_display()),
             "budget": row.budget,
             "executed": row.executed,
             "rate": row.rate,
