@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from jixiao.domain.scoring.config import QualitativeGrade
 from jixiao.domain.scoring.lights import Colour, Light
 from jixiao.orgs.models import Unit
-from jixiao.performance.actions.monitoring import MonitoringRow, MonitoringSnapshot, build_monitoring_snapshot
 from jixiao.performance.choices import EvaluationStatusChoices, GradeChoices, TargetKindChoices
 from jixiao.performance.models import Evaluation, Project
+from jixiao.performance.selectors import MonitoringRow, MonitoringSnapshot, build_monitoring_snapshot
 
 NO_EVALUATION = "none"
 STATUS_CHOICES = [

@@ -7,9 +7,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from jixiao.performance.actions.monitoring import build_monitoring_snapshot
 from jixiao.performance.documents import document_prefix, monitoring_table, selfeval_documents, target_form
 from jixiao.performance.models import Project
+from jixiao.performance.selectors import build_monitoring_snapshot
 
 
 @dataclass(frozen=True)

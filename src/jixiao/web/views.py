@@ -25,9 +25,9 @@ from jixiao.domain.forms.model import Location
 from jixiao.domain.review import RULES_BY_ID, Finding, Severity, review
 from jixiao.performance import models as perf
 from jixiao.performance.actions.evaluation import build_self_evaluation
-from jixiao.performance.actions.monitoring import build_monitoring_snapshot, default_cutoff_month
 from jixiao.performance.choices import HorizonChoices
 from jixiao.performance.documents import target_form
+from jixiao.performance.selectors import build_monitoring_snapshot, default_cutoff_month
 from jixiao.reports.data import ReportDataError
 from jixiao.reports.fonts import FontNotFoundError
 from jixiao.web import data, documents, history
