@@ -4,7 +4,11 @@ adjustment as an input (total, grade and explanation from one place), and the bu
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
+
+from jixiao.cli import main
 from jixiao.domain.forms.model import BudgetExecution, FormDocument, FormKind, Horizon, Indicator, ProjectInfo
 from jixiao.domain.scoring import ScoringConfig, evaluate
 from jixiao.domain.scoring.engine import (
@@ -163,3 +167,26 @@ def test_evaluate_is_the_form_adapter_then_the_rows() -> None:
         by_rows.warnings,
     )
     assert by_form.project == "项目"
+
+
+def test_the_score_command_names_a_cost_written_the_wrong_way_round(
+    fixtures_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (fixtures_dir / "layouts" / "pipe-selfeval.txt").read_text(encoding="utf-8")
+    costly = text.replace(
+        "产出指标 |\n时效指标 |\n重点事件处置时限 |\n≤ |\n6 |\n小时 |\n7.5 |",
+        "产出指标 |\n成本指标 |\n平均每月的费用 |\n≥ |\n9000 |\n元 |\n9360 |",
+    )
+    assert costly != text
+    table = tmp_path / "costly.txt"
+    table.write_text(costly, encoding="utf-8")
+
+    status = main(["score", str(table)])
+
+    out = capsys.readouterr().out
+    assert "  平均每月的费用: 9.60 (recorded 7.50) reverse-linear\n" in out
+    assert (
+        "    ~ 成本指标按反向指标计分：指标值写作“≥9000元”，与成本指标应设上限（≤）相矛盾，按不超过9000元计分\n"
+        in out
+    )
+    assert status == 1
