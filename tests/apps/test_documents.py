@@ -23,8 +23,10 @@ from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import RoleChoices
 from jixiao.orgs.models import Unit
 from jixiao.performance.actions.evaluation import build_self_evaluation
+from jixiao.performance.actions.imports import do_import_forms
 from jixiao.performance.actions.monitoring import build_monitoring_snapshot
 from jixiao.performance.documents import (
+    document_plan,
     document_prefix,
     monitoring_table,
     selfeval_documents,
@@ -321,3 +323,17 @@ def test_the_command_takes_several_project_ids_after_one_flag(demo: None, tmp_pa
 def test_the_command_needs_projects_or_all(demo: None, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="--project"):
         run_reports("--out", str(tmp_path))
+
+
+def test_an_imported_self_evaluation_table_counts_as_an_evaluation_that_exists(
+    suzhou: Unit, fixtures_dir: Path
+) -> None:
+    form = read_forms(fixtures_dir / "layouts" / "pipe-selfeval.txt")[0]
+    form.project.unit = suzhou.name
+    project = do_import_forms([form], acting_user=SYSTEM, reason="seed").created[0]
+
+    plan = document_plan(project)
+
+    assert (plan.kinds, plan.skipped) == (["target", "monitoring", "selfeval"], [])
+    _, evaluation, texts = selfeval_documents(project)
+    assert (evaluation.total, texts["review_note"]) == (Decimal("96.50"), None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -11,6 +12,7 @@ from performance_helpers import annual, approved
 
 from conftest import SUZHOU, qualitative, quantitative
 from jixiao.audit.models import AuditEvent
+from jixiao.domain.forms import read_forms
 from jixiao.domain.forms.model import (
     BudgetExecution,
     FormDocument,
@@ -370,3 +372,24 @@ def test_with_nothing_spent_and_nothing_imported_the_budget_cannot_be_scored_rat
 
     assert (evaluation.budget.method, evaluation.budget.value) == ("cannot-score", None)
     assert "未录入支出记录，也没有导入的预算执行情况，全年执行数未知" in evaluation.warnings
+
+
+def test_an_imported_self_evaluation_table_is_scored_from_its_own_figures(
+    suzhou: Unit, fixtures_dir: Path
+) -> None:
+    form = read_forms(fixtures_dir / "layouts" / "pipe-selfeval.txt")[0]
+    form.project.unit = SUZHOU
+    project = do_import_forms([form], acting_user=SYSTEM, reason="seed").created[0]
+
+    evaluation = build_self_evaluation(project)
+
+    assert (evaluation.total, evaluation.grade) == (Decimal("96.50"), "优")
+    assert (evaluation.budget.rate, evaluation.budget.value) == (Decimal(90), Decimal("9.00"))
+    assert evaluation.budget.explanation.endswith("取自导入表格的预算执行情况")
+    assert "“监测重点网站数量”没有已审核的全年完成值，取导入表格的实际完成值“126”" in evaluation.warnings
+    assert [r.indicator.actual for r in evaluation.indicators] == [
+        Decimal(126),
+        Decimal(43),
+        Decimal("7.5"),
+        Decimal(93),
+    ]

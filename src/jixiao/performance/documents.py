@@ -303,8 +303,8 @@ class DocumentPlan:
 
 def document_plan(project: Project, kinds: Iterable[str] = DOCUMENT_KINDS) -> DocumentPlan:
     """Only documents for what exists: a department-wide form gets its own table (部门整体绩效目标表), not a
-    project's monitoring or self-evaluation table; a project without a self-evaluation gets no graded
-    项目支出绩效自评表 or report."""
+    project's monitoring or self-evaluation table; a project without a self-evaluation (none in the system,
+    and not an imported self-evaluation table) gets no graded 项目支出自评表 or report."""
     chosen = list(dict.fromkeys(kinds))
     unknown = [k for k in chosen if k not in FILE_NAMES]
     if unknown:
@@ -321,7 +321,11 @@ def document_plan(project: Project, kinds: Iterable[str] = DOCUMENT_KINDS) -> Do
         )
         return plan
     for kind in chosen:
-        if kind == "selfeval" and not Evaluation.objects.unrestricted().filter(project=project).exists():
+        if (
+            kind == "selfeval"
+            and project.kind != FormKindChoices.SELF_EVALUATION
+            and not Evaluation.objects.unrestricted().filter(project=project).exists()
+        ):
             plan.skipped.append(f"{project.name}：尚无绩效自评，不出自评表和自评报告")
             continue
         plan.kinds.append(kind)

@@ -34,6 +34,7 @@ __all__ = [
     "is_cost_indicator",
     "read_actual",
     "round_score",
+    "row_from_indicator",
     "rows_from_form",
     "score_budget",
     "score_indicator",

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from jixiao.audit import log as audit
 from jixiao.audit.transitions import transition
-from jixiao.domain.forms.model import Taxonomy
+from jixiao.domain.forms.model import Horizon, Taxonomy
+from jixiao.domain.forms.model import Indicator as DomainIndicator
 from jixiao.domain.review import Finding, Severity, review
 from jixiao.domain.scoring.config import QualitativeGrade, ScoringConfig
 from jixiao.domain.scoring.engine import (
@@ -23,9 +24,11 @@ from jixiao.domain.scoring.engine import (
     IndicatorResult,
     IndicatorRow,
     is_cost_indicator,
+    row_from_indicator,
     score_rows,
 )
 from jixiao.domain.scoring.engine import Evaluation as DomainEvaluation
+from jixiao.domain.targets.model import TargetValue
 from jixiao.orgs.actors import Actor, actor_label, person
 from jixiao.performance.actions.results import approved_results, progress
 from jixiao.performance.actions.spending import budget_figures, executed_through, money_scope
@@ -85,13 +88,21 @@ def _row(
     indicator: Indicator, value: Decimal | None, grade: QualitativeGrade | None, line: EvaluationLine | None
 ) -> IndicatorRow:
     """One stored indicator as the engine's typed row: the approved year value as a Decimal in the target's
-    (normalised) unit, or the grade; the weight; the reviewer's adjustment as an input."""
+    (normalised) unit, or the grade; the weight; the reviewer's adjustment as an input. With no approved
+    year value, an imported self-evaluation table's own 实际完成值 (read as the form adapter reads it)."""
     target = indicator.target()
     actual: Decimal | QualitativeGrade | None = grade if grade is not None else value
+    problem: str | None = None
+    proposed = line.proposed_score if line is not None and indicator.is_qualitative else None
     if grade is not None:
         shown: str | None = grade.value
     elif value is not None:
         shown = f"{_plain(value)}{target.unit or ''}"
+    elif indicator.actual.strip():
+        imported = row_from_indicator(_as_read(indicator, target))
+        actual, problem, shown = imported.actual, imported.actual_problem, indicator.actual
+        if proposed is None:
+            proposed = imported.proposed_score
     else:
         shown = None
     adjustment = None
@@ -114,10 +125,23 @@ def _row(
             target.unit,
         ),
         actual_text=shown,
-        proposed_score=line.proposed_score if line is not None and indicator.is_qualitative else None,
+        actual_problem=problem,
+        proposed_score=proposed,
         deviation_reason=(line.deviation_analysis or None) if line is not None else None,
         adjustment=adjustment,
         key=indicator.pk,
+    )
+
+
+def _as_read(indicator: Indicator, target: TargetValue) -> DomainIndicator:
+    return DomainIndicator(
+        horizon=Horizon.ANNUAL,
+        level1=indicator.level1 or None,
+        level2=indicator.level2 or None,
+        name=indicator.name or None,
+        target=target,
+        actual=indicator.actual,
+        recorded_score=indicator.recorded_score,
     )
 
 
@@ -163,6 +187,10 @@ def build_self_evaluation(project: Project, *, config: ScoringConfig | None = No
         seen = progress(indicator, results[indicator.pk], 12)
         if seen.last_month is not None and seen.last_month < 12:
             warnings.append(f"“{indicator.label}”全年完成值取自截至{seen.last_month}月已审核的数据")
+        if seen.value is None and seen.grade is None and indicator.actual.strip():
+            warnings.append(
+                f"“{indicator.label}”没有已审核的全年完成值，取导入表格的实际完成值“{indicator.actual}”"
+            )
         rows.append(_row(indicator, seen.value, seen.grade, lines.get(indicator.pk)))
     budget = _budget_row(project, warnings)
     if config is None:
