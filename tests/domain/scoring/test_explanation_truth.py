@@ -70,7 +70,7 @@ def stated_score(text: str) -> Decimal:
         assert rounded(share * 100) == d(rate), text
         assert rounded(min(share, Decimal(1)) * d(w)) == d(result), text
         stated.append(d(result))
-    for (a,) in ZERO_TARGET.findall(text):
+    for a in ZERO_TARGET.findall(text):
         assert d(a) > 0, text
         stated.append(Decimal(0))
     for a, t in NOT_POSITIVE.findall(text):
@@ -116,6 +116,8 @@ methods = st.sampled_from(["linear", "ratio"])
 @example("≥", Decimal(9000), "元", Decimal(9360), Decimal("12.5"), True, "linear")
 @example("≤", Decimal(2), "次", Decimal(9), Decimal(10), False, "linear")
 @example("=", Decimal(100), "%", Decimal("99.99"), Decimal(1), False, "linear")
+@example("≥", Decimal(0), "次", Decimal("0.01"), Decimal("0.01"), True, "linear")
+@example("≥", Decimal("32.53"), "次", Decimal("78.11"), Decimal("0.01"), True, "linear")
 def test_every_indicator_explanation_is_true_of_its_numbers(op, value, unit, actual, weight, cost, method):
     row = IndicatorRow(target=parse_target(f"{op}{value}{unit}"), actual=actual, weight=weight, cost=cost)
     evaluation = score_rows([row], None, config=ScoringConfig(reverse_method=method))

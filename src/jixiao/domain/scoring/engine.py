@@ -563,12 +563,12 @@ def _explain(score: Score) -> str:
         if method == "reverse-linear":
             formula = f"(1−({_fmt(a)}−{_fmt(t)})÷{_fmt(t)})×{_fmt(w)}"
             raw = (_ONE - (a - t) / t) * w
-            if raw < 0:
+            if round_score(raw) < 0:
                 return (
                     f"实际值{shown_a}>目标值{shown_t}，按超出比例扣分：{formula}={_fmt(round_score(raw))}分，"
                     "低于0分，得0分"
                 )
-            return f"实际值{shown_a}>目标值{shown_t}，按超出比例扣分：{formula}={_fmt(value)}分"
+            return f"实际值{shown_a}>目标值{shown_t}，按超出比例扣分：{formula}={_fmt(value.copy_abs())}分"
         return f"实际值{shown_a}>目标值{shown_t}，按比例计分：{_fmt(t)}÷{_fmt(a)}×{_fmt(w)}={_fmt(value)}分"
     if method == "equal" and t == 0:
         if a <= 0:
