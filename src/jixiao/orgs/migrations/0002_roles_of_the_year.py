@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('viewer', '查看'), ('editor', '填报人'), ('head', '单位负责人'), ('reviewer', '审核人'), ('finance', '财政'), ('auditor', '审计'), ('security', '安全值守'), ('admin', '管理')], max_length=16, verbose_name='角色'),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("viewer", "查看"),
+                    ("editor", "填报人"),
+                    ("head", "单位负责人"),
+                    ("reviewer", "审核人"),
+                    ("finance", "财政"),
+                    ("auditor", "审计"),
+                    ("security", "安全值守"),
+                    ("admin", "管理"),
+                ],
+                max_length=16,
+                verbose_name="角色",
+            ),
         ),
     ]
