@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Sequence
 
 from jixiao.domain.probes import Baseline, Check, ProbeResult, Severity, Timings, finding_key
 from jixiao.domain.probes import Finding as ProbeFinding
 from jixiao.domain.probes.findings import asset_of
 from jixiao.security.models import Asset
+
+# The ``committed`` fixture: a block whose on-commit work runs, and whose notifications have been sent.
+Committed = Callable[[], contextlib.AbstractContextManager[None]]
 
 DOWN = ("availability.connect", Severity.HIGH, "connect", "site unreachable: connection refused")
 NO_CSP = ("headers.csp", Severity.MEDIUM, "csp", "Content-Security-Policy header missing")

@@ -86,13 +86,13 @@ def test_it_imports_forty_thousand_rows_in_one_transaction_well_under_a_minute(
     elapsed = time.perf_counter() - started
 
     assert (result.created, result.updated, result.unchanged) == (40_000, 0, 0)
-    assert Asset.objects.count() == 40_000
-    assert Asset.objects.filter(owner=health).count() == 20_000
-    assert AssetSchedule.objects.count() == 5 * 40_000  # one row per check group
-    assert AssetState.objects.count() == 40_000
-    assert AuditEvent.objects.filter(action="asset.created").count() == 40_000
+    assert Asset.objects.unrestricted().count() == 40_000
+    assert Asset.objects.unrestricted().filter(owner=health).count() == 20_000
+    assert AssetSchedule.objects.unrestricted().count() == 5 * 40_000  # one row per check group
+    assert AssetState.objects.unrestricted().count() == 40_000
+    assert AuditEvent.objects.unrestricted().filter(action="asset.created").count() == 40_000
     assert elapsed < 30, f"import took {elapsed:.1f} s"
-    sample = Asset.objects.get(url="https://school10.edu.test/")
+    sample = Asset.objects.unrestricted().get(url="https://school10.edu.test/")
     assert sample.importance == "key"
     assert sample.schedule_class == "key"
     assert sample.extra_urls == ["school10.edu.test", "http://old10.edu.test/"]
@@ -100,12 +100,12 @@ def test_it_imports_forty_thousand_rows_in_one_transaction_well_under_a_minute(
 
     again = do_import_assets(path, acting_user=SYSTEM, reason="重复导入")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 40_000)
-    assert Asset.objects.count() == 40_000
+    assert Asset.objects.unrestricted().count() == 40_000
 
 
 def test_a_reimport_updates_changed_rows_in_place_by_url(education: Unit, tmp_path: Path) -> None:
     do_import_assets(write_csv(tmp_path / "a.csv", [row(1), row(2)]), acting_user=SYSTEM, reason="first")
-    first = Asset.objects.get(url="https://school1.edu.test/")
+    first = Asset.objects.unrestricted().get(url="https://school1.edu.test/")
 
     changed = row(1, 联系人="李老师", 网址="HTTPS://SCHOOL1.EDU.TEST")
     result = do_import_assets(
@@ -115,7 +115,7 @@ def test_a_reimport_updates_changed_rows_in_place_by_url(education: Unit, tmp_pa
     assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
     first.refresh_from_db()
     assert first.contact_name == "李老师"
-    event = AuditEvent.objects.get(action="asset.updated")
+    event = AuditEvent.objects.unrestricted().get(action="asset.updated")
     assert event.object_id == first.pk
     assert event.changes == {"contact_name": ["张老师", "李老师"]}
 
@@ -138,8 +138,8 @@ def test_one_bad_row_stores_nothing_and_every_error_says_where(education: Unit, 
     assert any(r == 13 and c == "G（重要程度）" for r, c, _ in found)
     assert any(r == 13 and c == "J（联系邮箱）" for r, c, _ in found)
     assert all(e.file == str(path) for e in caught.value.errors)
-    assert Asset.objects.count() == 0
-    assert not AuditEvent.objects.filter(action__startswith="asset").exists()
+    assert Asset.objects.unrestricted().count() == 0
+    assert not AuditEvent.objects.unrestricted().filter(action__startswith="asset").exists()
 
 
 def test_it_reads_xlsx_sheets_and_names_the_sheet_of_an_error(education: Unit, tmp_path: Path) -> None:
@@ -163,7 +163,7 @@ def test_it_reads_xlsx_sheets_and_names_the_sheet_of_an_error(education: Unit, t
     second.delete_rows(2)
     book.save(path)
     do_import_assets(path, acting_user=SYSTEM, reason="xlsx")
-    assert Asset.objects.get().contact_phone == "5571234567"
+    assert Asset.objects.unrestricted().get().contact_phone == "5571234567"
 
 
 def test_a_header_without_the_url_column_is_refused(education: Unit, tmp_path: Path) -> None:
@@ -178,16 +178,16 @@ def test_a_person_may_import_only_into_units_they_can_change(
     path = write_csv(tmp_path / "a.csv", [row(1), row(2, owner="HLT01")])
     with pytest.raises(PermissionDenied, match="row 3"):
         do_import_assets(path, acting_user=education_editor, reason="x")
-    assert Asset.objects.count() == 0
+    assert Asset.objects.unrestricted().count() == 0
 
     do_import_assets(write_csv(tmp_path / "b.csv", [row(1)]), acting_user=education_editor, reason="x")
-    assert Asset.objects.get().owner == education
+    assert Asset.objects.unrestricted().get().owner == education
 
 
 def test_an_export_imports_back_unchanged(education: Unit, health: Unit, tmp_path: Path) -> None:
     rows = [row(n, owner="EDU01" if n % 2 else "HLT01") for n in range(20)]
     do_import_assets(write_csv(tmp_path / "in.csv", rows), acting_user=SYSTEM, reason="x")
-    Asset.objects.filter(url="https://school3.edu.test/").update(active=False)
+    Asset.objects.unrestricted().filter(url="https://school3.edu.test/").update(active=False)
 
     for name in ("out.csv", "out.xlsx"):
         assert export_assets(tmp_path / name, acting_user=SYSTEM) == 20
@@ -210,18 +210,21 @@ def test_assets_are_scoped_to_the_owner_units_subtree(
     with pytest.raises(PermissionDenied):
         do_update_asset(other, name="改名", acting_user=education_editor, reason="x")
     do_update_asset(below, name="第一中学网站", acting_user=education_editor, reason="改名")
-    assert AuditEvent.objects.filter(action="asset.updated", object_id=below.pk).get().reason == "改名"
+    assert (
+        AuditEvent.objects.unrestricted().filter(action="asset.updated", object_id=below.pk).get().reason
+        == "改名"
+    )
 
 
 def test_the_management_command_imports_and_exports(education: Unit, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "a.csv", [row(1), row(2)])
     call_command("assets", "import", str(path), "--reason", "命令行")
-    assert Asset.objects.count() == 2
-    assert AuditEvent.objects.get(action="assets.imported").reason == "命令行"
+    assert Asset.objects.unrestricted().count() == 2
+    assert AuditEvent.objects.unrestricted().get(action="assets.imported").reason == "命令行"
 
     call_command("assets", "export", str(tmp_path / "out.xlsx"))
     assert (tmp_path / "out.xlsx").stat().st_size > 0
 
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("assets", "import", str(write_csv(tmp_path / "b.csv", [row(3, 网址="")])))
-    assert Asset.objects.count() == 2
+    assert Asset.objects.unrestricted().count() == 2

@@ -104,7 +104,7 @@ class AssetAdmin(RestrictedAdminMixin, admin.ModelAdmin):
             obj.pk, obj.url = asset.pk, asset.url
             obj._state.adding = False
             return
-        stored = Asset.objects.get(pk=obj.pk)
+        stored = Asset.objects.restrict(user, "change").get(pk=obj.pk)
         do_update_asset(stored, acting_user=user, reason=reason, **values)
 
 
