@@ -8,21 +8,15 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from security_helpers import Committed, CountingServer
+from security_helpers import Committed, CountingServer, member
 
-from jixiao.orgs.actions import do_create_unit, do_grant_membership
+from jixiao.orgs.actions import do_create_unit
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import RoleChoices, UnitKindChoices
 from jixiao.orgs.models import Unit
 from jixiao.security.actions.assets import do_create_asset
 from jixiao.security.models import Asset
 from jixiao.security.notify import flush
-
-
-def member(username: str, unit: Unit, role: str) -> User:
-    user = User.objects.create_user(username, password="pw", is_staff=True)
-    do_grant_membership(user, unit, role, acting_user=SYSTEM, reason="test setup")
-    return user
 
 
 @pytest.fixture
