@@ -16,15 +16,9 @@ from openpyxl import Workbook
 from jixiao.audit.models import AuditEvent
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
-from jixiao.security.actions.assets import (
-    AssetImportError,
-    do_create_asset,
-    do_import_assets,
-    do_update_asset,
-    export_assets,
-    normalise_url,
-)
+from jixiao.security.actions.assets import do_create_asset, do_import_assets, do_update_asset
 from jixiao.security.models import Asset, AssetSchedule, AssetState
+from jixiao.security.registry import AssetImportError, export_assets, normalise_url
 
 HEADER = [
     "名称",
@@ -71,7 +65,7 @@ def test_it_normalises_urls_to_one_identity() -> None:
     assert normalise_url("HTTPS://WWW.Gov.Test:443") == "https://www.gov.test/"
     assert normalise_url("www.gov.test/a#top") == "https://www.gov.test/a"
     assert normalise_url("http://127.0.0.1:8080/x?y=1") == "http://127.0.0.1:8080/x?y=1"
-    with pytest.raises(ValueError, match="only http and https"):
+    with pytest.raises(ValueError, match="只能监测 http 和 https 网址"):
         normalise_url("ftp://files.gov.test/")
 
 
@@ -132,10 +126,11 @@ def test_one_bad_row_stores_nothing_and_every_error_says_where(education: Unit, 
         do_import_assets(path, acting_user=SYSTEM, reason="bad file")
 
     found = {(e.row, e.column, e.message) for e in caught.value.errors}
-    assert (5, "D（网址）", "only http and https URLs can be monitored, not ftp:") in found
-    assert (9, "C（主办单位）", "no unit '不存在的单位'") in found
-    assert (11, "D（网址）", "https://school1.edu.test/ is already on row 3") in found
-    assert any(r == 13 and c == "G（重要程度）" for r, c, _ in found)
+    assert (5, "D（网址）", "只能监测 http 和 https 网址，不能监测 ftp:") in found
+    assert (9, "C（主办单位）", "没有单位“不存在的单位”") in found
+    assert (11, "D（网址）", "https://school1.edu.test/ 已在第 3 行登记") in found
+    # The importance error names the labels a person writes, not the internal codes.
+    assert (13, "G（重要程度）", "“很重要”不是可填写的重要程度（重点、一般）") in found
     assert any(r == 13 and c == "J（联系邮箱）" for r, c, _ in found)
     assert all(e.file == str(path) for e in caught.value.errors)
     assert Asset.objects.unrestricted().count() == 0
@@ -168,7 +163,7 @@ def test_it_reads_xlsx_sheets_and_names_the_sheet_of_an_error(education: Unit, t
 
 def test_a_header_without_the_url_column_is_refused(education: Unit, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "h.csv", [["a", "EDU01"]], header=["名称", "主办单位"])
-    with pytest.raises(AssetImportError, match="the header row lacks 网址"):
+    with pytest.raises(AssetImportError, match="表头缺少网址"):
         do_import_assets(path, acting_user=SYSTEM, reason="x")
 
 
@@ -176,7 +171,7 @@ def test_a_person_may_import_only_into_units_they_can_change(
     education: Unit, health: Unit, education_editor: User, tmp_path: Path
 ) -> None:
     path = write_csv(tmp_path / "a.csv", [row(1), row(2, owner="HLT01")])
-    with pytest.raises(PermissionDenied, match="row 3"):
+    with pytest.raises(PermissionDenied, match="第 3 行"):
         do_import_assets(path, acting_user=education_editor, reason="x")
     assert Asset.objects.unrestricted().count() == 0
 
@@ -228,3 +223,41 @@ def test_the_management_command_imports_and_exports(education: Unit, tmp_path: P
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("assets", "import", str(write_csv(tmp_path / "b.csv", [row(3, 网址="")])))
     assert Asset.objects.unrestricted().count() == 2
+
+
+def test_a_hostile_or_foreign_file_is_refused_by_the_forms_reader_with_its_place(
+    education: Unit, tmp_path: Path
+) -> None:
+    huge = write_csv(tmp_path / "huge.csv", [row(1, 分类="教" * 100_001)])
+    truncated = tmp_path / "cut.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER)
+    book.save(truncated)
+    truncated.write_bytes(truncated.read_bytes()[:400])  # an upload cut short
+    document = tmp_path / "notes.pdf"
+    document.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+
+    with pytest.raises(AssetImportError) as caught:
+        do_import_assets([huge, truncated, document], acting_user=SYSTEM, reason="x")
+
+    by_file = {e.file: e for e in caught.value.errors}
+    assert set(by_file) == {str(huge), str(truncated), str(document)}
+    assert (by_file[str(huge)].row, by_file[str(huge)].column) == (2, "F")
+    assert "100,000" in by_file[str(huge)].message
+    assert by_file[str(document)].message == "资产登记表须为 .xlsx、.xls 或 .csv 文件"
+    assert str(truncated) in str(caught.value)
+    assert Asset.objects.unrestricted().count() == 0
+
+
+def test_a_bad_kind_names_the_labels_a_person_writes(education: Unit, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "k.csv", [row(1, 类型="website-x")])
+    with pytest.raises(AssetImportError) as caught:
+        do_import_assets(path, acting_user=SYSTEM, reason="x")
+    [error] = caught.value.errors
+    assert (
+        str(error)
+        == f"{path}，第 2 行，B（类型） 列：“website-x”不是可填写的类型（网站、信息系统、平台账号）"
+    )
+    assert "website" not in error.message.replace("website-x", "")

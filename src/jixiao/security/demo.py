@@ -257,8 +257,9 @@ def register_demo_assets(sites: list[DemoSite], *, reason: str = "演示网站�
     """
     from jixiao.orgs.actions import do_create_unit
     from jixiao.orgs.models import Unit
-    from jixiao.security.actions.assets import do_create_asset, do_update_asset, normalise_url
+    from jixiao.security.actions.assets import do_create_asset, do_update_asset
     from jixiao.security.models import Asset
+    from jixiao.security.registry import normalise_url
 
     owner = Unit.objects.unrestricted().filter(name__contains="网信").order_by("path").first()
     if owner is None:
