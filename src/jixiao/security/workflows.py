@@ -32,6 +32,7 @@ __all__ = [
     "MONTHLY_REPORT_WORKFLOW",
     "NOTICE_WORKFLOW",
     "WARNING_WORKFLOW",
+    "AssetVerb",
     "FindingVerb",
     "IncidentVerb",
     "NoticeVerb",
@@ -48,6 +49,14 @@ R = ReportStatusChoices
 
 def _states(choices: type[object]) -> dict[str, str]:
     return {str(value): str(label) for value, label in choices.choices}  # type: ignore[attr-defined]
+
+
+class AssetVerb(StrEnum):
+    """The registry's audit verbs (an asset has no workflow: it is registered, changed, imported)."""
+
+    CREATE = "asset.created"
+    UPDATE = "asset.updated"
+    IMPORT = "assets.imported"
 
 
 class FindingVerb(StrEnum):

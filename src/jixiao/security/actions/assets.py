@@ -37,6 +37,7 @@ from jixiao.security.registry import (
     read_registry,
 )
 from jixiao.security.scheduling import create_schedules
+from jixiao.security.workflows import AssetVerb
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +143,7 @@ def do_import_assets(
     audit_rows = [
         audit.build(
             acting_user,
-            "asset.created",
+            AssetVerb.CREATE,
             asset,
             reason=reason,
             unit=units_by_id[asset.owner_id],
@@ -156,7 +157,7 @@ def do_import_assets(
         audit_rows.append(
             audit.build(
                 acting_user,
-                "asset.updated",
+                AssetVerb.UPDATE,
                 stub,
                 reason=reason,
                 unit=units_by_id[row.values["owner_id"]],
@@ -168,7 +169,7 @@ def do_import_assets(
     audit.record_many(audit_rows)
     audit.record(
         acting_user,
-        "assets.imported",
+        AssetVerb.IMPORT,
         None,
         reason=reason,
         details={
@@ -224,7 +225,7 @@ def do_create_asset(
     record_changes = {
         k: [None, v] for k, v in {"name": asset.name, **values}.items() if v not in ("", [], None)
     }
-    audit.record(acting_user, "asset.created", asset, reason=reason, unit=owner, changes=record_changes)
+    audit.record(acting_user, AssetVerb.CREATE, asset, reason=reason, unit=owner, changes=record_changes)
     return asset
 
 
@@ -248,7 +249,7 @@ def do_update_asset(asset: Asset, *, acting_user: Actor, reason: str, **fields: 
     if changes:
         asset.full_clean()
         asset.save()
-        audit.record(acting_user, "asset.updated", asset, reason=reason, unit=asset.owner, changes=changes)
+        audit.record(acting_user, AssetVerb.UPDATE, asset, reason=reason, unit=asset.owner, changes=changes)
     return asset
 
 
