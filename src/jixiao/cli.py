@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.domain.forms import FormDocument, FormReadError, read_forms
+from jixiao.domain.forms.model import FormKind
 from jixiao.domain.forms.serialize import form_to_dict, location, money, number
 
 EXIT_OK = 0
@@ -58,12 +59,14 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def _print_forms(forms: list[FormDocument]) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
+    # Everything a form says is printed as text, never as console markup: a cell may well hold `[/red]`.
     console = Console()
     for form in forms:
         p = form.project
-        console.rule(f"[bold]{p.name or '(未命名)'}[/bold]  {form.kind.value}  {form.year or ''}")
+        console.rule(f"[bold]{escape(p.name or '(未命名)')}[/bold]  {form.kind.value}  {form.year or ''}")
         for label, value in (
             ("项目编码", p.code),
             ("实施单位", p.unit),
@@ -73,18 +76,20 @@ def _print_forms(forms: list[FormDocument]) -> None:
             ("来源", str(form.location) if form.location else form.source),
         ):
             if value:
-                console.print(f"{label}: {value}")
+                console.print(f"{label}: {escape(value)}")
         for horizon, funds in (("中期", form.funds_medium_term), ("年度", form.funds_annual)):
             if not funds.is_empty():
                 console.print(
                     f"{horizon}资金(元): 总额 {money(funds.total)} 财政拨款 {money(funds.fiscal)} 其他 {money(funds.other)}"
                 )
         for use in form.fund_uses:
-            console.print(f"资金用途: {use.item} {money(use.amount)} 元 ({use.raw})")
+            console.print(escape(f"资金用途: {use.item} {money(use.amount)} 元 ({use.raw})"))
         if form.spending_plan:
             console.print(
-                "支出计划: "
-                + ", ".join(f"{s.label} {number(s.cumulative_percent)}%" for s in form.spending_plan)
+                escape(
+                    "支出计划: "
+                    + ", ".join(f"{s.label} {number(s.cumulative_percent)}%" for s in form.spending_plan)
+                )
             )
         if form.indicators:
             table = Table("期", "一级", "二级", "三级指标", "指标值", "解读")
@@ -97,15 +102,15 @@ def _print_forms(forms: list[FormDocument]) -> None:
                     )
                 table.add_row(
                     "中期" if i.horizon.value == "medium_term" else "年度",
-                    i.level1 or "",
-                    i.level2 or "",
-                    i.name or "",
-                    t.raw,
-                    meaning,
+                    escape(i.level1 or ""),
+                    escape(i.level2 or ""),
+                    escape(i.name or ""),
+                    escape(t.raw),
+                    escape(meaning),
                 )
             console.print(table)
         for w in form.warnings:
-            console.print(f"[yellow]warning[/yellow]: {location(w.location)}: {w.message}")
+            console.print(f"[yellow]warning[/yellow]: {escape(f'{location(w.location)}: {w.message}')}")
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
@@ -144,11 +149,30 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(f.severity is Severity.ERROR for f in findings) else EXIT_OK
 
 
+_KIND_NAMES = {
+    FormKind.TARGET: "绩效目标表",
+    FormKind.SELF_EVALUATION: "绩效自评表",
+    FormKind.MONITORING: "绩效运行监控表",
+    FormKind.DEPARTMENT_WIDE: "部门整体绩效目标表",
+}
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     from jixiao.domain.scoring.selfeval import recheck, recheck_to_dict
 
     forms, errors = _read_all(args.files)
-    rechecks = [recheck(form) for form in forms if form.indicators]
+    for form in forms:
+        if form.kind is not FormKind.SELF_EVALUATION:
+            # A target or monitoring table has no actual values or scores: scoring it would print zeros.
+            where = location(form.location) or form.source
+            errors.append(
+                {
+                    "file": form.source,
+                    "message": f"{where}: 这不是绩效自评表（{_KIND_NAMES[form.kind]}），没有完成值和得分可以复核"
+                    f"(not a self-evaluation table: a {form.kind.value} table has nothing to score)",
+                }
+            )
+    rechecks = [recheck(form) for form in forms if form.indicators and form.kind is FormKind.SELF_EVALUATION]
     if args.json:
         payload: dict[str, Any] = {"forms": [recheck_to_dict(r) for r in rechecks]}
         if errors:

@@ -103,14 +103,23 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_htmx",
+    "django_tables2",
+    "django_filters",
+    "template_partials",
+    "csp",
     "jixiao.orgs",
     "jixiao.audit",
     "jixiao.performance",
     "jixiao.security",
+    "jixiao.workdays",
+    "jixiao.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the session and CSRF middleware, so that it sees (and marks Secure) the cookies they set.
+    "jixiao.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -119,6 +128,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "jixiao.urls"
@@ -134,6 +145,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "jixiao.web.context.top_bar",
             ],
         },
     },
@@ -158,16 +170,77 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Argon2 first: new and changed passwords are hashed with it; older hashes still verify and are upgraded.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Anyone active with a role on a unit signs in to the web app; no staff flag needed.
+AUTHENTICATION_BACKENDS = ["jixiao.web.auth.MembershipBackend"]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+# Our own date and number formats (zh_Hans input formats that Python's strptime accepts).
+FORMAT_MODULE_PATH = ["jixiao.web.formats"]
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+
+# --- Sign-in and response headers -------------------------------------------------------------------------
+# Over https (JIXIAO_HTTPS=1, or a request the proxy marks as https) cookies are Secure, HSTS is sent and
+# plain http is redirected; `jixiao.web.middleware` also marks cookies Secure on any request that is https.
+HTTPS = env_bool("JIXIAO_HTTPS", False)
+_proxy_header = env_str("JIXIAO_PROXY_SSL_HEADER").strip()  # e.g. X-Forwarded-Proto
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env_int("JIXIAO_HSTS_SECONDS", 365 * 24 * 3600)  # sent over https only
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("JIXIAO_HSTS_SUBDOMAINS", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_AGE = env_int("JIXIAO_SESSION_SECONDS", 8 * 3600)  # a working day
+CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from the page (hx-headers), not from the cookie
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = HTTPS
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
+# Scripts and styles only from the app itself: no inline script, no inline style, no eval.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+    }
+}
+# Sign-in throttling: after this many failures (per account, and per address) each further attempt waits,
+# the wait doubling from LOGIN_DELAY_SECONDS up to LOGIN_DELAY_MAX_SECONDS.
+LOGIN_FREE_FAILURES = 5
+LOGIN_DELAY_SECONDS = env_int("JIXIAO_LOGIN_DELAY_SECONDS", 15)
+LOGIN_DELAY_MAX_SECONDS = 15 * 60
+LOGIN_FAILURE_WINDOW_SECONDS = 24 * 3600
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -204,6 +277,9 @@ JIXIAO_SECURITY_ENGINE: dict[str, Any] = env_json(
 )
 JIXIAO_SECURITY_PROBE_OPTIONS: dict[str, Any] = env_json("JIXIAO_SECURITY_PROBE_OPTIONS", {})
 JIXIAO_SECURITY_REDIRECTION_SECONDS = env_float("JIXIAO_SECURITY_REDIRECTION_SECONDS", 86400.0)
+# Networks a probe never connects to unless an administrator marks the asset internal; empty means the
+# built-in list (loopback, link-local, private and reserved ranges: jixiao.domain.probes.confine.DEFAULT_DENY).
+JIXIAO_SECURITY_DENY_NETWORKS: list[str] = env_list("JIXIAO_SECURITY_DENY_NETWORKS")
 JIXIAO_SECURITY_TLS_SCAN: dict[str, Any] = env_json(
     "JIXIAO_SECURITY_TLS_SCAN", {"timeout": 5.0, "max_connections": 4, "max_handshakes": 400}
 )

@@ -1,8 +1,9 @@
-"""URL configuration: the admin for now; the web application proper comes with its own apps."""
+"""URL configuration: the web application at the root, the admin (the system administrator's back office)."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("jixiao.web.urls")),
 ]

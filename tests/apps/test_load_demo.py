@@ -34,6 +34,7 @@ def seed_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, security_form: For
 
     monkeypatch.setattr(jixiao.domain.forms, "read_forms", read_forms)
     monkeypatch.delenv("JIXIAO_ADMIN_PASSWORD", raising=False)
+    monkeypatch.delenv("JIXIAO_DEMO_PASSWORD", raising=False)
     return tmp_path
 
 
@@ -48,21 +49,26 @@ def test_it_builds_the_unit_tree_and_imports_the_forms(db: None, seed_dir: Path)
 
     root = Unit.objects.get(parent__isnull=True)
     assert (root.name, root.kind) == ("财政局", "finance_bureau")
-    assert set(root.children.values_list("name", "code")) == {
-        ("中共宿州市委网络安全和信息化委员会办公室", None),
-        ("中共顺平县委网络安全和信息化委员会办公室（本级）", "224001"),
+    assert set(root.children.values_list("name", "kind")) == {
+        ("宿州市财政局", "finance_bureau"),
+        ("顺平县财政局", "finance_bureau"),
+    }
+    offices = {u.parent.name: (u.name, u.code) for u in Unit.objects.filter(kind="office")}
+    assert offices == {
+        "宿州市财政局": ("中共宿州市委网络安全和信息化委员会办公室", None),
+        "顺平县财政局": ("中共顺平县委网络安全和信息化委员会办公室（本级）", "224001"),
     }
     assert Project.objects.count() == 2
     assert "2 created" in output
 
 
-def test_it_creates_an_admin_with_the_default_password_and_says_so(db: None, seed_dir: Path) -> None:
+def test_it_creates_an_admin_with_the_demo_password_and_says_so(db: None, seed_dir: Path) -> None:
     output = run(str(seed_dir))
 
     admin = User.objects.get(username="admin")
     assert admin.is_superuser
-    assert admin.check_password("admin")
-    assert "password 'admin'" in output
+    assert admin.check_password("jixiao-demo")
+    assert "password 'jixiao-demo'" in output
 
 
 def test_it_takes_the_admin_password_from_the_environment(

@@ -45,6 +45,9 @@ for _space in " \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\u2028\u2029":
     _COMPACT_TABLE[ord(_space)] = None
 del _code, _sign, _invisible, _space
 
+# Pinyin written after a character inside a word: 項(xiàng)目. At least one tone mark, so `里程(km)` stays.
+PINYIN_PATTERN = r"(?<=[\u4e00-\u9fff])\([a-zü]{0,6}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,6}\)"
+_PINYIN = re.compile(PINYIN_PATTERN)
 _INLINE_SPACE = re.compile(r"[ \t\f\v]+")
 _ANY_SPACE = re.compile(r"\s+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85")
@@ -65,6 +68,11 @@ def to_simplified(text: str) -> str:
 def has_traditional(text: str) -> bool:
     """Whether ``to_simplified`` would change anything in ``text``."""
     return not text.isascii() and to_simplified(text) != text
+
+
+def strip_pinyin(text: str) -> str:
+    """``項(xiàng)目`` → ``項目``: inline pinyin annotations (with a tone mark) removed."""
+    return _PINYIN.sub("", text) if "(" in text else text
 
 
 def compact(text: str) -> str:

@@ -95,3 +95,30 @@ def test_rules_lists_every_review_rule_with_its_severity(capsys):
     assert rules["fund-uses-sum"] == "error"
     assert rules["count-unit"] == "warning"
     assert len(rules) >= 20
+
+
+def test_it_says_a_target_table_is_not_a_self_evaluation_instead_of_scoring_zeros(tmp_path, capsys):
+    path = tmp_path / "target.txt"
+    path.write_text(
+        "2024年度项目支出绩效目标表\n项目名称\t社区书屋运营\n一级指标\t二级指标\t三级指标\t指标值\n"
+        "产出指标\t数量指标\t图书借阅人次\t≥5000人次\n",
+        encoding="utf-8",
+    )
+    assert main(["score", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert "不是绩效自评表" in captured.err
+    assert "绩效目标表" in captured.err
+    assert "computed" not in captured.out
+
+
+def test_it_prints_what_a_form_says_as_text_even_when_it_looks_like_console_markup(tmp_path, capsys):
+    path = tmp_path / "markup.txt"
+    path.write_text(
+        "项目支出绩效目标表\n项目名称\t[/red]书屋[bold]\n一级指标\t二级指标\t三级指标\t指标值\n"
+        "产出指标\t数量指标\t[/]借阅人次\t≥5000人次[link=x]\n",
+        encoding="utf-8",
+    )
+    assert main(["parse", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "[/red]书屋[bold]" in out
+    assert "[/]借阅人次" in out

@@ -34,17 +34,19 @@ class ServerThread:
     def call(self, coro: Coroutine[Any, Any, T]) -> T:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=30)
 
-    def app(self, app: web.Application, ssl_context: ssl.SSLContext | None = None) -> int:
-        return self.call(self._start_app(app, ssl_context))
+    def app(
+        self, app: web.Application, ssl_context: ssl.SSLContext | None = None, host: str = "127.0.0.1"
+    ) -> int:
+        return self.call(self._start_app(app, ssl_context, host))
 
     def raw(self, handler: RawHandler) -> int:
         return self.call(self._start_raw(handler))
 
-    async def _start_app(self, app: web.Application, ssl_context: ssl.SSLContext | None) -> int:
+    async def _start_app(self, app: web.Application, ssl_context: ssl.SSLContext | None, host: str) -> int:
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await runner.setup()
         sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((host, 0))
         sock.listen(256)
         await web.SockSite(runner, sock, ssl_context=ssl_context).start()
         self._runners.append(runner)

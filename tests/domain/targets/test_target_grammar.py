@@ -277,8 +277,6 @@ def test_it_uses_the_satisfaction_group_when_the_name_says_nothing() -> None:
     ("raw", "indicator"),
     [
         ("2150人次", "培训人次"),
-        ("295%", None),
-        ("295%", "开展执法督查"),
         ("25%", "培训学员满意度"),
         ("295", "违法违规网站账号处置率"),
         ("205%", "培训学员满意度"),
@@ -292,6 +290,14 @@ def test_it_leaves_a_leading_two_alone_when_the_repair_is_not_certain(
     assert target.warnings == ()
     assert target.value is not None
     assert str(target.value) == raw.lstrip("≥").rstrip("%人次")
+
+
+@pytest.mark.parametrize("indicator", [None, "开展执法督查"])
+def test_it_reads_no_number_from_a_percentage_that_may_be_a_ge_read_as_two(indicator: str | None) -> None:
+    # 295% is 295 %, or ≥95% with ≥ read as 2; with nothing in the name to tell, neither is a safe reading.
+    target = parse_target("295%", indicator=indicator)
+    assert target.value is None
+    assert any("OCR" in w for w in target.warnings)
 
 
 # --- Excel date serials -------------------------------------------------------

@@ -13,6 +13,7 @@ __all__ = ["FormDocument", "FormReadError", "read_forms", "read_grid_any"]
 def read_grid_any(path: Path, display_name: str | None = None) -> Grid:
     """The grid of any supported file: the file's signature decides the reader, not its extension."""
     from jixiao.domain.forms.readers import read_grid, sniff
+    from jixiao.domain.forms.readers.safety import check_file
     from jixiao.domain.forms.text import read_text
 
     name = display_name or path.name
@@ -20,6 +21,7 @@ def read_grid_any(path: Path, display_name: str | None = None) -> Grid:
         raise FormReadError("no such file", Location(name))
     if path.is_dir():
         raise FormReadError("is a directory, not a form file", Location(name))
+    check_file(path, name)  # before anything opens it: a FIFO would block for ever
     if sniff(path) == "text":
         return read_text(path, name)
     return read_grid(path, display_name=name)
@@ -28,12 +30,32 @@ def read_grid_any(path: Path, display_name: str | None = None) -> Grid:
 def read_forms(path: Path, display_name: str | None = None) -> list[FormDocument]:
     """Every form in a file. A file in which no form can be found is an error, naming the file."""
     from jixiao.domain.forms.assemble import assemble
+    from jixiao.domain.forms.deadline import file_deadline
 
-    grid = read_grid_any(path, display_name)
-    forms = assemble(grid)
+    with file_deadline():
+        grid = read_grid_any(path, display_name)
+        forms = assemble(grid)
     if not forms:
         raise FormReadError(
-            "no performance form found (no 项目名称 and no indicator table)",
+            f"no performance form found in {_extent(grid)} (no 项目名称, no indicator table and no level "
+            "label with values)",
             Location(display_name or path.name),
         )
     return forms
+
+
+def _extent(grid: Grid) -> str:
+    """Where a reader looked, as a person would find it: the lines, pages or sheets of the grid."""
+    locations = [row.location for row in grid.rows]
+    if not locations:
+        return "the file (it holds no cells)"
+    lines = [loc.line for loc in locations if loc.line is not None]
+    pages = sorted({loc.page for loc in locations if loc.page is not None})
+    sheets = list(dict.fromkeys(loc.sheet for loc in locations if loc.sheet is not None))
+    if pages:
+        return f"pages {pages[0]}–{pages[-1]}"
+    if sheets:
+        return "sheets " + ", ".join(sheets[:5]) + (" …" if len(sheets) > 5 else "")
+    if lines:
+        return f"lines {min(lines)}–{max(lines)}"
+    return f"rows 1–{len(locations)}"

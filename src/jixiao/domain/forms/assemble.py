@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from jixiao.domain.forms.deadline import check_deadline
 from jixiao.domain.forms.grid import Grid
 from jixiao.domain.forms.labels import (
     FIELD_LABELS,
@@ -40,10 +41,16 @@ from jixiao.domain.forms.model import (
     Location,
     SpendingStep,
 )
-from jixiao.domain.targets.grammar import compose_target, parse_amount, parse_percent, parse_target
+from jixiao.domain.targets.grammar import (
+    check_digits,
+    compose_target,
+    parse_amount,
+    parse_percent,
+    parse_target,
+)
 from jixiao.domain.targets.model import TargetKind, TargetValue
 from jixiao.domain.targets.taxonomy import LabelMatch, classify_label, detect_taxonomy, normalise_levels
-from jixiao.domain.text import has_traditional, normalise_cell, to_simplified
+from jixiao.domain.text import has_traditional, normalise_cell, strip_pinyin, to_simplified
 
 
 @dataclass(slots=True)
@@ -84,13 +91,18 @@ _UNIT_WORDS = (
 _HTML_BREAK = re.compile(r"</p>\s*<p>|<br\s*/?>|</p>|<p>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<[^>]{1,40}>")
 _MONEY_UNIT_HINT = re.compile(r"(?:单位|金额单位)?[(（:：]?\s*(万元|元)\s*[)）]?$")
-_AMOUNT_IN_TEXT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|千元|元)")
+# Starts only where a run of digits starts, and never gives digits back: linear on any text.
+_AMOUNT_IN_TEXT = re.compile(r"(?<![\d,.])(\d[\d,]*+(?:\.\d++)?+)\s*+(亿元|万元|千元|元)")
 _GENERIC_ITEM = re.compile(r"^(费用|经费|资金|共计|合计|约|计|共|金额|需|预计)*$")
 _DEPT_HEADING = re.compile(
     r"^[一二三四五六七八九十]+、\s*(总体绩效目标|分项绩效目标|工作保障措施|年度工作任务|主要任务|绩效目标)"
 )
 _PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
-_OPERATOR_TOKEN = re.compile(r"^(≥|≤|>=|<=|>|<|=|＞|＜|＝|大于等于|小于等于|大于|小于|等于|定性|定量)$")
+_OPERATOR_TOKEN = re.compile(
+    r"^(≥|≤|>=|<=|>|<|=|＞|＜|＝|大于等于|小于等于|大于|小于|等于|定性|定量|W|w|二)$"
+)
+# What OCR makes of an operator cell: W for ≤, 二 for =.
+_OCR_OPERATORS = {"W": "≤", "w": "≤", "二": "="}
 _DIRECTION_TOKEN = re.compile(r"^(正向|反向)(指标)?$")
 _ACHIEVED = "annual_achieved"
 _LIKELIHOOD = re.compile(r"^(确定能|有可能|完全不可能|不可能)$")
@@ -103,6 +115,9 @@ _NUMBER_TOKEN = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?%?$")
 
 def assemble(grid: Grid) -> list[FormDocument]:
     texts = [[_normalised(cell.text) for cell in row.cells] for row in grid.rows]
+    pinyin = _first_pinyin(grid)
+    if pinyin is not None:
+        texts = [[strip_pinyin(t) for t in row] for row in texts]
     # One conversion of the whole text tells whether any cell holds traditional characters.
     traditional = has_traditional("\n".join("\t".join(row) for row in texts))
     if traditional:
@@ -118,13 +133,47 @@ def assemble(grid: Grid) -> list[FormDocument]:
         for form in _FormBuilder(section, grid.source, stream=grid.stream).build()
     ]
     forms = [f for f in forms if f.kind is FormKind.DEPARTMENT_WIDE or f.project.name or f.indicators]
+    if not any(f.indicators for f in forms):
+        forms = _with_flow(grid, forms)
     _share_unit(forms)
     if traditional:
         for form in forms:
             form.warn(
                 "繁体字已转为简体读取(traditional characters were converted to simplified)", form.location
             )
+    if pinyin is not None:
+        for form in forms:
+            form.warn("行内拼音注音已删除(inline pinyin removed)", pinyin)
     return forms
+
+
+def _first_pinyin(grid: Grid) -> Location | None:
+    for row in grid.rows:
+        for cell in row.cells:
+            if "(" in cell.text and strip_pinyin(cell.text) != cell.text:
+                return cell.location
+    return None
+
+
+def _with_flow(grid: Grid, forms: list[FormDocument]) -> list[FormDocument]:
+    """No indicator table in the grid: read it as text whose cells ran together (``flow.py``)."""
+    from jixiao.domain.forms.flow import read_flow
+
+    kind = forms[0].kind if forms else None
+    flowed = read_flow(grid, kind)
+    if flowed is None:
+        return forms
+    flowed.warn(
+        "未找到指标表格，按连排文字读取(no indicator table: read as run-together text)", flowed.location
+    )
+    if not forms:
+        return [flowed]
+    form = forms[0]
+    form.indicators = flowed.indicators
+    form.warnings.extend(flowed.warnings)
+    if form.year is None:
+        form.year = flowed.year
+    return [form, *forms[1:]]
 
 
 @lru_cache(maxsize=32768)
@@ -262,6 +311,8 @@ class _FormBuilder:
                 return [form]
         r = 0
         while r < len(self.rows):
+            if r % 256 == 0 and self.rows[r]:
+                check_deadline(self.rows[r][0].loc)
             r = self._read_row(r)
         self._settle_money()
         return [form, *self.table_forms]
@@ -287,11 +338,7 @@ class _FormBuilder:
     def _read_row(self, r: int) -> int:
         """Read row ``r`` (and in stream mode the cells after it); return the next row to read."""
         row = self.rows[r]
-        if (
-            not self.stream
-            and any(header_role(c.key) is Col.PROJECT for c in row)
-            and self._is_indicator_header(r)
-        ):
+        if not self.stream and _is_project_header(row) and self._is_indicator_header(r):
             return self._read_project_table(r)
         for ci, cell in enumerate(row):
             if cell.empty or id(cell) in self.consumed:
@@ -314,7 +361,12 @@ class _FormBuilder:
                 return self._read_spending_plan(r, ci)
             elif "资金用途" in k:
                 self.expect_fund_uses = True
-            elif header_role(k) in (Col.LEVEL1, Col.LEVEL2, Col.NAME) and self._is_indicator_header(r):
+            elif header_role(k) in (
+                Col.LEVEL1,
+                Col.LEVEL2,
+                Col.NAME,
+                Col.INDEX,
+            ) and self._is_indicator_header(r):
                 return self._read_indicators(r)
             elif self._maybe_unit_line(cell):
                 continue
@@ -751,6 +803,28 @@ class _FormBuilder:
         self.levels = dict.fromkeys(table.horizons, (None, None))
         width = len(header)
         home = _container(header[0].loc) if header else None
+        if self.stream and not self._stream_fits(nxt, width, table):
+            cells = [
+                (i, row[0]) for i, row in enumerate(self.rows[nxt:], start=nxt) if row and not row[0].empty
+            ]
+            return self._read_stream_by_type(cells, table, len(self.rows))
+        if not self.stream:
+            last_header = max(i for i, c in enumerate(header) if header_role(strip_notes(c.key)) is not None)
+            rest = [c for c in header[last_header + 1 :] if not c.empty]
+            if len(rest) >= 2:
+                # The whole table on one line (a flattened export): the header, then every cell in a run.
+                first = min(
+                    i
+                    for i, c in enumerate(header)
+                    if header_role(strip_notes(c.key)) in (Col.LEVEL1, Col.LEVEL2, Col.NAME, Col.INDEX)
+                )
+                table = self._table(header[first : last_header + 1])
+                self.levels = dict.fromkeys(table.horizons, (None, None))
+                self.form.warn(
+                    "整张指标表在同一行，按表头的列顺序逐格读取(the whole table is on one line)", rest[0].loc
+                )
+                self._read_stream_by_type([(r, c) for c in rest], table, r + 1)
+                return r + 1
         while nxt < len(self.rows):
             if self.rows[nxt] and _container(self.rows[nxt][0].loc) != home:
                 break  # a table ends with its sheet, its Word table or its PDF page
@@ -787,9 +861,175 @@ class _FormBuilder:
                 break
             if any(strip_notes(c.key) in FIELD_LABELS for c in non_empty):
                 break
+            if (
+                len(non_empty) == 1
+                and _NUMBER_TOKEN.match(non_empty[0].text)
+                and self._wrapped_number(non_empty[0], table)
+            ):
+                nxt += 1
+                continue
             self._indicator_row(row, table, aligned=len(row) == width)
             nxt += 1
         return nxt
+
+    def _wrapped_number(self, cell: C, table: _Table) -> bool:
+        """A row holding one number under an indicator whose weight is empty: the weight wrapped onto the next
+        line (a flattened page). Taken as the weight with a warning; any other lone number is left out."""
+        last = self.form.indicators[-1] if self.form.indicators else None
+        if last is not None and last.weight is None and Col.WEIGHT in table.roles:
+            last.weight = self._decimal(cell)
+            self.form.warn(
+                f"权重“{cell.text}”换到了下一行，已作为指标“{last.name}”的权重读取(a weight wrapped onto the next line)",
+                cell.loc,
+            )
+            return True
+        self.form.warn(
+            f"单独一行的数字“{cell.text}”无法对应到指标，未读取(a lone number; left out)", cell.loc
+        )
+        return True
+
+    def _stream_fits(self, start: int, width: int, table: _Table) -> bool:
+        """Whether every row of a one-cell-per-line table lines up with its header when cut at its width."""
+        nxt = start
+        while nxt < len(self.rows):
+            chunk = [row[0] for row in self.rows[nxt : nxt + width] if row]
+            if not chunk or len(chunk) < width or _is_total(chunk[0]) or any(_is_stop(c) for c in chunk):
+                return True
+            if not all(c.empty for c in chunk) and not self._by_columns(chunk, table, emit=False):
+                return False
+            nxt += width
+        return True
+
+    def _read_stream_by_type(self, cells: list[tuple[int, C]], table: _Table, end: int) -> int:
+        """A one-cell-per-line table whose rows do not line up with the header (merged cells left out, nbsp
+        cells, labels split over two lines): the cells are aligned to the header's columns by type and
+        order. Level labels set the levels; a name starts an indicator; the cells after it fill the
+        header's later columns in order while their type fits. A cell whose place is ambiguous is left out,
+        with a warning naming it."""
+        order = [
+            role
+            for role in table.roles
+            if role is not None and role not in (Col.LEVEL1, Col.LEVEL2, Col.INDEX, Col.NAME)
+        ]
+        if Col.TARGET not in order:
+            order.insert(0, Col.TARGET)
+        has_index = Col.INDEX in table.roles
+        horizon = table.horizons[-1]
+        record: dict[Col, C] = {}
+        label_before: C | None = None
+
+        def flush() -> None:
+            if record:
+                self._emit(horizon, dict(record))
+                record.clear()
+
+        for pos, (index, cell) in enumerate(cells):
+            following = cells[pos + 1][1] if pos + 1 < len(cells) else None
+            if _is_total(cell):
+                flush()
+                self._read_total(cell, [c for _, c in cells[pos + 1 : pos + 4]])
+                end = index + 1
+                break
+            if (
+                _is_stop(cell)
+                or (len(cell.key) <= 60 and TITLE.search(cell.key))
+                or strip_notes(cell.key) in FIELD_LABELS
+            ):
+                end = index
+                break
+            if header_role(strip_notes(cell.key)) is not None:
+                continue  # the header repeated
+            if cell.key == "指标" and label_before is not None:
+                self.form.warn(
+                    f"层级名称“{label_before.text}”与下一行的“指标”为同一单元格，已合并"
+                    "(a level label split over two lines was joined)",
+                    cell.loc,
+                )
+                label_before = None
+                continue
+            match = _label(cell)
+            if match is not None and not (
+                Col.NAME in record and Col.TARGET not in record and match.level > 2
+            ):
+                flush()
+                self._emit(horizon, {Col.LEVEL1 if match.level == 1 else Col.LEVEL2: cell})
+                label_before = cell
+                continue
+            label_before = None
+            if _PLACEHOLDER_PREFIX.match(cell.text) and not _PLACEHOLDER_PREFIX.sub("", cell.text).strip():
+                flush()
+                continue  # an empty template row: 指标1:, ……
+            if has_index and re.fullmatch(r"\d{1,3}", cell.text) and (not record or Col.TARGET in record):
+                flush()
+                continue  # a row number
+            if Col.NAME not in record:
+                why = _not_a_name(cell.text)
+                if why is not None:
+                    self.form.warn(
+                        f"“{cell.text}”前面没有指标名称，未读取(a value with no indicator name; left out)",
+                        cell.loc,
+                    )
+                    continue
+                record[Col.NAME] = cell
+                continue
+            filled = [i for i, role in enumerate(order) if role in record]
+            expected = order[filled[-1] + 1] if filled and filled[-1] + 1 < len(order) else None
+            if not filled:
+                expected = order[0]
+            starts_next = (
+                _not_a_name(cell.text) is None
+                and not _looks_like_target(cell)
+                and following is not None
+                and _looks_like_target(following)
+                and _label(following) is None
+            )
+            if (
+                expected is not None
+                and not starts_next
+                and (
+                    self._fits_stream(expected, cell)
+                    or (
+                        expected is Col.TARGET
+                        and _not_a_name(cell.text) is None
+                        and cell.key not in _ACHIEVED_WORDS
+                    )
+                )
+            ):
+                record[expected] = cell  # a long qualitative target is still the target
+                continue
+            later = order[order.index(expected) :] if expected is not None else []
+            skip_to = next(
+                (
+                    i
+                    for i, role in enumerate(later)
+                    if self._fits_stream(role, cell) and all(_cannot_hold(r, cell) for r in later[:i])
+                ),
+                None,
+            )
+            if skip_to:
+                record[later[skip_to]] = cell  # the columns skipped are empty on the form
+                continue
+            if _not_a_name(cell.text) is None:
+                flush()
+                record[Col.NAME] = cell
+                continue
+            self.form.warn(
+                f"“{cell.text}”无法确定属于哪一列，未读取(cannot tell which column this cell belongs to)",
+                cell.loc,
+            )
+        else:
+            flush()
+            return end
+        flush()
+        return end
+
+    @staticmethod
+    def _fits_stream(role: Col, cell: C) -> bool:
+        if role is Col.TARGET and cell.key in _ACHIEVED_WORDS:
+            return False
+        if role in (Col.TARGET, Col.ACTUAL):
+            return _looks_like_target(cell) or _not_a_name(cell.text) is not None
+        return _fits_type(role, cell)
 
     def _read_project_table(self, r: int) -> int:
         """A table listing many projects (单位名称 / 项目名称 / 预算数 / 年度目标 beside the indicator columns):
@@ -861,7 +1101,10 @@ class _FormBuilder:
         numbers: list[tuple[Decimal, C]] = []
         for cell in cells:
             if _NUMBER_TOKEN.match(cell.text):
-                numbers.append((Decimal(cell.text.replace(",", "")), cell))
+                value = self._decimal(C(cell.text.rstrip("%"), cell.key, cell.loc))
+                if value is None:
+                    return
+                numbers.append((value, cell))
             elif not cell.empty:
                 break
         if len(numbers) >= 2:
@@ -898,7 +1141,7 @@ class _FormBuilder:
             return
         self._by_content([c for c in row if not c.empty], table)
 
-    def _by_columns(self, row: list[C], table: _Table) -> bool:
+    def _by_columns(self, row: list[C], table: _Table, *, emit: bool = True) -> bool:
         """Read a row by its header's columns, if the row agrees with them: level labels only in level
         columns, names and targets not labels, nothing in columns without a role."""
         if len(row) != len(table.roles):
@@ -921,6 +1164,10 @@ class _FormBuilder:
                 return False
             if has_likelihood and role is not Col.LIKELIHOOD and _LIKELIHOOD.match(cell.text):
                 return False
+            if not _fits_type(role, cell):
+                return False  # a value slid into a neighbour's column: read the row by its tokens
+        if not emit:
+            return True
         for group, horizon in zip(table.groups, table.horizons, strict=True):
             cells = {role: row[i] for role, i in group.items()}
             if named_by_label and Col.NAME in cells:
@@ -1021,15 +1268,41 @@ class _FormBuilder:
             del cells[Col.NAME]
         if name is None and target_text is None:
             return  # a row that only carries level labels for the rows below
+        anchor = cells.get(Col.NAME) or cells.get(Col.TARGET)
+        if name is not None:
+            placeholder = _PLACEHOLDER_PREFIX.match(name)
+            if placeholder is not None:
+                rest = name[placeholder.end() :].strip()
+                if not rest:
+                    return  # an empty template row (指标1:, ……)
+                name = rest
+            refusal = _not_a_name(name)
+            if refusal is not None:
+                self.form.warn(
+                    f"指标名称栏是“{name}”({refusal})，该行未作为指标读取"
+                    f"(the name column holds {refusal}; row not read as an indicator)",
+                    anchor.loc if anchor else None,
+                )
+                return
         level1, level2 = normalise_levels(l1_raw, l2_raw, self.form.taxonomy)
         op_text, unit_text = text(Col.OPERATOR), text(Col.UNIT)
-        anchor = cells.get(Col.NAME) or cells.get(Col.TARGET)
+        if op_text in _OCR_OPERATORS:
+            op_cell = cells[Col.OPERATOR]
+            self.form.warn(f"指标性质“{op_text}”读作“{_OCR_OPERATORS[op_text]}”(OCR)", op_cell.loc)
+            op_text = _OCR_OPERATORS[op_text]
         if op_text is not None or unit_text is not None:
             target = compose_target(op_text, target_text or "", unit_text, indicator=name)
         else:
             target = parse_target(target_text or "", indicator=name, level2=level2)
         if target_text is None:
             self.form.warn(f"指标“{name}”没有指标值(no target value)", anchor.loc if anchor else None)
+        for note in target.warnings:
+            if "letter" in note:
+                where = cells.get(Col.TARGET) or anchor
+                self.form.warn(
+                    f"指标“{name}”的指标值数字中有字母，未作为数字读取(a letter inside a number): {note}",
+                    where.loc if where else None,
+                )
         self.form.indicators.append(
             Indicator(
                 horizon=horizon,
@@ -1054,6 +1327,11 @@ class _FormBuilder:
         if cell is None or cell.empty or cell.text in ("/", "-", "—"):
             return None
         try:
+            check_digits(cell.text)
+        except ValueError as exc:
+            self.form.warn(f"不是合理的数字(not a plausible number): {exc}", cell.loc)
+            return None
+        try:
             return Decimal(cell.text.replace(",", "").rstrip("分"))
         except InvalidOperation:
             self.form.warn(f"不是数字(not a number): {cell.text!r}", cell.loc)
@@ -1061,6 +1339,15 @@ class _FormBuilder:
 
 
 # -- helpers ------------------------------------------------------------------------------------------------
+
+
+def _is_project_header(row: list[C]) -> bool:
+    """A header row with a 项目名称 column: the cell after 项目名称 is another column header, not a name."""
+    cells = [c for c in row if not c.empty]
+    for i, cell in enumerate(cells):
+        if header_role(cell.key) is Col.PROJECT:
+            return i + 1 < len(cells) and header_role(strip_notes(cells[i + 1].key)) is not None
+    return False
 
 
 def _budget_role(key: str) -> str | None:
@@ -1113,7 +1400,66 @@ def _is_label(cell: C) -> bool:
 
 
 def _is_stop(cell: C) -> bool:
-    return any(cell.key.startswith(w) for w in STOP_WORDS)
+    key = cell.key.lstrip("-–—*·• ")
+    return any(key.startswith(w) for w in STOP_WORDS)
+
+
+_PLACEHOLDER_PREFIX = re.compile(r"^(?:指标\s*[0-9一二三四五六七八九十]+\s*[:：.、]|[…\.。·]{2,}$)")
+_WEIGHT_TEXT = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?\s*(?:分|%)?$")
+_SHORT_VALUE = re.compile(r"^(?:[<>=≥≤]{0,2}|[Ww2]?)\s*\d[\d,.]*\s*[%‰]?\s*\S{0,3}$")
+
+
+def _not_a_name(name: str) -> str | None:
+    """Why ``name`` cannot be an indicator's name (a value, a header or a label slid into the name column),
+    or None when it can."""
+    key = plain_key(name)
+    if not key:
+        return "nothing"
+    if _NUMBER_TOKEN.match(key) or _SHORT_VALUE.match(key):
+        return "a value"
+    if header_role(strip_notes(key)) is not None or key in ("指标", "绩效指标", "绩效标准", "计划标准"):
+        return "a column header"
+    if classify_label(key) is not None and (key.endswith("指标") or len(key) <= 4):
+        return "a level label"
+    return None
+
+
+# What a self-evaluation writes in the actual or reason column when a target was met: never a target.
+_ACHIEVED_WORDS = frozenset({"达成预期指标", "达成预期目标", "达到预期目标", "已完成", "已达成", "完成"})
+
+
+_DIGIT = re.compile(r"\d")
+_UNSCORED_WORDS = ("不计分", "不计", "不适用", "不涉及", "免评", "无")
+
+
+def _cannot_hold(role: Col, cell: C) -> bool:
+    """Whether a column can certainly not hold this cell, so that a cell may skip over it (it is empty)."""
+    if role is Col.TARGET:
+        return cell.key in _ACHIEVED_WORDS
+    if role in (Col.WEIGHT, Col.SCORE, Col.OPERATOR, Col.DIRECTION, Col.UNIT):
+        return not _fits_type(role, cell)
+    return False
+
+
+def _fits_type(role: Col, cell: C) -> bool:
+    """Whether a cell's content can be of the column's type: the alignment check that keeps a value out of
+    a neighbour's column."""
+    text = cell.text
+    if role is Col.OPERATOR:
+        return bool(_OPERATOR_TOKEN.match(cell.key) or _DIRECTION_TOKEN.match(cell.key))
+    if role is Col.DIRECTION:
+        return bool(_DIRECTION_TOKEN.match(cell.key) or _OPERATOR_TOKEN.match(cell.key))
+    if role is Col.UNIT:
+        return not _NUMBER_TOKEN.match(text.replace(" ", "")) and len(cell.key) <= 12
+    if role in (Col.WEIGHT, Col.SCORE):
+        return (
+            bool(_WEIGHT_TEXT.match(text))
+            or key_of(text) in _NOT_APPLICABLE
+            or (not _DIGIT.search(text) and any(w in text for w in _UNSCORED_WORDS))
+        )
+    if role is Col.NAME:
+        return _not_a_name(text) in (None, "a level label")
+    return True
 
 
 def _is_total(cell: C) -> bool:

@@ -27,7 +27,20 @@ def plain_key(text: str) -> str:
 
 def strip_notes(key: str) -> str:
     """`三级指标(长期)` → `三级指标`; `实施单位(盖章)` → `实施单位`."""
-    return re.sub(r"\(.*?\)", "", key)
+    if "(" not in key:
+        return key
+    # Each `(` up to the first `)` after it, as `re.sub(r"\(.*?\)", "", key)` would, but in one pass: that
+    # regex is quadratic on a cell of many `(` with no `)`.
+    out: list[str] = []
+    at = 0
+    while True:
+        opening = key.find("(", at)
+        closing = key.find(")", opening + 1) if opening >= 0 else -1
+        if opening < 0 or closing < 0:
+            out.append(key[at:])
+            return "".join(out)
+        out.append(key[at:opening])
+        at = closing + 1
 
 
 # Titles that start a new form, and the kind they announce.
@@ -53,6 +66,8 @@ STOP_WORDS = (
     "相关建议或举措",
     "第二部分",
     "第三部分",
+    "财政部门审核意见",
+    "审核意见",
 )
 
 
@@ -67,6 +82,9 @@ class Field(StrEnum):
 
 FIELD_LABELS: dict[str, Field] = {
     "项目名称": Field.NAME,
+    "专项名称": Field.NAME,
+    "专项资金名称": Field.NAME,
+    "项目支出名称": Field.NAME,
     "项目编码": Field.CODE,
     "项目代码": Field.CODE,
     "项目编号": Field.CODE,
@@ -76,6 +94,9 @@ FIELD_LABELS: dict[str, Field] = {
     "预算单位": Field.UNIT,
     "主管部门": Field.DEPARTMENT,
     "主管部门及编码": Field.DEPARTMENT,
+    "主管预算部门": Field.DEPARTMENT,
+    "县级主管部门": Field.DEPARTMENT,
+    "项目主管单位": Field.DEPARTMENT,
     "项目属性": Field.ATTRIBUTE,
     "项目期": Field.PERIOD,
     "项目日期": Field.PERIOD,
@@ -140,12 +161,32 @@ class Col(StrEnum):
     PROJECT = "project"
     BUDGET = "budget"
     GOAL = "goal"
+    INDEX = "index"  # 序号: a row number, never a value
 
 
 _HEADER_ROLES: list[tuple[str, Col]] = [
     ("一级指标", Col.LEVEL1),
     ("二级指标", Col.LEVEL2),
     ("三级指标", Col.NAME),
+    ("三级指标内容", Col.NAME),
+    ("考核指标", Col.NAME),
+    ("序号", Col.INDEX),
+    ("指标值及单位", Col.TARGET),
+    ("年初目标值", Col.TARGET),
+    ("年初指标值", Col.TARGET),
+    # A second value column beside the target (年初 / 调整后): kept aside, never read as the target.
+    ("调整后指标值", Col.NOTE),
+    ("调整指标值", Col.NOTE),
+    ("调整后目标值", Col.NOTE),
+    ("年度工作目标", Col.TARGET),
+    ("绩效标准", Col.STANDARD),
+    ("权数", Col.WEIGHT),
+    ("参考分值", Col.WEIGHT),
+    ("考评得分", Col.SCORE),
+    ("自评得分", Col.SCORE),
+    ("自评分", Col.SCORE),
+    ("年终完成值", Col.ACTUAL),
+    ("全年完成值", Col.ACTUAL),
     ("指标名称", Col.NAME),
     ("指标内容", Col.NAME),
     ("年度指标值", Col.TARGET),

@@ -14,9 +14,10 @@ from pathlib import Path
 from jixiao.domain.forms.grid import MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_ROWS, Cell, Grid, Row
 from jixiao.domain.forms.model import FormReadError, Location
 
-# Word table-of-contents field codes that leak into exported text: `标题 TC 标题 \f A \l 1`.
-_TOC_FIELD = re.compile(r"\s+TC\s+.*?\\[lf]\s*\S+\s*$")
-_PIPE_SPLIT = re.compile(r"\s*\|\s*")
+# Word table-of-contents field codes that leak into exported text: `标题 TC 标题 \f A \l 1`. Found in two linear
+# steps (the field's tail at the end of the line, then the first TC before it), never by backtracking.
+_TOC_TAIL = re.compile(r"\\[lf][ \t]*\S+[ \t]*$")
+_FIELD_SPACE = " \t\u3000"
 _SPACES = re.compile(r"[ \u3000\u00a0]+")
 _ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
 
@@ -57,6 +58,12 @@ def read_text(path: Path, display_name: str | None = None) -> Grid:
 
 def parse_text(text: str, name: str) -> Grid:
     """Split text into a grid, choosing the layout from what the lines look like."""
+    breaks = text.count("\n") + text.count("\r")
+    if breaks > 2 * MAX_ROWS:
+        # Counted before splitting: millions of empty lines would cost gigabytes as line objects.
+        raise FormReadError(
+            f"too many lines ({breaks:,} line breaks; limit {MAX_ROWS:,})", Location(name, line=1)
+        )
     lines = [_Line(i, _strip_field_codes(raw)) for i, raw in enumerate(text.splitlines(), start=1)]
     if not any(line.text.strip() for line in lines):
         raise FormReadError("the file holds no text", Location(name))
@@ -84,7 +91,23 @@ def parse_text(text: str, name: str) -> Grid:
 
 
 def _strip_field_codes(line: str) -> str:
-    return _TOC_FIELD.sub("", line.rstrip("\r"))
+    line = line.rstrip("\r")
+    if "TC" not in line or "\\" not in line:
+        return line
+    tail = _TOC_TAIL.match(line, line.rfind("\\"))
+    if tail is None:
+        return line
+    at = line.find("TC", 0, tail.start())
+    while at != -1:
+        if (
+            at > 0
+            and line[at - 1] in _FIELD_SPACE
+            and line[at + 2 : at + 3] in _FIELD_SPACE
+            and at + 2 < len(line)
+        ):
+            return line[:at].rstrip(_FIELD_SPACE)
+        at = line.find("TC", at + 1, tail.start())
+    return line
 
 
 def _cell(text: str, name: str, line: int, column: int | None = None) -> Cell:
@@ -116,7 +139,7 @@ def _pipe_grid(lines: list[_Line], name: str) -> Grid:
         stripped = line.text.strip()
         if not stripped:
             continue
-        parts = _PIPE_SPLIT.split(stripped)
+        parts = [part.strip() for part in stripped.split("|")]
         if parts and parts[0] == "":
             parts = parts[1:]
         while parts and parts[-1] == "":

@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 
 import aiohttp
 
+from jixiao.domain.probes.confine import Confinement
 from jixiao.domain.probes.content import (
     AnalysisCache,
     PageFacts,
@@ -274,6 +275,7 @@ class _Run:
         self.rules_digest = ""
         self.redirection: Redirection | None = None
         self.completed: set[Check] = set()
+        self.confine = Confinement.for_asset(url, options.extra_hosts, options.deny_networks)
 
     def _get(
         self,
@@ -297,6 +299,7 @@ class _Run:
             max_redirects=self.options.max_redirects,
             follow_redirects=follow,
             ca_file=self.options.ca_file,
+            confine=self.confine,
         )
 
     async def run(self) -> None:
@@ -312,6 +315,11 @@ class _Run:
         if response is None:
             return
         final_url = response.url
+        if main.blocked_redirect is not None:
+            # The page is elsewhere, on a host nobody registered: nothing of it is read, and only the
+            # registered host is asked for exposed paths.
+            await self._exposure(self.url)
+            return
         wants_page = checks & {Check.CONTENT, Check.HIDDEN_LINKS, Check.HEADERS, Check.CLOAKING}
         facts = (
             self._analyse(response.body, response.headers.get("Content-Type"), final_url, main_page=True)
@@ -344,21 +352,35 @@ class _Run:
             self.completed.add(Check.HEADERS)
         if Check.CLOAKING in checks and facts is not None and await self._cloaking(main, facts):
             self.completed.add(Check.CLOAKING)
-        if Check.EXPOSURE in checks:
-            origin = split_url(final_url).origin
-            scan = await check_exposure(
-                origin,
-                lambda u: self._get(u, max_bytes=self.options.exposure_max_bytes, follow=False),
-                paths=paths_named(self.options.exposure_paths),
-                sink=self.sink,
-            )
-            if scan.complete:
-                self.completed.add(Check.EXPOSURE)
+        await self._exposure(final_url if self.confine.allows(final_url) else self.url)
+
+    async def _exposure(self, url: str) -> None:
+        """Ask for exposed paths at ``url``'s origin, which is always a registered one."""
+        if Check.EXPOSURE not in self.options.checks or not self.confine.allows(url):
+            return
+        scan = await check_exposure(
+            split_url(url).origin,
+            lambda u: self._get(u, max_bytes=self.options.exposure_max_bytes, follow=False),
+            paths=paths_named(self.options.exposure_paths),
+            sink=self.sink,
+        )
+        if scan.complete:
+            self.completed.add(Check.EXPOSURE)
 
     def _availability(self, main: FetchResult) -> None:
         response = main.response
+        if main.blocked_redirect is not None:
+            self.sink.add(
+                "redirect.unregistered_host",
+                Severity.HIGH,
+                host_of(main.blocked_redirect),
+                f"跳转到未登记的主机：{main.blocked_redirect}（未访问；如确属本网站，请登记该主机）",
+            )
         if response is None:
             kind = main.error_kind or ErrorKind.PROTOCOL
+            if kind == ErrorKind.DENIED:
+                self.sink.add("confinement.denied_address", Severity.HIGH, "denied", str(main.error))
+                return
             self.sink.add(f"availability.{kind}", Severity.HIGH, str(kind), f"site unreachable: {main.error}")
             return
         if response.status >= 500:
@@ -372,7 +394,7 @@ class _Run:
                 str(response.status),
                 f"client error {response.status}",
             )
-        elif response.status in REDIRECT_STATUSES:
+        elif response.status in REDIRECT_STATUSES and main.blocked_redirect is None:
             self.sink.add(
                 "availability.status", Severity.LOW, "redirect", "redirect without a usable Location"
             )
@@ -477,7 +499,7 @@ class _Run:
                 return Redirection(checked=True, hops=tuple(hops), final_url=current, observed_at=now)
             target = urljoin(current, location.strip())
             hops.append(Hop(url=current, status=step.response.status, location=target))
-            if split_url(target).scheme == "https":
+            if split_url(target).scheme == "https" or not self.confine.allows(target):
                 return Redirection(checked=True, hops=tuple(hops), final_url=target, observed_at=now)
             current = target
         return Redirection(checked=True, hops=tuple(hops), final_url=current, observed_at=now)
@@ -488,6 +510,14 @@ class _Run:
         response = spider.response
         if response is None or main.response is None:
             return False
+        if spider.blocked_redirect is not None:
+            self.sink.add(
+                "cloaking",
+                Severity.HIGH,
+                f"redirect:{host_of(spider.blocked_redirect)}",
+                f"search spiders are sent to {spider.blocked_redirect}, visitors to {main.response.url}",
+            )
+            return True
         if host_of(response.url) != host_of(main.response.url):
             self.sink.add(
                 "cloaking",

@@ -24,6 +24,7 @@ import aiohttp
 from multidict import CIMultiDictProxy
 from yarl import URL
 
+from jixiao.domain.probes.confine import Confinement, DeniedAddress
 from jixiao.domain.probes.model import Hop, Timeouts, Timings
 from jixiao.domain.probes.tls import PeerTls, TlsContexts, peer_from_ssl_object, verify_message
 
@@ -43,6 +44,7 @@ class ErrorKind(StrEnum):
     PROTOCOL = "protocol"
     REDIRECT_LOOP = "redirect_loop"
     TOO_MANY_REDIRECTS = "too_many_redirects"
+    DENIED = "denied_address"
 
 
 @dataclass(slots=True)
@@ -67,6 +69,10 @@ class PhaseClock:
 
 
 _CLOCK: contextvars.ContextVar[PhaseClock | None] = contextvars.ContextVar("probe_phase_clock", default=None)
+# The confinement of the fetch in progress: the resolver and the request class check addresses against it.
+_CONFINE: contextvars.ContextVar[Confinement | None] = contextvars.ContextVar(
+    "probe_confinement", default=None
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +92,8 @@ class FetchResult:
     """The end of a fetch: the final response or an error, the redirect hops and the summed timings.
 
     ``peer`` is the TLS of the first https connection to the URL's own host (what the asset serves).
+    ``blocked_redirect`` is a redirect target off the registered hosts: not requested, and ``response``
+    is the redirect that pointed there.
     """
 
     url: str
@@ -95,6 +103,7 @@ class FetchResult:
     error_kind: ErrorKind | None = None
     timings: Timings = field(default_factory=Timings)
     peer: PeerTls | None = None
+    blocked_redirect: str | None = None
 
     @property
     def final_url(self) -> str | None:
@@ -118,10 +127,16 @@ class TimedResolver(aiohttp.abc.AbstractResolver):
         if clock is not None and clock.dns_start is None:
             clock.dns_start = time.perf_counter()
         try:
-            return await self._inner.resolve(host, port, family)
+            answers = await self._inner.resolve(host, port, family)
         finally:
             if clock is not None:
                 clock.dns_end = time.perf_counter()
+        confine = _CONFINE.get()
+        if confine is not None:
+            for answer in answers:
+                if confine.denied(str(answer["host"])):
+                    raise DeniedAddress(host, str(answer["host"]))
+        return answers
 
     async def close(self) -> None:
         await self._inner.close()
@@ -169,6 +184,12 @@ class _TlsCapturingRequest(aiohttp.ClientRequest):
     """
 
     async def send(self, conn: aiohttp.connector.Connection) -> aiohttp.ClientResponse:
+        confine = _CONFINE.get()
+        if confine is not None and confine.deny and conn.transport is not None:
+            # A cached or shared DNS answer skips the resolver: the peer actually reached is checked too.
+            peer = conn.transport.get_extra_info("peername")
+            if peer and confine.denied(str(peer[0])):
+                raise DeniedAddress(self.url.host or "", str(peer[0]))
         clock = _CLOCK.get()
         if clock is not None:
             clock.conn_end = time.perf_counter()
@@ -219,6 +240,7 @@ async def fetch(
     max_redirects: int = 5,
     follow_redirects: bool = True,
     ca_file: str | None = None,
+    confine: Confinement | None = None,
 ) -> FetchResult:
     """Fetch ``url``, following redirects by hand so each hop is seen, timed and bounded.
 
@@ -226,6 +248,9 @@ async def fetch(
     guards the whole fetch; while a request waits for its response headers the deadline is pulled in to
     ``connect + first_byte`` from its start (a server that drips its headers a byte at a time defeats a
     per-read timeout), and pushed back out to ``total`` once the headers are in.
+
+    With ``confine``, a redirect off the registered hosts is not followed (``blocked_redirect``) and no
+    connection is made to a denied address (``ErrorKind.DENIED``).
     """
     if method not in ("GET", "HEAD"):
         raise ValueError(f"probes only use GET and HEAD, not {method}")
@@ -238,12 +263,24 @@ async def fetch(
     asset_peer: PeerTls | None = None
     request_headers: Mapping[str, str] = headers if headers is not None else {}
     deadline = _Deadline(asyncio.get_running_loop().time() + timeouts.total)
+    confine_token = _CONFINE.set(confine)
     try:
         async with asyncio.timeout_at(deadline.total_at) as deadline.timeout:
             while True:
                 target_url = _check_url(current)
                 if isinstance(target_url, tuple):
                     return _finish(url, None, hops, clocks, started, asset_peer, *target_url)
+                if confine is not None and confine.denied(target_url.host or ""):
+                    return _finish(
+                        url,
+                        None,
+                        hops,
+                        clocks,
+                        started,
+                        asset_peer,
+                        f"拒绝连接：{target_url.host} 是受限地址（环回、链路本地或内网），资产未标为内网资产",
+                        ErrorKind.DENIED,
+                    )
                 if asset_host is None:
                     asset_host = target_url.host or ""
                 is_https = target_url.scheme == "https"
@@ -290,6 +327,8 @@ async def fetch(
                     return _finish(url, response, hops, clocks, started, asset_peer)
                 target = urljoin(current, location.strip())
                 hops.append(Hop(url=current, status=response.status, location=target))
+                if confine is not None and not confine.allows(target):
+                    return _finish(url, response, hops, clocks, started, asset_peer, blocked=target)
                 if target in seen:
                     return _finish(
                         url,
@@ -320,6 +359,8 @@ async def fetch(
         else:
             message = f"no complete answer within {timeouts.total:g} s"
         return _finish(url, None, hops, clocks, started, asset_peer, message, ErrorKind.TIMEOUT)
+    finally:
+        _CONFINE.reset(confine_token)
 
 
 def _finish(
@@ -331,6 +372,8 @@ def _finish(
     peer: PeerTls | None,
     error: str | None = None,
     kind: ErrorKind | None = None,
+    *,
+    blocked: str | None = None,
 ) -> FetchResult:
     return FetchResult(
         url=url,
@@ -340,6 +383,7 @@ def _finish(
         error_kind=kind,
         timings=_sum_timings(clocks, started),
         peer=peer,
+        blocked_redirect=blocked,
     )
 
 
@@ -452,6 +496,11 @@ async def _request_once(
             body=body,
             truncated=truncated,
             peer=peer,
+        )
+    except DeniedAddress as exc:
+        return _Failure(
+            f"拒绝连接：{exc.host} 解析到受限地址 {exc.address}（环回、链路本地或内网），资产未标为内网资产",
+            ErrorKind.DENIED,
         )
     except aiohttp.ClientConnectorCertificateError as exc:
         reason = verify_message(exc.certificate_error)

@@ -232,7 +232,9 @@ class ProbeOptions:
     changes, so the scheduler keeps the answer for a while (as it keeps ``baseline``) and the site is asked
     once a day, not on every check. ``hsts_preloaded`` lists hosts known to be on the browsers' preload list;
     ``exposure_paths`` picks paths from the catalogue in ``exposure.py`` (``None``: all of them).
-    ``now`` pins the clock for certificate expiry (tests).
+    ``now`` pins the clock for certificate expiry (tests). ``extra_hosts`` and ``deny_networks`` confine the
+    probe (``confine.py``): redirects and path checks stay on registered hosts, denied addresses are never
+    connected to.
     """
 
     checks: frozenset[Check] = ALL_CHECKS
@@ -254,6 +256,10 @@ class ProbeOptions:
     exposure_paths: tuple[str, ...] | None = None
     expiry_warn_days: tuple[int, int, int] = (30, 14, 7)
     now: dt.datetime | None = None
+    # Confinement (confine.py): hosts registered besides the URL's own (``host`` or ``host:port``), and the
+    # networks no connection may reach (the caller passes DEFAULT_DENY unless the asset is internal).
+    extra_hosts: tuple[str, ...] = ()
+    deny_networks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,9 @@ from jixiao.domain.targets.model import Operator, Period, TargetKind, TargetValu
 from jixiao.domain.text import compact, to_simplified
 
 __all__ = [
+    "MAX_DIGITS",
+    "UNIT_WORDS",
+    "check_digits",
     "compose_target",
     "date_to_excel_serial",
     "excel_serial_to_date",
@@ -104,6 +107,8 @@ _UNITS = (
     "秒", "分", "倍", "村", "校", "节", "门", "集", "字", "页", "点", "单",
 )  # fmt: skip
 _SYMBOL_UNITS = ("%", "‰", "℃", "㎡", "m²", "m³")
+UNIT_WORDS: tuple[str, ...] = _UNITS + _SYMBOL_UNITS
+"""Every unit the grammar knows as written after a number (scale prefixes 万/亿 not included)."""
 
 _SCALES: dict[str, Decimal] = {
     "亿": Decimal(10) ** 8,
@@ -173,6 +178,10 @@ _LOOSE_TARGET = re.compile(
     rf"(?P<suffix>{_alternation(_SUFFIX_OPERATORS)})?",
     re.ASCII,
 )
+_PER_ONLY = re.compile(
+    rf"(?P<op>{_alternation(_OPERATOR_WORDS)})?(?P<num>{_NUMBER})(?P<scale>万|亿)?(?P<unit>/每?[\u4e00-\u9fff]{{1,3}})",
+    re.ASCII,
+)
 _PER_LABEL = re.compile(r"每(?P<per>月|年|周|日|天|季度|季|人|次|户|场|期|学期|批)")
 _PLAIN_NUMBER = re.compile(rf"(?P<sign>-)?(?P<num>{_NUMBER})", re.ASCII)
 _INTEGER_SERIAL = re.compile(r"\d{5}|\d{2},\d{3}", re.ASCII)
@@ -199,6 +208,7 @@ class _Context(NamedTuple):
 
 
 _NO_CONTEXT = _Context(False, False, False)
+_PERCENT_CONTEXT = _Context(False, False, True)
 
 
 # --- public entry points ------------------------------------------------------
@@ -233,6 +243,8 @@ def compose_target(
 
     if value.lower() in _NOT_APPLICABLE:
         return TargetValue(raw=value_text, kind=TargetKind.NOT_APPLICABLE, warnings=tuple(warnings))
+    if _TOO_MANY_DIGITS.search(value):
+        return parse_target(value, indicator=indicator)  # not read, with the warning why
 
     starts_with_operator = any(value.startswith(w) for w in _OPERATOR_WORDS)
     raw = ("" if starts_with_operator else op_written) + value + ("" if value.endswith(unit) else unit)
@@ -313,8 +325,14 @@ def parse_amount(text: str, default_unit: str = "元") -> Decimal | None:
     cleaned = compact(text)
     if cleaned.lower() in _NOT_APPLICABLE:
         return None
+    check_digits(cleaned)
     match = _AMOUNT.fullmatch(cleaned)
     if match is None:
+        lookalike = _LETTER_IN_NUMBER.search(cleaned)
+        if lookalike is not None:
+            raise ValueError(
+                f"not an amount of money: {text!r} has the letter {lookalike.group(1)!r} where a digit belongs"
+            )
         raise ValueError(f"not an amount of money: {text!r}")
     value = _decimal(match.group("num"), negative=bool(match.group("sign")))
     return value * _AMOUNT_UNITS[match.group("unit") or default_unit]
@@ -331,6 +349,7 @@ def parse_percent(text: str) -> Decimal | None:
     cleaned = compact(text)
     if cleaned.lower() in _NOT_APPLICABLE:
         return None
+    check_digits(cleaned)
     match = _PERCENT.fullmatch(cleaned)
     if match is None:
         raise ValueError(f"not a percentage: {text!r}")
@@ -398,17 +417,103 @@ def _parse(raw: str, ctx: _Context) -> TargetValue:
         if date is not None:
             return _written_date(raw, date)
     if _DIGIT.search(text) is None:
-        return TargetValue(raw=raw, kind=TargetKind.QUALITATIVE)
+        return _chinese_numeral(raw, text, ctx) or TargetValue(raw=raw, kind=TargetKind.QUALITATIVE)
+    if _TOO_MANY_DIGITS.search(text):
+        return TargetValue(
+            raw=raw,
+            kind=TargetKind.QUALITATIVE,
+            warnings=(f"{raw!r}: a number of more than {MAX_DIGITS} digits is no plausible value; not read",),
+        )
+    lookalike = _LETTER_IN_NUMBER.search(text)
+    if lookalike is not None:
+        return TargetValue(
+            raw=raw,
+            kind=TargetKind.QUALITATIVE,
+            warnings=(
+                f"{raw!r}: letter {lookalike.group(1)!r} inside a number (a digit mistyped?); not read as a number",
+            ),
+        )
     if _TIMES_NUMBER.search(text):
         # 7×24小时: a service window, not a count to compare against.
         return TargetValue(raw=raw, kind=TargetKind.QUALITATIVE)
     match = _TARGET.fullmatch(text)
     if match is not None:
         return _from_match(raw, match, ctx)
+    per_only = _PER_ONLY.fullmatch(text)
+    if per_only is not None:
+        return _from_per_only(raw, per_only)
     loose = _LOOSE_TARGET.fullmatch(text)
     if loose is not None and not _is_relative(loose.group("label")):
         return _from_loose_match(raw, loose)
     return TargetValue(raw=raw, kind=TargetKind.QUALITATIVE)
+
+
+MAX_DIGITS = 15
+"""Digits a value may have before its decimal point: 10¹⁵ 元 is far beyond any budget, and more would not
+survive the 28-digit decimal arithmetic of the scores and reports."""
+_TOO_MANY_DIGITS = re.compile(rf"(?<![\d,])\d(?:,?\d){{{MAX_DIGITS},}}", re.ASCII)
+
+
+def check_digits(text: str) -> None:
+    """Raise ``ValueError`` for a number with more than ``MAX_DIGITS`` digits (before any decimal point)."""
+    if _TOO_MANY_DIGITS.search(text):
+        raise ValueError(f"a number of more than {MAX_DIGITS} digits is no plausible value: {text[:40]!r}")
+
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_POWERS = {"十": 10, "百": 100, "千": 1000}
+_CN_NUMBER = re.compile(
+    rf"^(?P<op>{_alternation(_OPERATOR_WORDS)})?(?P<cn>[零〇一二两三四五六七八九十百千]{{1,8}})(?P<rest>.*)$"
+)
+# A digit, then a letter that looks like a digit, then nothing or a unit: 45O, 1l0, 2O%.
+_LETTER_IN_NUMBER = re.compile(r"(?<=\d)([OoIl])[OoIl]*+(?![A-Za-z])", re.ASCII)
+
+
+def _chinese_value(numeral: str) -> int | None:
+    """三 → 3, 十二 → 12, 二十 → 20, 一百零五 → 105; None when it is not a well-formed numeral."""
+    total, digit = 0, None
+    for ch in numeral:
+        if ch in _CN_DIGITS:
+            if digit is not None and digit != 0:
+                return None  # 三三: not a numeral
+            digit = _CN_DIGITS[ch]
+        else:
+            power = _CN_POWERS[ch]
+            total += (1 if digit is None else digit) * power
+            digit = None
+    return total + (digit or 0)
+
+
+def _chinese_numeral(raw: str, text: str, ctx: _Context) -> TargetValue | None:
+    """``≥三次``, ``两万元``: a number written in Chinese numerals before a unit, read with a warning."""
+    match = _CN_NUMBER.match(text)
+    if match is None or not match.group("rest"):
+        return None
+    value = _chinese_value(match.group("cn"))
+    if value is None:
+        return None
+    rewritten = (match.group("op") or "") + str(value) + match.group("rest")
+    parsed = _TARGET.fullmatch(rewritten)
+    if parsed is None or parsed.group("label"):
+        return None
+    result = _from_match(raw, parsed, ctx)
+    if result.kind is not TargetKind.QUANTITATIVE:
+        return None
+    note = f"{raw!r}: Chinese numeral {match.group('cn')!r} read as {value}"
+    return _with_warnings(result, [note])
 
 
 def _from_match(raw: str, match: re.Match[str], ctx: _Context) -> TargetValue:
@@ -427,6 +532,9 @@ def _from_match(raw: str, match: re.Match[str], ctx: _Context) -> TargetValue:
 
     warnings: list[str] = []
     operator = _OPERATOR_WORDS[op_text] if op_text else None
+    if label == "二" and operator is None and not ocr_w:
+        operator = Operator.EQ
+        warnings.append(f"{raw!r}: leading '二' read as '=' (OCR damage)")
     if ocr_w:
         operator = Operator.LE
         warnings.append(f"{raw!r}: leading {ocr_w!r} read as '≤' (OCR damage)")
@@ -447,6 +555,15 @@ def _from_match(raw: str, match: re.Match[str], ctx: _Context) -> TargetValue:
         if repaired is not None:
             operator, value = Operator.GE, repaired
             warnings.append(f"{raw!r}: leading '2' read as '≥' (OCR damage): ≥{repaired}")
+        elif base == "%" and _repair_leading_two(num, base, _PERCENT_CONTEXT) is not None and not label:
+            # 295%: a percentage above 100 that is ≥95% with ≥ read as 2, or a real 295 %. Not a guess.
+            return TargetValue(
+                raw=raw,
+                kind=TargetKind.QUALITATIVE,
+                warnings=(
+                    f"{raw!r}: either {num}% or ≥{num[1:]}% with '≥' read as '2' (OCR); not read as a number",
+                ),
+            )
     if operator is None and base == "年" and not scale and not per and _is_year(value):
         # 2023年 names a year; it is not a count of years.
         return TargetValue(raw=raw, kind=TargetKind.QUALITATIVE, warnings=tuple(warnings))
@@ -467,6 +584,26 @@ def _from_match(raw: str, match: re.Match[str], ctx: _Context) -> TargetValue:
         unit=unit,
         raw_unit=raw_unit or None,
         warnings=tuple(warnings),
+    )
+
+
+def _from_per_only(raw: str, match: re.Match[str]) -> TargetValue:
+    """``≤28.40/株``, ``≤620万/月``: a rate whose numerator unit was left out; the value is certain (scaled by
+    万/亿), the unit is kept as written, with a warning."""
+    op = match.group("op")
+    operator = _OPERATOR_WORDS[op] if op else Operator.EQ
+    unit = match.group("unit")
+    value = _decimal(match.group("num"))
+    if match.group("scale"):
+        value *= _SCALES[match.group("scale")]
+    return TargetValue(
+        raw=raw,
+        kind=TargetKind.QUANTITATIVE,
+        operator=operator,
+        value=value,
+        unit=unit,
+        raw_unit=unit,
+        warnings=(f"{raw!r}: unit {unit!r} has no numerator (元/株?); kept as written",),
     )
 
 

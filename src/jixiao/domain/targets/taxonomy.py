@@ -18,6 +18,7 @@ __all__ = [
     "LabelMatch",
     "classify_label",
     "detect_taxonomy",
+    "label_spellings",
     "level1_of",
     "normalise_levels",
 ]
@@ -69,6 +70,11 @@ _ALIASES = {
     "社会公众满意度": "服务对象满意度指标",
     "生态成本": "生态环境成本指标",
     "环境成本": "生态环境成本指标",
+    # Run-together 一级+二级 spellings of older templates (产出数量 under 产出指标).
+    "产出数量": "数量指标",
+    "产出质量": "质量指标",
+    "产出时效": "时效指标",
+    "产出成本": "成本指标",
 }
 
 _NOTES = re.compile(r"\([^()]*\)|【[^【】]*】|\[[^\[\]]*\]|<[^<>]*>")
@@ -115,6 +121,11 @@ def classify_label(text: str) -> LabelMatch | None:
     """
     cleaned = _NOTES.sub("", compact(to_simplified(text))).strip(_EDGE_JUNK)
     return _LABELS.get(cleaned)
+
+
+def label_spellings() -> tuple[str, ...]:
+    """Every spelling ``classify_label`` knows, longest first (for finding labels inside running text)."""
+    return tuple(sorted(_LABELS, key=len, reverse=True))
 
 
 def detect_taxonomy(labels: Iterable[str]) -> Taxonomy:

@@ -84,9 +84,11 @@ def read_grid(path: Path, *, display_name: str | None = None) -> Grid:
     if reader is None:
         if kind in _DESCRIPTIONS:
             raise UnsupportedFormat(f"{_DESCRIPTIONS[kind]}, which cannot be read here yet", Location(name))
+        line, offset, what = _first_non_text(path)
         raise UnsupportedFormat(
-            "not a format that can be read: upload a Word .docx, Excel .xlsx or .xls, PDF or text file",
-            Location(name),
+            f"not a format that can be read ({what} at byte {offset:,}): upload a Word .docx, Excel .xlsx "
+            "or .xls, PDF or text file",
+            Location(name, line=line),
         )
     with library_errors(name, _WHAT.get(kind, "file")):
         return reader(path, name)
@@ -137,6 +139,23 @@ def _sniff_zip(path: Path) -> str:
     if any(n.startswith("xl/") for n in names):
         return "xlsx"
     return "unknown"
+
+
+def _first_non_text(path: Path) -> tuple[int, int, str]:
+    """Where a file stops being text, as (line, byte offset, what is there): the place a refusal names."""
+    with path.open("rb") as stream:
+        head = stream.read(_TEXT_SAMPLE)
+    nul = head.find(b"\x00")
+    bad: int | None = nul if nul >= 0 else None
+    what = "a NUL byte"
+    if bad is None:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as error:
+            bad, what = error.start, "a byte that is neither UTF-8 nor GB18030 text"
+    if bad is None:
+        bad, what = 0, "no known file signature"
+    return head.count(b"\n", 0, bad) + 1, bad, what
 
 
 def _is_text(head: bytes, more: bool) -> bool:

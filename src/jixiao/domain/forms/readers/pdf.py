@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from jixiao.domain.forms.deadline import check_deadline
 from jixiao.domain.forms.grid import Cell, Grid, Row
 from jixiao.domain.forms.model import FormReadError, Location
 from jixiao.domain.forms.readers.safety import (
@@ -44,10 +45,13 @@ def read_pdf(path: Path, name: str) -> Grid:
             has_text = False
             for number, page in enumerate(pages, start=1):
                 place.location = Location(name, page=number)
+                check_deadline(place.location)
                 try:
+                    _check_page(page, place.location)
                     if page.chars:
                         has_text = True
                         rows.extend(_page_rows(page, name, number, budget))
+                        check_deadline(place.location)
                 finally:
                     # pdfplumber caches every parsed object of a page; a long file would keep them all.
                     page.close()
@@ -58,6 +62,27 @@ def read_pdf(path: Path, name: str) -> Grid:
                 Location(name),
             )
         return Grid(source=name, rows=rows)
+
+
+MAX_PAGE_CHARS = 60_000
+"""Characters on one page: a dense A4 page of Chinese holds about 3,000; more is not a form."""
+MAX_PAGE_OBJECTS = 20_000
+"""Lines, rectangles and curves on one page: table finding compares them in pairs."""
+
+
+def _check_page(page: Any, where: Location) -> None:
+    """Refuse a page whose text or drawing is far beyond any form's before the costly layout work."""
+    chars = len(page.chars)
+    if chars > MAX_PAGE_CHARS:
+        raise FormReadError(
+            f"the page holds {chars:,} characters; more than {MAX_PAGE_CHARS:,} are refused", where
+        )
+    objects = len(page.lines) + len(page.rects) + len(page.curves)
+    if objects > MAX_PAGE_OBJECTS:
+        raise FormReadError(
+            f"the page holds {objects:,} drawn lines and shapes; more than {MAX_PAGE_OBJECTS:,} are refused",
+            where,
+        )
 
 
 def _page_rows(page: Any, name: str, number: int, budget: Budget) -> list[Row]:

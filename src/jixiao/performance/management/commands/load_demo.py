@@ -75,6 +75,7 @@ class Command(BaseCommand):
                 {(f.project.unit, f.project.unit_code) for f in forms if f.project.unit}
             ):
                 self.ensure_office(root, unit_name or "", unit_code)
+            importlib.import_module("jixiao.web.demo").load_demo_users(self.stdout)
             self.ensure_admin()
             try:
                 result = do_import_forms(forms, acting_user=SYSTEM, reason=REASON, batch_label="load_demo")

@@ -1,0 +1,301 @@
+"""Fuzz the readers: mutated and hostile forms through ``read_forms``, the self-evaluation recheck, the JSON
+serialisation and the ``parse`` command's console output. Not a CI test; CI runs a small derandomized slice
+(``tests/domain/forms/test_fuzz_slice.py``).
+
+    python bench/fuzz_readers.py [--count 10000] [--seed 0] [--workers 2] [--json bench/out/fuzz.json]
+
+Bases: the development set of real forms, the seed forms, forms of our own in every layout class, and a few
+generated Word and Excel files. Each input is one base put through one to three mutations (characters
+changed, hostile snippets spliced in: terminal markup, 30- to 40-digit numbers, Word field codes, long lines,
+runs of newlines and pipes, invisible characters; separators removed; re-encoded; truncated; bytes flipped).
+
+Every input runs in a worker process under a 10 s alarm. Outcomes: read, refused (and whether the refusal
+names a line, row, cell, column, page or sheet), crashed (any other exception: a bug), over time. The worker's
+peak resident memory is sampled after every input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import multiprocessing
+import os
+import random
+import re
+import resource
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("JIXIAO_SHARED", ROOT.parent / "shared"))
+LIMIT_SECONDS = 10
+_PLACE = re.compile(r"\b(line|lines|row|rows|cell|column|page|pages|sheet|sheets|table|paragraph) \w")
+
+HOSTILE = (
+    "\x1b[31m",
+    "\x1b]8;;http://x\x1b\\",
+    "[bold]",
+    "[/]",
+    "[/red]",
+    "[link=file:///etc/passwd]x[/link]",
+    "1" * 30,
+    "9" * 40,
+    "≥" + "9" * 40 + "%",
+    "1" * 30 + "万元",
+    "-" + "9" * 35 + ".5",
+    "1e999",
+    "NaN",
+    "Infinity",
+    " TC " * 200,
+    "\\l 1 \\f A",
+    "|" * 500,
+    "\n" * 2000,
+    "\t" * 300,
+    "\u00a0" * 50,
+    "\u200b\u200d\ufeff",
+    "\u202e\u2066",
+    "指标1:",
+    "……",
+    "=8个",
+    "=SUM(A1:A9)",
+    "45O",
+    "IO",
+    "两万",
+    "≥三次",
+    "(万元)",
+    "項(xiàng)目",
+    "万兀",
+    "290%",
+    "<p>" * 100,
+    "(" * 300,
+    "[" * 300,
+    "一级指标二级指标三级指标指标值" * 20,
+    "产出指标数量指标" * 200,
+    "a" * 120_000,
+)
+
+OWN_FORMS = (
+    # Tab-separated target table.
+    "2024年度项目支出绩效目标表\n项目名称\t社区书屋运营\n实施单位\t示例街道办事处\n项目资金(万元)\t年度资金总额\t120\n"
+    "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t图书借阅人次\t≥5000人次\n"
+    "产出指标\t质量指标\t图书完好率\t≥98%\n满意度指标\t服务对象满意度指标\t读者满意度\t≥90%\n",
+    # Self-evaluation, space separated.
+    "项目支出绩效自评表(2024年度)\n项目名称 社区书屋运营\n一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分\n"
+    "产出指标 数量指标 图书借阅人次 ≥5000人次 6100人次 30 30\n产出指标 时效指标 开放及时率 ≥95% 97% 20 20\n"
+    "效益指标 社会效益指标 居民阅读氛围 良好 良好 40 38\n总分 100 98\n",
+    # Run-together narrative.
+    "关于社区书屋项目绩效目标的公示\n一、产出指标\n设1条数量指标:新增藏书(≥**册)≥1200册;设1条质量指标:图书上架准确率≥98%。\n",
+)
+
+
+def bases() -> list[tuple[str, bytes]]:
+    out: list[tuple[str, bytes]] = []
+    for folder in (SHARED / "samples" / "real-forms", SHARED / "seeds"):
+        out.extend((p.name, p.read_bytes()) for p in sorted(folder.glob("*.txt")))
+    out.extend((f"own-{i}.txt", text.encode()) for i, text in enumerate(OWN_FORMS))
+    corpus_dir = ROOT / "bench" / "out" / "corpus"
+    binaries = (
+        sorted([*corpus_dir.glob("*.xlsx"), *corpus_dir.glob("*.docx")])[:10] if corpus_dir.is_dir() else []
+    )
+    out.extend((p.name, p.read_bytes()) for p in binaries)
+    return out
+
+
+def mutate(name: str, data: bytes, rng: random.Random) -> tuple[str, bytes]:
+    binary = not name.endswith(".txt")
+    for _ in range(rng.randint(1, 3)):
+        data = rng.choice(_BINARY if binary else _TEXT)(data, rng)
+    return name, data
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
+
+
+def _splice(data: bytes, rng: random.Random) -> bytes:
+    text = _text(data)
+    at = rng.randrange(len(text) + 1)
+    return (text[:at] + rng.choice(HOSTILE) * rng.choice((1, 1, 1, 3, 50)) + text[at:]).encode()
+
+
+def _chars(data: bytes, rng: random.Random) -> bytes:
+    chars = list(_text(data))
+    for _ in range(rng.randint(1, 20)):
+        if not chars:
+            break
+        i = rng.randrange(len(chars))
+        op = rng.random()
+        if op < 0.4:
+            chars[i] = rng.choice("0123456789%≥≤=|\t\n 万元指标.,OIl二两三")
+        elif op < 0.7:
+            del chars[i]
+        else:
+            chars.insert(i, rng.choice(chars))
+    return "".join(chars).encode()
+
+
+def _separators(data: bytes, rng: random.Random) -> bytes:
+    text = _text(data)
+    choice = rng.random()
+    if choice < 0.3:
+        return re.sub(r"[\t|]", "", text).encode()  # cells run together
+    if choice < 0.6:
+        return text.replace("\n", rng.choice(("", " ", "\n\n"))).encode()
+    return text.replace("\t", " ").encode()
+
+
+def _encode(data: bytes, rng: random.Random) -> bytes:
+    text = _text(data)
+    return text.encode(rng.choice(("gb18030", "utf-16", "utf-8-sig")), errors="replace")
+
+
+def _truncate(data: bytes, rng: random.Random) -> bytes:
+    return data[: rng.randrange(1, len(data) + 1)] if data else data
+
+
+def _flip(data: bytes, rng: random.Random) -> bytes:
+    buf = bytearray(data)
+    for _ in range(rng.randint(1, 30)):
+        if buf:
+            buf[rng.randrange(len(buf))] = rng.randrange(256)
+    return bytes(buf)
+
+
+_TEXT = (_splice, _splice, _chars, _separators, _encode, _truncate, _flip)
+_BINARY = (_truncate, _flip, _flip)
+
+
+# --- the worker ---------------------------------------------------------------------------------------------
+
+
+def _alarm(_signum: int, _frame: Any) -> None:
+    raise TimeoutError("over the limit")
+
+
+def run_one(path: Path) -> dict[str, Any]:
+    from jixiao.cli import _print_forms
+    from jixiao.domain.forms import read_forms
+    from jixiao.domain.forms.model import FormReadError
+    from jixiao.domain.forms.serialize import form_to_dict
+    from jixiao.domain.scoring.selfeval import recheck
+
+    started = time.monotonic()
+    outcome: dict[str, Any] = {"file": path.name}
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(LIMIT_SECONDS)
+    try:
+        forms = read_forms(path)
+        for form in forms:
+            json.dumps(form_to_dict(form), ensure_ascii=False)
+            if form.indicators:
+                recheck(form)
+        with contextlib.redirect_stdout(io.StringIO()):
+            _print_forms(forms)
+        outcome["result"] = "read"
+    except FormReadError as error:
+        outcome["result"] = "refused"
+        outcome["names_place"] = bool(_PLACE.search(str(error)))
+        outcome["message"] = str(error)[:200]
+    except TimeoutError:
+        outcome["result"] = "over_time"
+    except Exception as error:
+        outcome["result"] = "crash"
+        outcome["error"] = f"{type(error).__name__}: {error}"[:300]
+        outcome["trace"] = traceback.format_exc()[-1500:]
+    finally:
+        signal.alarm(0)
+    outcome["seconds"] = time.monotonic() - started
+    outcome["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return outcome
+
+
+def run_chunk(paths: list[str]) -> list[dict[str, Any]]:
+    return [run_one(Path(p)) for p in paths]
+
+
+def generate(folder: Path, count: int, seed: int) -> list[Path]:
+    rng = random.Random(seed)
+    pool = bases()
+    paths: list[Path] = []
+    for i in range(count):
+        name, data = mutate(*rng.choice(pool), rng)
+        path = folder / f"{i:05d}-{name}"
+        path.write_bytes(data or b" ")
+        paths.append(path)
+    return paths
+
+
+def summarise(outcomes: list[dict[str, Any]]) -> dict[str, Any]:
+    results = Counter(o["result"] for o in outcomes)
+    refused = [o for o in outcomes if o["result"] == "refused"]
+    return {
+        "inputs": len(outcomes),
+        "read": results["read"],
+        "refused": results["refused"],
+        "refusals_naming_place": sum(1 for o in refused if o["names_place"]),
+        "crashes": results["crash"],
+        "over_time": results["over_time"],
+        "max_seconds": max((o["seconds"] for o in outcomes), default=0.0),
+        "max_worker_rss_mb": max((o["rss_mb"] for o in outcomes), default=0.0),
+        "crash_kinds": Counter(o["error"].split(":")[0] for o in outcomes if o["result"] == "crash"),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    # Imported once here, so every forked worker starts with the readers loaded.
+    import jixiao.cli
+    import jixiao.domain.forms.assemble
+    import jixiao.domain.forms.flow
+    import jixiao.domain.scoring.selfeval  # noqa: F401
+
+    with tempfile.TemporaryDirectory(prefix="jixiao-fuzz-") as tmp:
+        paths = [str(p) for p in generate(Path(tmp), args.count, args.seed)]
+        chunks = [paths[i : i + 25] for i in range(0, len(paths), 25)]
+        started = time.monotonic()
+        outcomes: list[dict[str, Any]] = []
+        # A fresh process per chunk: a chunk's peak memory is its own, and a worker that leaks cannot hide it.
+        with multiprocessing.get_context("fork").Pool(args.workers, maxtasksperchild=1) as pool:
+            for chunk in pool.imap(run_chunk, chunks):
+                outcomes.extend(chunk)
+        elapsed = time.monotonic() - started
+    summary = summarise(outcomes)
+    summary["wall_seconds"] = elapsed
+    print(json.dumps(summary, ensure_ascii=False, indent=2, default=dict))
+    for o in outcomes:
+        if o["result"] in ("crash", "over_time"):
+            print(o["file"], o["result"], o.get("error", ""), file=sys.stderr)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        slowest = sorted(outcomes, key=lambda o: -o["seconds"])[:10]
+        args.json.write_text(
+            json.dumps(
+                {
+                    "summary": summary,
+                    "problems": [o for o in outcomes if o["result"] in ("crash", "over_time")],
+                    "slowest": slowest,
+                },
+                ensure_ascii=False,
+                default=dict,
+            )
+        )
+    return 1 if summary["crashes"] or summary["over_time"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

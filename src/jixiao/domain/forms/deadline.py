@@ -1,0 +1,39 @@
+"""A time budget per file: every reader and the assembler check it as they go, so that no input, however
+built, keeps a worker busy for long. The budget is per call of ``read_forms`` (a context variable, so threads
+and nested reads each have their own)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from jixiao.domain.forms.model import FormReadError, Location
+
+FILE_SECONDS = 8.0
+"""How long reading one file may take before it is refused (a real form takes well under a second)."""
+
+_DEADLINE: ContextVar[float | None] = ContextVar("jixiao_forms_deadline", default=None)
+
+
+@contextmanager
+def file_deadline(seconds: float = FILE_SECONDS) -> Iterator[None]:
+    """Run the block under a deadline of ``seconds`` (an outer, earlier deadline stays in force)."""
+    now = time.monotonic()
+    outer = _DEADLINE.get()
+    deadline = now + seconds if outer is None else min(outer, now + seconds)
+    token = _DEADLINE.set(deadline)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def check_deadline(location: Location) -> None:
+    """Refuse the file, naming where reading had got to, once its time budget is spent."""
+    deadline = _DEADLINE.get()
+    if deadline is not None and time.monotonic() > deadline:
+        raise FormReadError(
+            f"reading took longer than the {FILE_SECONDS:g} s a form may take; stopped here", location
+        )

@@ -1,0 +1,1 @@
+"""The web application: server-rendered pages for the people who use jixiao (sign-in, home, projects, reports)."""

@@ -1,0 +1,77 @@
+"""The project list's filters (django-filter): year, unit, kind, status and a search; the light is filtered
+after the lights are computed (``views.project_list``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from jixiao.orgs.models import Unit
+from jixiao.performance.choices import FormKindChoices
+from jixiao.performance.models import Project
+from jixiao.web.data import LIGHT_CHOICES, NO_EVALUATION, STATUS_CHOICES
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("搜索"),
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": _("项目名称、编码或单位")}),
+    )
+    year = django_filters.ChoiceFilter(label=_("年度"), empty_label=_("全部年度"))
+    unit = django_filters.ChoiceFilter(label=_("单位"), method="in_unit", empty_label=_("全部单位"))
+    kind = django_filters.ChoiceFilter(
+        label=_("表类型"), choices=FormKindChoices.choices, empty_label=_("全部类型")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=STATUS_CHOICES, method="with_status", empty_label=_("全部状态")
+    )
+    # Applied in the view: a light is computed from the records at read time, not stored.
+    light = django_filters.ChoiceFilter(
+        label=_("灯"), choices=LIGHT_CHOICES, method="keep", empty_label=_("全部")
+    )
+
+    class Meta:
+        model = Project
+        fields = ("q", "year", "unit", "kind", "status", "light")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        units = Unit.objects.restrict(user, "view").filter(projects__isnull=False).distinct().order_by("path")
+        self.filters["unit"].extra["choices"] = [(str(u.pk), u.name) for u in units]
+        years = sorted(
+            {y for y in self.queryset.values_list("year", flat=True) if y is not None}, reverse=True
+        )
+        self.filters["year"].extra["choices"] = [(str(y), f"{y}年") for y in years]
+        for field in self.form.fields.values():
+            field.widget.attrs.setdefault(
+                "class",
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm",
+            )
+
+    def search(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        words = value.split()
+        for word in words:
+            queryset = queryset.filter(
+                Q(name__icontains=word) | Q(code__icontains=word) | Q(unit__name__icontains=word)
+            )
+        return queryset
+
+    def in_unit(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        unit = Unit.objects.restrict(self.user, "view").filter(pk=int(value)).first()
+        return queryset.filter(unit__path__startswith=unit.path) if unit is not None else queryset.none()
+
+    def with_status(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        if value == NO_EVALUATION:
+            return queryset.filter(evaluation__isnull=True)
+        return queryset.filter(evaluation__status=value)
+
+    def keep(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        return queryset

@@ -1,0 +1,295 @@
+"""The pages: sign-in, home, the project list and page, reports and evidence downloads.
+
+Every view starts from ``Model.objects.restrict(request.user, "view")``: what a person may not see answers
+404, exactly like what does not exist. The pages only read; changes go through the actions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import django_tables2 as tables
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
+
+from jixiao.domain.forms.model import Location
+from jixiao.domain.review import RULES_BY_ID, Finding, Severity, review
+from jixiao.performance import models as perf
+from jixiao.performance.actions.evaluation import build_self_evaluation
+from jixiao.performance.actions.monitoring import build_monitoring_snapshot, default_cutoff_month
+from jixiao.performance.choices import HorizonChoices
+from jixiao.performance.documents import target_form
+from jixiao.reports.data import ReportDataError
+from jixiao.reports.fonts import FontNotFoundError
+from jixiao.web import data, documents, history
+from jixiao.web.export import attachment, table_xlsx
+from jixiao.web.filters import ProjectFilter
+from jixiao.web.forms import SignInForm
+from jixiao.web.tables import ProjectTable, table_data
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+PER_PAGE = 25
+
+
+class SignInView(auth_views.LoginView):
+    """``/accounts/login/``: 422 with the form again after a failure, 429 while throttled."""
+
+    form_class = SignInForm
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 429 if getattr(form, "throttled", False) else 422
+        return response
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    cutoff = default_cutoff_month()
+    rows = data.project_rows(request.user, data.visible_projects(request.user), cutoff)
+    worst_first = sorted(rows, key=lambda r: (data.LIGHT_RANK[r.colour], r.project.unit.path, r.project.name))
+    return render(
+        request,
+        "web/home.html",
+        {
+            "cutoff": cutoff,
+            "rows": worst_first,
+            "units": data.lights_by_unit(rows),
+            "tiles": data.key_indicator_tiles(rows),
+            "chart": data.execution_chart(rows, cutoff),
+            "chart_rows": [r for r in rows if r.rate is not None],
+        },
+    )
+
+
+@require_GET
+@login_required
+def project_list(request: HtmxHttpRequest) -> HttpResponse:
+    cutoff = default_cutoff_month()
+    filterset = ProjectFilter(
+        request.GET or None, queryset=data.visible_projects(request.user), user=request.user
+    )
+    projects = (
+        filterset.qs if filterset.is_bound and filterset.is_valid() else data.visible_projects(request.user)
+    )
+    rows = data.project_rows(request.user, projects.order_by("unit__path", "-year", "name", "pk"), cutoff)
+    chosen_light = (
+        filterset.form.cleaned_data.get("light") if filterset.is_bound and filterset.is_valid() else ""
+    )
+    if chosen_light:
+        rows = [r for r in rows if r.colour == chosen_light]
+    table = ProjectTable(table_data(rows))
+    if request.GET.get("export") == "xlsx":
+        tables.RequestConfig(request, paginate=False).configure(table)
+        return table_xlsx(table, "项目", "项目列表")
+    tables.RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    context = {
+        "filter": filterset,
+        "table": table,
+        "cutoff": cutoff,
+        "count": len(rows),
+        "query": query.urlencode(),
+    }
+    template = "web/project_list.html#results" if request.htmx else "web/project_list.html"
+    return render(request, template, context)
+
+
+@dataclass
+class IndicatorLine:
+    indicator: perf.Indicator
+    first_of_level1: bool
+    first_of_level2: bool
+    light: Any = None
+    actual: str = "—"
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _indicator_lines(
+    indicators: list[perf.Indicator], findings: dict[int, list[Finding]], snapshot: Any
+) -> list[IndicatorLine]:
+    by_pk = {row.indicator.pk: row for row in snapshot.rows}
+    lines = []
+    last1 = last2 = None
+    for indicator in indicators:
+        line = IndicatorLine(
+            indicator,
+            first_of_level1=indicator.level1 != last1,
+            first_of_level2=(indicator.level1, indicator.level2) != last2,
+            findings=findings.get(indicator.pk, []),
+        )
+        row = by_pk.get(indicator.pk)
+        if row is not None:
+            line.light = row.light
+            unit = indicator.target_unit if isinstance(row.actual, Decimal) else ""
+            line.actual = data.figure_text(row.actual, unit)
+        last1, last2 = indicator.level1, (indicator.level1, indicator.level2)
+        lines.append(line)
+    return lines
+
+
+_HORIZON_RANK = {HorizonChoices.MEDIUM_TERM.value: 0, HorizonChoices.ANNUAL.value: 1}
+
+
+def _findings(
+    project: perf.Project, indicators: list[perf.Indicator]
+) -> tuple[dict[int, list[Finding]], list[Finding]]:
+    """The review of the project's target form, each finding beside the indicator it is about.
+
+    A name can stand in both horizons (中期 and 年度 培训成本), so each indicator of the reviewed form is
+    tagged with its row's id as its location (the form is built in stored order, 中期 before 年度 per row).
+    """
+    form = target_form(project)
+    ordered = sorted(indicators, key=lambda i: (i.order, _HORIZON_RANK.get(i.horizon, 2), i.pk))
+    tagged = len(ordered) == len(form.indicators)
+    if tagged:
+        for domain, stored in zip(form.indicators, ordered, strict=True):
+            domain.location = Location(file=f"indicator:{stored.pk}")
+    by_indicator: dict[int, list[Finding]] = defaultdict(list)
+    by_name = {i.name: i.pk for i in ordered if i.name}
+    general = []
+    for finding in review(form):
+        where = finding.location.file if tagged and finding.location is not None else ""
+        if where.startswith("indicator:"):
+            by_indicator[int(where.removeprefix("indicator:"))].append(finding)
+        elif finding.indicator and finding.indicator in by_name:
+            by_indicator[by_name[finding.indicator]].append(finding)
+        else:
+            general.append(finding)
+    return by_indicator, general
+
+
+@require_GET
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    project = get_object_or_404(data.visible_projects(user), pk=pk)
+    cutoff = default_cutoff_month()
+    snapshot = build_monitoring_snapshot(project, cutoff)
+    indicators = list(
+        perf.Indicator.objects.restrict(user, "view")
+        .filter(project=project, withdrawn=False)
+        .order_by("horizon", "order", "pk")
+    )
+    by_indicator, general = _findings(project, indicators)
+    horizons = [
+        (label, _indicator_lines([i for i in indicators if i.horizon == value], by_indicator, snapshot))
+        for value, label in ((HorizonChoices.ANNUAL, "年度指标"), (HorizonChoices.MEDIUM_TERM, "中期指标"))
+    ]
+    results = list(
+        perf.PeriodResult.objects.restrict(user, "view")
+        .filter(indicator__project=project)
+        .select_related("indicator", "entered_by", "reviewed_by")
+        .order_by("indicator__horizon", "indicator__order", "period_kind", "period_index")
+    )
+    evidence: dict[int, list[perf.Evidence]] = defaultdict(list)
+    for item in perf.Evidence.objects.restrict(user, "view").filter(result__in=[r.pk for r in results]):
+        evidence[item.result_id].append(item)
+    evaluation = build_self_evaluation(project)
+    stored_evaluation = perf.Evaluation.objects.restrict(user, "view").filter(project=project).first()
+    context = {
+        "project": project,
+        "cutoff": cutoff,
+        "snapshot": snapshot,
+        "funds": list(
+            perf.ProjectFunds.objects.restrict(user, "view").filter(project=project).order_by("horizon")
+        ),
+        "fund_uses": list(
+            perf.FundUse.objects.restrict(user, "view").filter(project=project).order_by("order")
+        ),
+        "spending_plan": list(
+            perf.SpendingStep.objects.restrict(user, "view").filter(project=project).order_by("order")
+        ),
+        "horizons": [(label, lines) for label, lines in horizons if lines],
+        "general_findings": general,
+        "finding_count": sum(len(v) for v in by_indicator.values()) + len(general),
+        "results": [(r, evidence.get(r.pk, [])) for r in results],
+        "evaluation": evaluation,
+        "stored_evaluation": stored_evaluation,
+        "documents": list(documents.KINDS.values()),
+        "history": history.entries(history.project_events(user, project)),
+        "severity_labels": SEVERITY_LABELS,
+        "rule_titles": {rule_id: rule.title for rule_id, rule in RULES_BY_ID.items()},
+    }
+    return render(request, "web/project_detail.html", context)
+
+
+@require_GET
+@login_required
+def reports(request: HttpRequest) -> HttpResponse:
+    projects = data.visible_projects(request.user).order_by("unit__path", "-year", "name", "pk")
+    search = request.GET.get("q", "").strip()
+    for word in search.split():
+        projects = projects.filter(
+            Q(name__icontains=word) | Q(code__icontains=word) | Q(unit__name__icontains=word)
+        )
+    page = Paginator(projects, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/reports.html",
+        {"page": page, "q": search, "documents": list(documents.KINDS.values())},
+    )
+
+
+@require_GET
+@login_required
+def report_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    project = get_object_or_404(data.visible_projects(request.user), pk=pk)
+    document = documents.KINDS.get(kind)
+    if document is None:
+        return render(
+            request,
+            "web/error.html",
+            {"title": "没有这种文档", "message": "请从报表页面选择要下载的文档。"},
+            status=404,
+        )
+    try:
+        name, content = documents.render(project, document)
+    except ReportDataError as error:
+        return render(
+            request,
+            "web/error.html",
+            {"title": f"无法生成{document.title}", "message": str(error)},
+            status=409,
+        )
+    except FontNotFoundError:
+        return render(
+            request,
+            "web/error.html",
+            {
+                "title": f"无法生成{document.title}",
+                "message": "服务器缺少生成 PDF 所需的中文字体，请联系系统管理员。",
+            },
+            status=503,
+        )
+    response = HttpResponse(content, content_type=document.content_type)
+    response["Content-Disposition"] = attachment(name)
+    return response
+
+
+@require_GET
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    item = get_object_or_404(perf.Evidence.objects.restrict(request.user, "view"), pk=pk)
+    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+    # Stored with its checked type, but always handed over as a download, never shown inline.
+    response["Content-Type"] = item.content_type or "application/octet-stream"
+    return response
