@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import User
@@ -25,7 +26,7 @@ from jixiao.security import tasks
 from jixiao.security.actions.assets import do_create_asset
 from jixiao.security.actions.findings import do_mark_false_positive
 from jixiao.security.actions.incidents import do_open_incident
-from jixiao.security.jobs import process_monitor_events
+from jixiao.security.jobs import auto_notice_deadline, process_monitor_events
 from jixiao.security.models import Asset, Finding, Incident, MonitorEvent, Notice
 from jixiao.security.notify import flush, send_in_background
 from jixiao.security.store import Probed, record_probe_results
@@ -139,7 +140,7 @@ def test_an_exposed_git_config_drafts_a_notice_by_itself_and_tells_the_office(
     assert (notice.status, notice.unit_id, notice.created_by) == ("draft", education.pk, None)
     assert list(notice.findings.values_list("pk", flat=True)) == [finding.pk]
     assert notice.contact_name == "王工"
-    assert notice.deadline > timezone.now() + dt.timedelta(days=4)
+    assert notice.deadline == auto_notice_deadline(notice.created_at)
     assert site.url in notice.body
     created = AuditEvent.objects.unrestricted().get(action="notice.created", object_id=notice.pk)
     assert created.actor_label == "系统"
@@ -175,6 +176,16 @@ def test_the_rules_say_which_severities_draft_a_notice(edu_site: Asset, health: 
     assert set(drafted) == {edu_site.owner_id, health.pk}  # one notice per owner unit
     assert [f.check_name for f in drafted[edu_site.owner_id].findings.all()] == ["exposure.git"]
     assert process_monitor_events() == {}
+
+
+def test_a_drafted_notice_is_due_in_working_days_by_the_official_calendar(db: None, settings: Any) -> None:
+    shanghai = ZoneInfo("Asia/Shanghai")
+    # The day before the 2026 National Day holiday (Oct 1–7); Saturday Oct 10 is a 调休 working day.
+    before_holiday = dt.datetime(2026, 9, 30, 10, 0, tzinfo=shanghai)
+    assert auto_notice_deadline(before_holiday) == dt.datetime(2026, 10, 13, 18, 0, tzinfo=shanghai)
+    settings.JIXIAO_SECURITY_AUTO_NOTICE_WORKING_DAYS = 1
+    thursday_night = dt.datetime(2026, 12, 3, 23, 30, tzinfo=shanghai)
+    assert auto_notice_deadline(thursday_night) == dt.datetime(2026, 12, 4, 18, 0, tzinfo=shanghai)
 
 
 def test_an_outage_opens_an_incident_of_the_assets_class_once_even_when_asked_twice(

@@ -11,7 +11,8 @@ it, so two runners never act twice):
 - an asset confirmed up (``JIXIAO_SECURITY_RECOVER_THRESHOLD`` successes) resolves its open outage
   incidents, as the system, with the reason;
 - findings that appeared with a severity in ``JIXIAO_SECURITY_AUTO_NOTICE_SEVERITIES`` (default critical)
-  and are in no open notice yet are drafted into one notice per owner unit, and the office is notified;
+  and are in no open notice yet are drafted into one notice per owner unit, with a deadline in working
+  days (``JIXIAO_SECURITY_AUTO_NOTICE_WORKING_DAYS``), and the office is notified;
   the office reviews and sends it (sending stays a person's decision);
 - a finding that is gone needs nothing more (the store has already verified it or set it to wait for its
   notice's re-check): the row is marked processed.
@@ -26,6 +27,7 @@ import logging
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -45,10 +47,11 @@ from jixiao.security.choices import (
 )
 from jixiao.security.models import Finding, Incident, MonitorEvent, Notice
 from jixiao.security.notify import notify_on_commit
+from jixiao.workdays.selectors import deadline_after
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["auto_notice_severities", "due_notice_rechecks", "process_monitor_events"]
+__all__ = ["auto_notice_deadline", "auto_notice_severities", "due_notice_rechecks", "process_monitor_events"]
 
 K = MonitorEventKindChoices
 DEFAULT_LIMIT = 500
@@ -57,6 +60,17 @@ DEFAULT_LIMIT = 500
 def auto_notice_severities() -> frozenset[str]:
     """The severities whose new findings are drafted into a notice by themselves."""
     return frozenset(str(s).strip().lower() for s in settings.JIXIAO_SECURITY_AUTO_NOTICE_SEVERITIES if s)
+
+
+# A notice's deadline falls at the end of a working day, in the office's time zone.
+END_OF_WORKING_DAY = dt.time(18, 0)
+
+
+def auto_notice_deadline(now: dt.datetime) -> dt.datetime:
+    """``JIXIAO_SECURITY_AUTO_NOTICE_WORKING_DAYS`` working days after today, at the end of that day."""
+    today = timezone.localtime(now).date()
+    day = deadline_after(today, int(settings.JIXIAO_SECURITY_AUTO_NOTICE_WORKING_DAYS))
+    return dt.datetime.combine(day, END_OF_WORKING_DAY, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
 def _pending(kinds: Sequence[str], limit: int) -> list[int]:
@@ -185,7 +199,7 @@ def _draft_notices(pks: Sequence[int], counts: Counter[str], now: dt.datetime) -
                 {findings[e.finding_id].pk: findings[e.finding_id] for e in group if e.finding_id}.values()
             )
             unit = chosen[0].asset.owner
-            deadline = now + dt.timedelta(days=float(settings.JIXIAO_SECURITY_AUTO_NOTICE_DAYS))
+            deadline = auto_notice_deadline(now)
             lines = [
                 f"- [{f.get_severity_display()}] {f.asset.name} {f.asset.url}：{f.message}" for f in chosen
             ]
