@@ -196,16 +196,22 @@ def test_a_key_incident_escalates_at_eighty_percent_and_breaches_after_six_hours
     assert len(mail.outbox) == 1
     assert counting.posts[0]["title"] == "【网络安全事件】门户网站首页被篡改"
 
-    assert do_check_incident_clocks(opened + dt.timedelta(hours=4)) == []
+    assert do_check_incident_clocks(opened + dt.timedelta(hours=4), acting_user=SYSTEM) == []
+    with pytest.raises(PermissionDenied, match="由系统计时"):
+        do_check_incident_clocks(opened + dt.timedelta(hours=5), acting_user=analyst)
     with committed():
-        [(escalated, verb)] = do_check_incident_clocks(opened + dt.timedelta(hours=4, minutes=49))
+        [(escalated, verb)] = do_check_incident_clocks(
+            opened + dt.timedelta(hours=4, minutes=49), acting_user=SYSTEM
+        )
     assert verb == "incident.escalated"
     assert escalated.breached_at is None
-    assert do_check_incident_clocks(opened + dt.timedelta(hours=5)) == []  # escalated once
+    assert (
+        do_check_incident_clocks(opened + dt.timedelta(hours=5), acting_user=SYSTEM) == []
+    )  # escalated once
     do_acknowledge_incident(
         incident, at=opened + dt.timedelta(hours=5), acting_user=education_editor, reason="已响应"
     )
-    [(_, verb)] = do_check_incident_clocks(opened + dt.timedelta(hours=6, minutes=1))
+    [(_, verb)] = do_check_incident_clocks(opened + dt.timedelta(hours=6, minutes=1), acting_user=SYSTEM)
     assert verb == "incident.breached"
     do_contain_incident(
         incident, at=opened + dt.timedelta(hours=6, minutes=30), acting_user=education_editor, reason="已下线"

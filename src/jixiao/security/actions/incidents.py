@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from jixiao.audit import log as audit
 from jixiao.audit.transitions import transition
-from jixiao.orgs.actors import SYSTEM, Actor, require_actor
+from jixiao.orgs.actors import Actor, is_system, require_actor
 from jixiao.orgs.models import Unit
 from jixiao.security.choices import IncidentClassChoices, IncidentStatusChoices
 from jixiao.security.guards import require, require_reason
@@ -155,7 +155,7 @@ def do_resolve_incident(
 
 @transaction.atomic
 def do_check_incident_clocks(
-    now: dt.datetime | None = None, *, acting_user: Actor = SYSTEM
+    now: dt.datetime | None = None, *, acting_user: Actor
 ) -> list[tuple[Incident, IncidentVerb]]:
     """Escalate unresolved incidents past ``escalate_fraction`` of their SLA and mark the ones past due.
 
@@ -163,6 +163,8 @@ def do_check_incident_clocks(
     audited as ``incident.escalated`` / ``incident.breached``, and notifies on commit.
     """
     require_actor(acting_user)
+    if not is_system(acting_user):
+        raise PermissionDenied("处置时限由系统计时，不能由人操作")
     now = now or timezone.now()
     fraction = escalate_fraction()
     changed: list[tuple[Incident, IncidentVerb]] = []
