@@ -19,6 +19,13 @@ from jixiao.security.models import Asset
 from jixiao.security.notify import flush
 
 
+@pytest.fixture(autouse=True)
+def test_sites_on_loopback(settings: Any) -> None:
+    """The test sites stand on 127.0.0.1, where the default deny list would refuse them; the suite denies
+    a documentation range instead. ``test_confinement.py`` checks the default list on its own."""
+    settings.JIXIAO_SECURITY_DENY_NETWORKS = ["198.51.100.0/24"]
+
+
 @pytest.fixture
 def office(db: None) -> Unit:
     """The cyberspace affairs office: it monitors, notifies and warns the units below it."""

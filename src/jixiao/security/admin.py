@@ -49,6 +49,7 @@ EDITABLE = (
     "contact_email",
     "tags",
     "active",
+    "internal",
 )
 
 

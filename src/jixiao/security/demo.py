@@ -272,7 +272,9 @@ def register_demo_assets(sites: list[DemoSite], *, reason: str = "演示网站�
         existing = Asset.objects.unrestricted().filter(url=normalise_url(site.url)).first()
         if existing is not None:
             assets.append(
-                do_update_asset(existing, name=site.name, active=True, acting_user=SYSTEM, reason=reason)
+                do_update_asset(
+                    existing, name=site.name, active=True, internal=True, acting_user=SYSTEM, reason=reason
+                )
             )
             continue
         assets.append(
@@ -284,6 +286,7 @@ def register_demo_assets(sites: list[DemoSite], *, reason: str = "演示网站�
                 category=site.category,
                 importance=site.importance,
                 tags=["演示"],
+                internal=True,  # the demo sites stand on 127.0.0.1
                 contact_name="演示联系人",
                 contact_email="demo@example.invalid",
                 acting_user=SYSTEM,

@@ -30,6 +30,7 @@ from jixiao.domain.probes import (
     Redirection,
     redirection_from_dict,
 )
+from jixiao.domain.probes.confine import DEFAULT_DENY
 from jixiao.domain.probes.tls_scan import TlsScan, as_probe_result, scan_tls
 from jixiao.security.choices import CheckGroupChoices
 from jixiao.security.models import Asset, AssetSchedule, AssetState
@@ -73,11 +74,16 @@ def options_for(asset: Asset, group: str, now: dt.datetime | None = None) -> Pro
     """How to probe this asset for this check group: its baseline, its own hosts, the group's checks."""
     own = tuple(sorted({(urlsplit(u).hostname or "") if "://" in u else u for u in asset.extra_urls} - {""}))
     state = getattr(asset, "state", None)
+    # Confinement: redirects stay on the registered hosts, and only an internal asset may lead the probe
+    # to loopback, link-local or private addresses.
+    deny = () if asset.internal else tuple(settings.JIXIAO_SECURITY_DENY_NETWORKS or DEFAULT_DENY)
     return ProbeOptions(
         checks=GROUP_CHECKS[group],
         baseline=baseline_of(state),
         redirection=known_redirection(state, group, now or timezone.now()),
         content=ContentRules(own_domains=own),
+        extra_hosts=tuple(asset.extra_urls),
+        deny_networks=deny,
         **(settings.JIXIAO_SECURITY_PROBE_OPTIONS or {}),
     )
 

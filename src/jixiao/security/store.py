@@ -54,6 +54,10 @@ S = FindingStatusChoices
 AVAILABILITY = "availability"
 
 
+def _refused(result: ProbeResult) -> bool:
+    return any(found.check == "confinement.denied_address" for found in result.findings)
+
+
 def category_of(check_name: str) -> str:
     """``availability.connect`` → ``availability``; ``probe.budget`` → ``probe``."""
     return check_name.split(".", 1)[0]
@@ -173,7 +177,9 @@ def record_probe_results(
         close_availability: set[int] = set()
         for probed, run in zip(results, runs, strict=True):
             pk = probed.asset.pk
-            if not probed.track:
+            if not probed.track or _refused(probed.result):
+                # A refused address is a registration problem, not an outage: it is stored as a finding
+                # and leaves the failure count alone.
                 to_store.extend((probed, run, found) for found in probed.result.findings)
                 continue
             transition = tracker.observe(pk, probed.result.ok)

@@ -211,8 +211,11 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 def do_create_asset(
     name: str, url: str, *, owner: Unit, acting_user: Actor, reason: str, **fields: Any
 ) -> Asset:
-    """Register one asset under ``owner`` (``change`` on the unit); its schedules start now."""
+    """Register one asset under ``owner`` (``change`` on the unit); its schedules start now. Marking it
+    internal needs ``admin``."""
     require(acting_user, "change", owner, "网络资产")
+    if fields.get("internal"):
+        require(acting_user, "admin", owner, "网络资产的内网标记")
     values = _clean({"url": url, **fields})
     if "schedule_class" not in values:
         values["schedule_class"] = SCHEDULE_FOR_IMPORTANCE.get(
@@ -236,6 +239,8 @@ def do_update_asset(asset: Asset, *, acting_user: Actor, reason: str, **fields: 
     new_owner = fields.get("owner")
     if new_owner is not None:
         require(acting_user, "change", new_owner, "网络资产")
+    if "internal" in fields and bool(fields["internal"]) != asset.internal:
+        require(acting_user, "admin", asset.owner, "网络资产的内网标记")
     values = _clean(dict(fields))
     changes = {}
     for name, value in values.items():
