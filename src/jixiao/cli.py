@@ -179,15 +179,17 @@ def cmd_score(args: argparse.Namespace) -> int:
             payload["errors"] = errors
         _dump(payload)
     else:
-        for data in (recheck_to_dict(r) for r in rechecks):
+        for check, data in ((r, recheck_to_dict(r)) for r in rechecks):
             print(
                 f"{data['project']}: computed {data['computed_total']} ({data['grade'] or '-'}), "
                 f"recorded {data['recorded_total'] or '-'}"
             )
-            for ind in data["indicators"]:
+            for ind, result in zip(data["indicators"], check.indicators, strict=True):
                 print(
                     f"  {ind['name']}: {ind['score'] or '-'} (recorded {ind['recorded_score'] or '-'}) {ind['method']}"
                 )
+                if result.score.contradiction:
+                    print(f"    ~ {result.score.contradiction}")
             for d in data["discrepancies"]:
                 print(
                     f"  ! {d['indicator'] or '总分'}: {d['computed']} vs {d['recorded']}: {d['cause']}: {d['message']}"

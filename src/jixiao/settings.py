@@ -299,3 +299,9 @@ EMAIL_HOST = env_str("JIXIAO_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("JIXIAO_EMAIL_PORT", 25)
 EMAIL_TIMEOUT = env_int("JIXIAO_EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("JIXIAO_EMAIL_FROM", "jixiao@localhost")
+
+# Closing the monitoring loop: the severities whose new findings are drafted into a notice by themselves
+# (comma-separated: critical,high), and the rectification deadline such a draft proposes, in working days
+# (the official calendar of the workdays app: weekends, holidays and 调休 days counted as they fall).
+JIXIAO_SECURITY_AUTO_NOTICE_SEVERITIES = env_list("JIXIAO_SECURITY_AUTO_NOTICE_SEVERITIES", "critical")
+JIXIAO_SECURITY_AUTO_NOTICE_WORKING_DAYS = env_int("JIXIAO_SECURITY_AUTO_NOTICE_WORKING_DAYS", 5)

@@ -23,7 +23,9 @@ from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import RoleChoices
 from jixiao.orgs.models import Unit
 from jixiao.performance.actions.evaluation import build_self_evaluation
+from jixiao.performance.actions.imports import do_import_forms
 from jixiao.performance.documents import (
+    document_plan,
     document_prefix,
     monitoring_table,
     selfeval_documents,
@@ -225,7 +227,7 @@ def test_selfeval_documents_leave_the_texts_empty_without_a_stored_evaluation(se
     Evaluation.objects.filter(project=security).delete()
 
     _, again, empty = selfeval_documents(security)
-    assert empty == {"conclusion": None, "problems": None, "improvements": None}
+    assert empty == {"conclusion": None, "problems": None, "improvements": None, "review_note": None}
     assert again.total == build_self_evaluation(security).total
 
 
@@ -233,8 +235,58 @@ def test_the_command_writes_every_project_for_the_system(demo: None, tmp_path: P
     printed = run_reports("--all", "--out", str(tmp_path))
 
     assert sorted(printed) == sorted(str(p) for p in tmp_path.iterdir())
-    assert len(printed) == len(FILES) * Project.objects.count()
+    targets = Project.objects.filter(kind=FormKind.TARGET).count()
+    department_wide = Project.objects.filter(kind=FormKind.DEPARTMENT_WIDE).count()
+    assert department_wide == 1
+    assert len(printed) == len(FILES) * targets + department_wide
     assert str(tmp_path / f"{SECURITY}_2023年_绩效目标表.xlsx") in printed
+    assert str(tmp_path / "部门整体绩效目标_年度未注明_部门整体绩效目标表.xlsx") in printed
+
+
+def test_a_department_wide_form_gets_its_own_table_and_no_graded_self_evaluation(
+    demo: None, tmp_path: Path
+) -> None:
+    department = Project.objects.get(kind=FormKind.DEPARTMENT_WIDE)
+    err = StringIO()
+    out = StringIO()
+    call_command("reports", "--project", str(department.pk), "--out", str(tmp_path), stdout=out, stderr=err)
+
+    assert [Path(p).name for p in out.getvalue().split()] == [
+        "部门整体绩效目标_年度未注明_部门整体绩效目标表.xlsx"
+    ]
+    assert "部门整体绩效目标不出项目支出绩效自评表" in err.getvalue()
+    cells = texts(sheet(tmp_path / "部门整体绩效目标_年度未注明_部门整体绩效目标表.xlsx"))
+    assert "部门整体绩效目标表" in cells
+    assert "分项绩效目标" in cells
+    assert "工作保障措施" in cells
+    assert any(c.startswith("二、提高政治站位") for c in cells)
+    assert not [c for c in cells if c in {"总分", "评价结论", "得分"}]
+
+
+def test_a_project_without_an_evaluation_gets_no_self_evaluation_documents(
+    security: Project, tmp_path: Path
+) -> None:
+    Evaluation.objects.filter(project=security).delete()
+    err = StringIO()
+    out = StringIO()
+    call_command("reports", "--project", str(security.pk), "--out", str(tmp_path), stdout=out, stderr=err)
+
+    names = [Path(p).name.removeprefix(f"{document_prefix(security)}_") for p in out.getvalue().split()]
+    assert names == ["绩效目标表.xlsx", "绩效运行监控表.xlsx"]
+    assert "尚无绩效自评，不出自评表和自评报告" in err.getvalue()
+
+
+def test_an_impossible_fund_use_is_marked_for_checking_not_printed_as_fact(
+    demo: None, tmp_path: Path
+) -> None:
+    project = Project.objects.get(name="网络信息办公专项经费", kind=FormKind.TARGET)
+    paths = write_project_documents(project, tmp_path, kinds=["target"])
+
+    line = next(c for c in texts(sheet(paths[0])) if "印制网评学习资料" in c)
+    printed, _, rest = line.partition("印制网评学习资料、网评典型案例等资料150000000元")
+    assert rest.startswith("（待核实：资金用途各项合计150097500元，与预算数112500元不一致")
+    assert "若为15000元则合计与预算数112500元一致" in rest
+    assert "待核实" not in printed  # the other uses add up and are printed as they are
 
 
 def test_the_command_writes_nothing_for_a_project_the_user_cannot_see(
@@ -249,7 +301,9 @@ def test_the_command_writes_nothing_for_a_project_the_user_cannot_see(
 
     visible = Project.objects.restrict(shunping_viewer, "view")
     assert security not in visible
-    assert len(printed) == len(FILES) * visible.count() > 0
+    targets = visible.filter(kind=FormKind.TARGET).count()
+    assert len(printed) == len(FILES) * targets + visible.filter(kind=FormKind.DEPARTMENT_WIDE).count()
+    assert targets > 0
     assert not [name for name in printed if SECURITY in name]
 
 
@@ -269,3 +323,17 @@ def test_the_command_takes_several_project_ids_after_one_flag(demo: None, tmp_pa
 def test_the_command_needs_projects_or_all(demo: None, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="--project"):
         run_reports("--out", str(tmp_path))
+
+
+def test_an_imported_self_evaluation_table_counts_as_an_evaluation_that_exists(
+    suzhou: Unit, fixtures_dir: Path
+) -> None:
+    form = read_forms(fixtures_dir / "layouts" / "pipe-selfeval.txt")[0]
+    form.project.unit = suzhou.name
+    project = do_import_forms([form], acting_user=SYSTEM, reason="seed").created[0]
+
+    plan = document_plan(project)
+
+    assert (plan.kinds, plan.skipped) == (["target", "monitoring", "selfeval"], [])
+    _, evaluation, texts = selfeval_documents(project)
+    assert (evaluation.total, texts["review_note"]) == (Decimal("96.50"), None)

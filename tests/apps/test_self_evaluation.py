@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -10,7 +11,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from performance_helpers import annual, approved
 
 from conftest import SUZHOU, qualitative, quantitative
-from jixiao.domain.forms.model import FormDocument, FormKind, Funds, Horizon, Indicator, ProjectInfo
+from jixiao.audit.models import AuditEvent
+from jixiao.domain.forms import read_forms
+from jixiao.domain.forms.model import (
+    BudgetExecution,
+    FormDocument,
+    FormKind,
+    Funds,
+    Horizon,
+    Indicator,
+    ProjectInfo,
+)
 from jixiao.domain.targets.model import Operator
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
@@ -19,13 +30,15 @@ from jixiao.performance.actions.evaluation import (
     do_adjust_indicator_score,
     do_finalise_evaluation,
     do_record_evaluation_line,
+    do_reopen_evaluation,
     do_update_evaluation,
+    review_override_note,
 )
 from jixiao.performance.actions.imports import do_import_forms
 from jixiao.performance.actions.results import do_record_result, do_return_result, do_set_indicator_weight
 from jixiao.performance.actions.spending import do_adjust_budget, do_record_expenditure
 from jixiao.performance.guards import PeriodLocked
-from jixiao.performance.models import Project
+from jixiao.performance.models import Evaluation, PeriodLock, Project
 from jixiao.performance.periods import Period
 
 TRAINING, TIME_LIMIT, REACH, SATISFACTION = "开展网络安全培训", "处置时限", "宣传覆盖面", "满意率"
@@ -132,6 +145,8 @@ def test_a_reviewer_may_lower_an_over_achieving_score_with_a_logged_reason(
     row = evaluation.indicators[0]
     assert (row.score.value, row.score.over_achievement) == (Decimal("27"), True)
     assert "原因：年初目标值偏低" in row.score.explanation
+    assert row.score.explanation.startswith("实际值14次≥目标值10次，得满分30分；")
+    assert "由suzhou_reviewer将得分由30分调整为27分" in row.score.explanation
     assert evaluation.total == Decimal("78.50")  # 75.50 − 24 + 27
     assert (line.adjusted_by, line.adjustment_reason) == (suzhou_reviewer, "年初目标值偏低")
 
@@ -206,3 +221,175 @@ def test_a_department_wide_evaluation_scores_the_units_whole_budget(project: Pro
         Decimal("900000"),
     )
     assert evaluation.budget.value == Decimal("9.00")
+
+
+COST = "平均每月的费用"
+
+
+@pytest.fixture
+def costly(suzhou: Unit, suzhou_editor: User) -> Project:
+    """A project whose form has a review error (a cost written ``≥9000元``), ready to be finalised."""
+    form = FormDocument(
+        source="cost.txt",
+        kind=FormKind.TARGET,
+        year=2023,
+        project=ProjectInfo(name="网络信息办公专项经费", unit=SUZHOU),
+        funds_annual=Funds(Decimal("112500"), Decimal("112500"), None),
+        indicators=[
+            Indicator(
+                Horizon.ANNUAL, "产出指标", "数量指标", TRAINING, quantitative("≥9次", Operator.GE, "9", "次")
+            ),
+            Indicator(
+                Horizon.ANNUAL,
+                "产出指标",
+                "成本指标",
+                COST,
+                quantitative("≥9000元", Operator.GE, "9000", "元"),
+            ),
+            Indicator(
+                Horizon.ANNUAL,
+                "效益指标",
+                "社会效益指标",
+                REACH,
+                quantitative("≥90%", Operator.GE, "90", "%"),
+            ),
+            Indicator(
+                Horizon.ANNUAL,
+                "满意度指标",
+                "服务对象满意度指标",
+                SATISFACTION,
+                quantitative("≥90%", Operator.GE, "90", "%"),
+            ),
+        ],
+    )
+    project = do_import_forms([form], acting_user=SYSTEM, reason="seed").created[0]
+    do_record_expenditure(project, 12, Decimal("112500"), acting_user=SYSTEM)
+    for name, value in ((TRAINING, "9"), (COST, "9360"), (REACH, "93"), (SATISFACTION, "93")):
+        approved(annual(project, name), Period.year(), value=value)
+    do_update_evaluation(project, conclusion="完成年度目标", acting_user=suzhou_editor)
+    do_record_evaluation_line(annual(project, COST), deviation_analysis="超支", acting_user=suzhou_editor)
+    return project
+
+
+def test_a_cost_written_with_ge_is_scored_as_a_reverse_indicator_from_the_records(costly: Project) -> None:
+    row = next(r for r in build_self_evaluation(costly).indicators if r.indicator.name == COST)
+
+    assert (row.score.method, row.score.weight, row.score.value) == (
+        "reverse-linear",
+        Decimal(25),
+        Decimal("24.00"),
+    )
+    assert "与成本指标应设上限（≤）相矛盾" in row.score.explanation
+    assert "实际值9360元>目标值9000元" in row.score.explanation
+
+
+def test_finalising_is_refused_over_review_errors_until_a_reviewer_overrides_them_with_a_reason(
+    costly: Project, suzhou_reviewer: User, suzhou_editor: User
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        do_finalise_evaluation(costly, acting_user=suzhou_reviewer)
+    assert refused.value.code == "review_errors"
+    assert "目标表有1条审核错误（[cost-operator] 成本指标“平均每月的费用”的指标值为“≥9000元”" in str(
+        refused.value
+    )
+    assert Evaluation.objects.unrestricted().get(project=costly).status == "draft"
+    with pytest.raises(PermissionDenied):
+        do_finalise_evaluation(costly, acting_user=suzhou_editor, override_reason="我说可以")
+
+    evaluation = do_finalise_evaluation(
+        costly,
+        acting_user=suzhou_reviewer,
+        reason="审核通过",
+        override_reason="成本指标按反向计分，目标表另行修正",
+    )
+
+    assert evaluation.status == "finalised"
+    event = AuditEvent.objects.unrestricted().get(action="evaluation.finalised", object_id=evaluation.pk)
+    override = event.details["review_override"]
+    assert override["reason"] == "成本指标按反向计分，目标表另行修正"
+    assert [f["rule"] for f in override["findings"]] == ["cost-operator"]
+    assert event.changes["status"] == ["draft", "finalised"]
+    assert evaluation.scores["review_override"] == override
+    note = review_override_note(evaluation)
+    assert note is not None
+    assert note.startswith(
+        "定稿说明：目标表有1条审核错误，由suzhou_reviewer越过审核意见定稿，原因：成本指标按反向计分"
+    )
+    assert "[cost-operator]" in note
+
+
+def test_a_reviewer_reopens_a_finalised_evaluation_with_a_reason_and_the_year_unlocks(
+    costly: Project, suzhou_reviewer: User, suzhou_editor: User
+) -> None:
+    do_finalise_evaluation(costly, acting_user=suzhou_reviewer, override_reason="另行修正")
+    assert PeriodLock.objects.unrestricted().filter(project=costly).count() == 1
+    with pytest.raises(ValidationError, match="必须填写原因"):
+        do_reopen_evaluation(costly, acting_user=suzhou_reviewer, reason="")
+    with pytest.raises(PermissionDenied):
+        do_reopen_evaluation(costly, acting_user=suzhou_editor, reason="改数")
+
+    evaluation = do_reopen_evaluation(costly, acting_user=suzhou_reviewer, reason="目标表已修正，重新自评")
+
+    assert (evaluation.status, evaluation.total, evaluation.grade, evaluation.scores) == (
+        "draft",
+        None,
+        "",
+        {},
+    )
+    assert review_override_note(evaluation) is None
+    assert not PeriodLock.objects.unrestricted().filter(project=costly).exists()
+    event = AuditEvent.objects.unrestricted().get(action="evaluation.reopened")
+    assert (event.reason, event.changes["status"]) == ("目标表已修正，重新自评", ["finalised", "draft"])
+    do_update_evaluation(costly, conclusion="重新填写", acting_user=suzhou_editor)
+    with pytest.raises(ValidationError, match="绩效自评当前为“填写中”"):
+        do_reopen_evaluation(costly, acting_user=suzhou_reviewer, reason="再开")
+
+
+def test_with_nothing_spent_the_budget_row_takes_the_imported_budget_execution(suzhou: Unit) -> None:
+    form = small_form()
+    form.kind = FormKind.SELF_EVALUATION
+    form.budget_execution = BudgetExecution(
+        initial_budget=Decimal("200000"), adjusted_budget=Decimal("200000"), executed=Decimal("200000")
+    )
+    project = do_import_forms([form], acting_user=SYSTEM, reason="seed").created[0]
+
+    budget = build_self_evaluation(project).budget
+
+    assert (budget.rate, budget.value, budget.initial_budget) == (
+        Decimal(100),
+        Decimal("10.00"),
+        Decimal("200000"),
+    )
+    assert budget.explanation.endswith("未录入支出记录，全年预算数和执行数取自导入表格的预算执行情况")
+
+
+def test_with_nothing_spent_and_nothing_imported_the_budget_cannot_be_scored_rather_than_scoring_zero(
+    suzhou: Unit,
+) -> None:
+    project = do_import_forms([small_form()], acting_user=SYSTEM, reason="seed").created[0]
+
+    evaluation = build_self_evaluation(project)
+
+    assert (evaluation.budget.method, evaluation.budget.value) == ("cannot-score", None)
+    assert "未录入支出记录，也没有导入的预算执行情况，全年执行数未知" in evaluation.warnings
+
+
+def test_an_imported_self_evaluation_table_is_scored_from_its_own_figures(
+    suzhou: Unit, fixtures_dir: Path
+) -> None:
+    form = read_forms(fixtures_dir / "layouts" / "pipe-selfeval.txt")[0]
+    form.project.unit = SUZHOU
+    project = do_import_forms([form], acting_user=SYSTEM, reason="seed").created[0]
+
+    evaluation = build_self_evaluation(project)
+
+    assert (evaluation.total, evaluation.grade) == (Decimal("96.50"), "优")
+    assert (evaluation.budget.rate, evaluation.budget.value) == (Decimal(90), Decimal("9.00"))
+    assert evaluation.budget.explanation.endswith("取自导入表格的预算执行情况")
+    assert "“监测重点网站数量”没有已审核的全年完成值，取导入表格的实际完成值“126”" in evaluation.warnings
+    assert [r.indicator.actual for r in evaluation.indicators] == [
+        Decimal(126),
+        Decimal(43),
+        Decimal("7.5"),
+        Decimal(93),
+    ]

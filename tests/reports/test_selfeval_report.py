@@ -136,3 +136,24 @@ def test_missing_texts_are_said_to_be_missing_not_invented(scored: Scored, tmp_p
     body = [p.text for p in docx.Document(str(path)).paragraphs]
     assert "实际完成情况：（未填写）" in body
     assert "存在的问题：（未填写）" in body
+
+
+def test_the_report_prints_a_review_override_with_the_conclusion(scored: Scored) -> None:
+    note = (
+        "定稿说明：目标表有1条审核错误，由张审核越过审核意见定稿，原因：另行修正。审核错误：[cost-operator] …"
+    )
+
+    report = build_selfeval_report(scored.form, scored.evaluation, **TEXTS, review_note=note)
+
+    conclusion = next(s for s in report.sections if s.heading == "五、自评结论")
+    assert conclusion.paragraphs[1:3] == [TEXTS["conclusion"], note]
+    plain = build_selfeval_report(scored.form, scored.evaluation, **TEXTS)
+    assert not [p for s in plain.sections for p in s.paragraphs if p.startswith("定稿说明")]
+
+
+def test_the_word_report_carries_the_review_override(scored: Scored, tmp_path: Path) -> None:
+    note = "定稿说明：目标表有1条审核错误，由张审核越过审核意见定稿，原因：另行修正。"
+    path = report_docx.write_selfeval_report(
+        scored.form, scored.evaluation, tmp_path / "r.docx", **TEXTS, review_note=note
+    )
+    assert note in [p.text for p in docx.Document(str(path)).paragraphs]

@@ -181,3 +181,45 @@ def test_it_writes_an_amount_beyond_excel_precision_as_exact_text(tmp_path: Path
     assert ws.cell(row, 5).value == "9876543210.987654"
     (back,) = read_forms(path)
     assert back.funds_annual == form.funds_annual
+
+
+def test_a_fund_use_the_review_flags_is_marked_for_checking_not_printed_as_fact(tmp_path: Path) -> None:
+    from jixiao.reports.xlsx import fund_use_text
+
+    form = FormDocument(
+        source="f.txt",
+        kind=FormKind.TARGET,
+        project=ProjectInfo(name="项目"),
+        funds_annual=Funds(Decimal("112500"), Decimal("112500"), None),
+        fund_uses=[
+            FundUse("宣传材料费", Decimal("97500"), "97500元"),
+            FundUse("印制资料", Decimal("150000000"), "15000万元"),
+        ],
+    )
+    doubts = {1: "资金用途各项合计与预算数不一致"}
+
+    path = write_target_table(form, tmp_path / "t.xlsx", fund_use_doubts=doubts)
+
+    cells = [c for row in openpyxl.load_workbook(path).active.iter_rows(values_only=True) for c in row if c]
+    assert "宣传材料费97500元；印制资料150000000元（待核实：资金用途各项合计与预算数不一致）" in cells
+    assert (
+        fund_use_text(form, {-1: "合计不符"}) == "宣传材料费97500元；印制资料150000000元（待核实：合计不符）"
+    )
+    assert fund_use_text(form) == "宣传材料费97500元；印制资料150000000元"
+
+
+def test_a_department_wide_form_gets_its_own_table_without_scores(seeds_dir: Path, tmp_path: Path) -> None:
+    from jixiao.reports.xlsx import write_department_table
+
+    department = next(f for f in read_forms(seeds_dir / SEEDS[1]) if f.kind is FormKind.DEPARTMENT_WIDE)
+
+    path = write_department_table(department, tmp_path / "d.xlsx")
+
+    cells = [c for row in openpyxl.load_workbook(path).active.iter_rows(values_only=True) for c in row if c]
+    assert cells[:2] == ["部门整体绩效目标表", "（    年度）"]
+    assert "[224001]中共顺平县委网络安全和信息化委员会办公室(本级)" in cells
+    assert department.goal_annual in cells
+    assert department.department is not None
+    assert [c for c in cells if c in department.department.sub_goals] == department.department.sub_goals
+    assert [c for c in cells if c in department.department.measures] == department.department.measures
+    assert not {"得分", "总分", "评价结论", "项目名称"} & set(cells)

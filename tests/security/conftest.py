@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from security_helpers import CountingServer
+from security_helpers import Committed, CountingServer, member
 
-from jixiao.orgs.actions import do_create_unit, do_grant_membership
+from jixiao.orgs.actions import do_create_unit
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.choices import RoleChoices, UnitKindChoices
 from jixiao.orgs.models import Unit
 from jixiao.security.actions.assets import do_create_asset
 from jixiao.security.models import Asset
+from jixiao.security.notify import flush
 
 
-def member(username: str, unit: Unit, role: str) -> User:
-    user = User.objects.create_user(username, password="pw", is_staff=True)
-    do_grant_membership(user, unit, role, acting_user=SYSTEM, reason="test setup")
-    return user
+@pytest.fixture(autouse=True)
+def test_sites_on_loopback(settings: Any) -> None:
+    """The test sites stand on 127.0.0.1, where the default deny list would refuse them; the suite denies
+    a documentation range instead. ``test_confinement.py`` checks the default list on its own."""
+    settings.JIXIAO_SECURITY_DENY_NETWORKS = ["198.51.100.0/24"]
 
 
 @pytest.fixture
@@ -84,3 +88,17 @@ def counting() -> Iterator[CountingServer]:
     server = CountingServer()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks: Callable[..., Any]) -> Committed:
+    """Run what the block leaves for the commit (notifications among it), then wait for the background
+    sends, so a test can look at the outbox and at what the webhook receiver got."""
+
+    @contextlib.contextmanager
+    def run() -> Iterator[None]:
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        assert flush(timeout=15), "a notification was still being sent after 15 seconds"
+
+    return run

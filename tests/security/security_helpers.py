@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Sequence
+
+from django.contrib.auth.models import User
 
 from jixiao.domain.probes import Baseline, Check, ProbeResult, Severity, Timings, finding_key
 from jixiao.domain.probes import Finding as ProbeFinding
 from jixiao.domain.probes.findings import asset_of
+from jixiao.orgs.actions import do_grant_membership
+from jixiao.orgs.actors import SYSTEM
+from jixiao.orgs.models import Unit
 from jixiao.security.models import Asset
+
+
+def member(username: str, unit: Unit, role: str) -> User:
+    """A person with ``role`` on ``unit``."""
+    user = User.objects.create_user(username, password="pw", is_staff=True)
+    do_grant_membership(user, unit, role, acting_user=SYSTEM, reason="test setup")
+    return user
+
+
+# The ``committed`` fixture: a block whose on-commit work runs, and whose notifications have been sent.
+Committed = Callable[[], contextlib.AbstractContextManager[None]]
 
 DOWN = ("availability.connect", Severity.HIGH, "connect", "site unreachable: connection refused")
 NO_CSP = ("headers.csp", Severity.MEDIUM, "csp", "Content-Security-Policy header missing")
@@ -43,8 +60,9 @@ def result(
 
 
 class CountingServer:
-    """An aiohttp server on 127.0.0.1 in a background thread: counts GET requests per path, exposes
-    ``/.git/config`` while ``git_exposed`` is set, and keeps the JSON posted to ``/hook`` (webhooks)."""
+    """An aiohttp server on 127.0.0.1 in a background thread: counts GET requests per path, answers 503
+    while ``down`` is set, exposes ``/.git/config`` while ``git_exposed`` is set, keeps the JSON posted to
+    ``/hook`` (webhooks), and answers ``/slow`` only after ``slow_seconds``."""
 
     def __init__(self) -> None:
         import asyncio
@@ -55,6 +73,8 @@ class CountingServer:
         self.hits: dict[str, int] = {}
         self.posts: list[dict[str, object]] = []
         self.git_exposed = False
+        self.down = False
+        self.slow_seconds = 5.0
         self._lock = threading.Lock()
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
@@ -63,6 +83,8 @@ class CountingServer:
         async def page(request: web.Request) -> web.Response:
             with self._lock:
                 self.hits[request.path] = self.hits.get(request.path, 0) + 1
+            if self.down:
+                return web.Response(text="unavailable", status=503)
             return web.Response(text="<html><body><p>ok</p></body></html>", content_type="text/html")
 
         async def git_config(request: web.Request) -> web.Response:
@@ -76,10 +98,15 @@ class CountingServer:
             self.posts.append(await request.json())
             return web.Response(text="ok")
 
+        async def slow(request: web.Request) -> web.Response:
+            await asyncio.sleep(self.slow_seconds)
+            return web.Response(text="late")
+
         async def start() -> int:
             app = web.Application()
             app.router.add_get("/.git/config", git_config)
             app.router.add_post("/hook", hook)
+            app.router.add_post("/slow", slow)
             app.router.add_get("/{tail:.*}", page)
             self._runner = web.AppRunner(app, access_log=None)
             await self._runner.setup()

@@ -14,20 +14,19 @@ from openpyxl import load_workbook
 from security_helpers import GIT, NO_CSP, result
 
 from jixiao.orgs.models import Unit
-from jixiao.security.actions.advisories import do_create_warning, do_publish_warning
-from jixiao.security.actions.findings import Probed, do_verify_fixed, record_probe_results
-from jixiao.security.actions.incidents import do_open_incident, do_resolve_incident
-from jixiao.security.actions.monthly import (
-    do_generate_monthly_report,
-    do_publish_monthly_report,
-    month_window,
+from jixiao.reports.monthly import (
     write_monthly_report_docx,
     write_monthly_report_pdf,
     write_monthly_report_xlsx,
 )
+from jixiao.security.actions.advisories import do_create_warning, do_publish_warning
+from jixiao.security.actions.findings import do_verify_fixed
+from jixiao.security.actions.incidents import do_open_incident, do_resolve_incident
+from jixiao.security.actions.monthly import do_generate_monthly_report, do_publish_monthly_report
 from jixiao.security.actions.notices import do_create_notice, do_send_notice
-from jixiao.security.indicators import indicator_counts
 from jixiao.security.models import Asset, Finding, MonthlyReport
+from jixiao.security.selectors import indicator_counts, month_window
+from jixiao.security.store import Probed, record_probe_results
 
 
 @pytest.fixture
@@ -44,13 +43,15 @@ def month_of_work(
     record_probe_results([Probed(edu_site, result(edu_site, findings=[GIT]))], run_started=timezone.now())
     notice = do_create_notice(
         education,
-        Finding.objects.all(),
+        Finding.objects.unrestricted().all(),
         deadline=timezone.now() + dt.timedelta(days=5),
         acting_user=analyst,
         reason="x",
     )
     do_send_notice(notice, acting_user=analyst, reason="通报")
-    do_verify_fixed(Finding.objects.get(check_name="exposure.git"), acting_user=analyst, reason="复核")
+    do_verify_fixed(
+        Finding.objects.unrestricted().get(check_name="exposure.git"), acting_user=analyst, reason="复核"
+    )
     warning = do_create_warning(
         office, "预警", "内容", recipients=[education], acting_user=analyst, reason="x"
     )

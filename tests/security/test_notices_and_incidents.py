@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -14,22 +13,18 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from security_helpers import CountingServer
+from django_tasks_db.models import DBTaskResult
+from security_helpers import Committed, CountingServer
 
 from jixiao.audit.models import AuditEvent
 from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
 from jixiao.security.actions.advisories import do_create_warning, do_publish_warning
 from jixiao.security.actions.assets import do_create_asset
-from jixiao.security.actions.findings import (
-    Probed,
-    do_report_fixed,
-    do_start_rectifying,
-    record_probe_results,
-)
+from jixiao.security.actions.findings import do_report_fixed, do_start_rectifying
 from jixiao.security.actions.incidents import (
-    check_incident_clocks,
     do_acknowledge_incident,
+    do_check_incident_clocks,
     do_contain_incident,
     do_open_incident,
     do_resolve_incident,
@@ -38,16 +33,15 @@ from jixiao.security.actions.notices import (
     do_create_notice,
     do_recheck_notice,
     do_send_notice,
-    recheck_due_notices,
 )
 from jixiao.security.models import Asset, Finding, SecurityWarning
-from jixiao.security.tasks import probe_assets
-
-OnCommit = Callable[..., Any]
+from jixiao.security.pipeline import probe_assets
+from jixiao.security.store import Probed, record_probe_results
+from jixiao.security.tasks import enqueue_notice_rechecks, recheck_notice
 
 
 def probe_full(asset: Asset) -> None:
-    asset = Asset.objects.select_related("state").get(pk=asset.pk)
+    asset = Asset.objects.unrestricted().select_related("state").get(pk=asset.pk)
     [result] = asyncio.run(probe_assets([asset], "full"))
     record_probe_results([Probed(asset, result, group="full")], run_started=timezone.now())
 
@@ -71,10 +65,10 @@ def test_a_notice_is_rechecked_until_the_fix_holds_and_then_closes(
     education: Unit,
     analyst: User,
     education_editor: User,
-    django_capture_on_commit_callbacks: OnCommit,
+    committed: Committed,
 ) -> None:
     probe_full(exposed_site)
-    finding = Finding.objects.get(asset=exposed_site, check_name="exposure")
+    finding = Finding.objects.unrestricted().get(asset=exposed_site, check_name="exposure")
     deadline = timezone.now() + dt.timedelta(days=3)
 
     with pytest.raises(PermissionDenied):
@@ -88,7 +82,7 @@ def test_a_notice_is_rechecked_until_the_fix_holds_and_then_closes(
         acting_user=analyst,
         reason="月度巡检",
     )
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         do_send_notice(notice, acting_user=analyst, reason="发出通报")
     finding.refresh_from_db()
     assert finding.status == "notified"
@@ -108,27 +102,37 @@ def test_a_notice_is_rechecked_until_the_fix_holds_and_then_closes(
 
     counting.git_exposed = False
     do_report_fixed(finding, acting_user=education_editor, reason="这次真的删除了")
-    assert recheck_due_notices(timezone.now()) == []  # not due before the deadline
-    [due] = recheck_due_notices(deadline + dt.timedelta(minutes=1))
-    assert due.verified == [finding.pk]
-    assert due.closed
+    assert enqueue_notice_rechecks(timezone.now()) == []  # not due before the deadline
+    with committed():
+        assert enqueue_notice_rechecks(deadline + dt.timedelta(minutes=1)) == [notice.pk]
+    # Asked for once: the next tick does not ask again while the re-check waits for a worker.
+    assert enqueue_notice_rechecks(deadline + dt.timedelta(minutes=2)) == []
+    [queued] = DBTaskResult.objects.filter(task_path=recheck_notice.module_path)
+    assert queued.args_kwargs["args"] == [notice.pk]
+    due = recheck_notice.call(notice.pk)  # what the worker runs
+    assert due["verified"] == [finding.pk]
+    assert due["closed"]
     finding.refresh_from_db()
     notice.refresh_from_db()
     assert (finding.status, notice.status) == ("verified_fixed", "closed")
-    assert recheck_due_notices(deadline + dt.timedelta(hours=1)) == []  # once per deadline
-    assert AuditEvent.objects.filter(action="notice.rechecked", object_id=notice.pk).count() == 2
-    assert AuditEvent.objects.filter(action="finding.verified_fixed", actor_label="系统").exists()
+    assert enqueue_notice_rechecks(deadline + dt.timedelta(hours=1)) == []  # once per deadline
+    assert (
+        AuditEvent.objects.unrestricted().filter(action="notice.rechecked", object_id=notice.pk).count() == 2
+    )
+    assert (
+        AuditEvent.objects.unrestricted().filter(action="finding.verified_fixed", actor_label="系统").exists()
+    )
 
 
 def test_a_notice_lists_only_live_findings_of_the_units_own_assets(
     exposed_site: Asset, health: Unit, education: Unit, analyst: User
 ) -> None:
     probe_full(exposed_site)
-    finding = Finding.objects.get(check_name="exposure")
+    finding = Finding.objects.unrestricted().get(check_name="exposure")
     later = timezone.now() + dt.timedelta(days=1)
-    with pytest.raises(ValidationError, match="belongs to"):
+    with pytest.raises(ValidationError, match="不属于"):
         do_create_notice(health, [finding], deadline=later, acting_user=analyst, reason="x")
-    with pytest.raises(ValidationError, match="future"):
+    with pytest.raises(ValidationError, match="必须晚于现在"):
         do_create_notice(education, [finding], deadline=timezone.now(), acting_user=analyst, reason="x")
 
 
@@ -142,7 +146,7 @@ def test_a_published_warning_reaches_every_recipient_unit_and_their_contacts(
     health_editor: User,
     outsider: User,
     edu_site: Asset,
-    django_capture_on_commit_callbacks: OnCommit,
+    committed: Committed,
 ) -> None:
     warning = do_create_warning(
         office,
@@ -156,7 +160,7 @@ def test_a_published_warning_reaches_every_recipient_unit_and_their_contacts(
     assert not SecurityWarning.objects.restrict(education_editor, "view").exists()  # a draft stays home
     with pytest.raises(PermissionDenied):
         do_publish_warning(warning, acting_user=education_editor, reason="x")
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         do_publish_warning(warning, acting_user=analyst, reason="发布")
 
     assert list(SecurityWarning.objects.restrict(education_editor, "view")) == [warning]
@@ -174,11 +178,11 @@ def test_a_key_incident_escalates_at_eighty_percent_and_breaches_after_six_hours
     education_editor: User,
     counting: CountingServer,
     settings: Any,
-    django_capture_on_commit_callbacks: OnCommit,
+    committed: Committed,
 ) -> None:
     settings.JIXIAO_SECURITY_WEBHOOKS = [f"json://127.0.0.1:{counting.port}/hook"]
     opened = timezone.now() - dt.timedelta(hours=7)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         incident = do_open_incident(
             education,
             "门户网站首页被篡改",
@@ -192,21 +196,27 @@ def test_a_key_incident_escalates_at_eighty_percent_and_breaches_after_six_hours
     assert len(mail.outbox) == 1
     assert counting.posts[0]["title"] == "【网络安全事件】门户网站首页被篡改"
 
-    assert check_incident_clocks(opened + dt.timedelta(hours=4)) == []
-    with django_capture_on_commit_callbacks(execute=True):
-        [(escalated, verb)] = check_incident_clocks(opened + dt.timedelta(hours=4, minutes=49))
+    assert do_check_incident_clocks(opened + dt.timedelta(hours=4), acting_user=SYSTEM) == []
+    with pytest.raises(PermissionDenied, match="由系统计时"):
+        do_check_incident_clocks(opened + dt.timedelta(hours=5), acting_user=analyst)
+    with committed():
+        [(escalated, verb)] = do_check_incident_clocks(
+            opened + dt.timedelta(hours=4, minutes=49), acting_user=SYSTEM
+        )
     assert verb == "incident.escalated"
     assert escalated.breached_at is None
-    assert check_incident_clocks(opened + dt.timedelta(hours=5)) == []  # escalated once
+    assert (
+        do_check_incident_clocks(opened + dt.timedelta(hours=5), acting_user=SYSTEM) == []
+    )  # escalated once
     do_acknowledge_incident(
         incident, at=opened + dt.timedelta(hours=5), acting_user=education_editor, reason="已响应"
     )
-    [(_, verb)] = check_incident_clocks(opened + dt.timedelta(hours=6, minutes=1))
+    [(_, verb)] = do_check_incident_clocks(opened + dt.timedelta(hours=6, minutes=1), acting_user=SYSTEM)
     assert verb == "incident.breached"
     do_contain_incident(
         incident, at=opened + dt.timedelta(hours=6, minutes=30), acting_user=education_editor, reason="已下线"
     )
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         resolved = do_resolve_incident(
             incident, at=opened + dt.timedelta(hours=7), acting_user=education_editor, reason="已恢复"
         )
@@ -216,10 +226,11 @@ def test_a_key_incident_escalates_at_eighty_percent_and_breaches_after_six_hours
         "【即将超时】门户网站首页被篡改",
         "【网络安全事件已处置】门户网站首页被篡改",
     ]
-    with pytest.raises(ValidationError, match="cannot become"):
+    with pytest.raises(ValidationError, match="不能响应"):
         do_acknowledge_incident(resolved, acting_user=education_editor, reason="x")
     verbs = list(
-        AuditEvent.objects.filter(object_id=incident.pk, action__startswith="incident.")
+        AuditEvent.objects.unrestricted()
+        .filter(object_id=incident.pk, action__startswith="incident.")
         .order_by("at", "pk")
         .values_list("action", flat=True)
     )

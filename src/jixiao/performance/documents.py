@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import replace
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from jixiao.domain.forms.model import BudgetExecution as DomainBudgetExecution
@@ -23,14 +23,19 @@ from jixiao.domain.forms.model import (
 from jixiao.domain.forms.model import FundUse as DomainFundUse
 from jixiao.domain.forms.model import Indicator as DomainIndicator
 from jixiao.domain.forms.model import SpendingStep as DomainSpendingStep
+from jixiao.domain.review import review
 from jixiao.domain.scoring.config import QualitativeGrade
 from jixiao.domain.scoring.engine import Evaluation as DomainEvaluation
-from jixiao.domain.scoring.engine import IndicatorResult
-from jixiao.performance.actions.evaluation import build_self_evaluation
-from jixiao.performance.choices import DeviationCategoryChoices, HorizonChoices, LikelihoodChoices
+from jixiao.performance.actions.evaluation import build_self_evaluation, review_override_note
+from jixiao.performance.choices import (
+    DeviationCategoryChoices,
+    FormKindChoices,
+    HorizonChoices,
+    LikelihoodChoices,
+)
 from jixiao.performance.models import Evaluation, Indicator, MonitoringRound, Project
 from jixiao.performance.selectors import MonitoringRow as SnapshotRow
-from jixiao.performance.selectors import MonitoringSnapshot, budget_figures, build_monitoring_snapshot
+from jixiao.performance.selectors import MonitoringSnapshot, build_monitoring_snapshot
 from jixiao.reports.content import decimal_text, level_labels
 from jixiao.reports.data import DeviationCategory, Likelihood, MonitoringRow, MonitoringTable
 from jixiao.reports.xlsx import unit_text
@@ -38,7 +43,10 @@ from jixiao.reports.xlsx import unit_text
 __all__ = [
     "DOCUMENT_KINDS",
     "FILE_NAMES",
+    "DocumentPlan",
+    "document_plan",
     "document_prefix",
+    "fund_use_doubts",
     "monitoring_table",
     "selfeval_documents",
     "target_form",
@@ -51,6 +59,7 @@ FILE_NAMES: dict[str, tuple[str, ...]] = {
     "monitoring": ("绩效运行监控表.xlsx",),
     "selfeval": ("项目支出绩效自评表.xlsx", "绩效自评报告.docx", "绩效自评报告.pdf"),
 }
+DEPARTMENT_TABLE = "部门整体绩效目标表.xlsx"
 
 _CENT = Decimal("0.01")
 # The stored choices are short English keys; the table prints the 136号 words.
@@ -208,7 +217,7 @@ def monitoring_table(snapshot: MonitoringSnapshot) -> MonitoringTable:
     colours, each indicator's figures as text with its unit (a projected forecast says so)."""
     project = snapshot.project
     month = snapshot.cutoff_month
-    round_ = MonitoringRound.objects.filter(project=project, cutoff_month=month).first()
+    round_ = MonitoringRound.objects.unrestricted().filter(project=project, cutoff_month=month).first()
     rate = snapshot.rate
     return MonitoringTable(
         project_name=project.name,
@@ -231,47 +240,46 @@ def monitoring_table(snapshot: MonitoringSnapshot) -> MonitoringTable:
 # --- 绩效自评 ------------------------------------------------------------------------------------------------
 
 
-def _with_unit(result: IndicatorResult) -> IndicatorResult:
-    """The year value as the table prints it (``165家``, not ``165``). The records hand the engine a bare
-    number in the target's unit; the score is already made, so only the printed text changes."""
-    indicator = result.indicator
-    unit = indicator.target.unit
-    if indicator.actual is None or not unit:
-        return result
-    try:
-        value = Decimal(indicator.actual)
-    except InvalidOperation:
-        return result  # a grade word, or text already written with its unit
-    shown = replace(indicator, actual=f"{decimal_text(value)}{unit}")
-    return IndicatorResult(shown, result.score, result.weight_source)
-
-
 def selfeval_documents(project: Project) -> tuple[FormDocument, DomainEvaluation, dict[str, str | None]]:
-    """The header form, the engine's evaluation, and 评价结论 / 存在问题 / 改进措施 (``None`` when not written).
+    """The header form, the engine's evaluation, and 评价结论 / 存在问题 / 改进措施 plus ``review_note`` (the
+    review errors a reviewer finalised over, and why; ``None`` when not written or none).
 
     The figures come from ``build_self_evaluation`` (the records now); the texts from the stored
     ``Evaluation`` when there is one. The budget block repeats the evaluation's own inputs, so the table and
-    the report print the same A and B the score was computed from.
+    the report print the same A and B the score was computed from (an imported budget execution included).
     """
     evaluation = build_self_evaluation(project)
     form = target_form(project)
     form.kind = FormKind.SELF_EVALUATION
     budget = evaluation.budget
     form.budget_execution = DomainBudgetExecution(
-        initial_budget=budget_figures(project).initial,
+        initial_budget=budget.initial_budget,
         adjusted_budget=budget.adjusted_budget,
         executed=budget.executed,
         weight=budget.weight,
         rate=budget.rate,
     )
-    evaluation.indicators = [_with_unit(result) for result in evaluation.indicators]
-    form.indicators = [result.indicator for result in evaluation.indicators]
-    record = Evaluation.objects.filter(project=project).first()
+    form.indicators = [i for i in form.indicators if i.horizon is Horizon.ANNUAL]
+    record = Evaluation.objects.unrestricted().filter(project=project).first()
     texts: dict[str, str | None] = {
         name: (_or_none(getattr(record, name)) if record is not None else None)
         for name in ("conclusion", "problems", "improvements")
     }
+    texts["review_note"] = review_override_note(record) if record is not None else None
     return form, evaluation, texts
+
+
+def fund_use_doubts(form: FormDocument) -> dict[int, str]:
+    """Fund uses the review rules flag (``fund-uses-sum``): index → the finding, for each use the finding
+    names; ``-1`` (the whole line) when it names none. Printed as 待核实, not as fact."""
+    doubts: dict[int, str] = {}
+    for finding in review(form):
+        if finding.rule != "fund-uses-sum":
+            continue
+        named = [i for i, use in enumerate(form.fund_uses) if f"“{use.item}”" in finding.message]
+        for index in named or [-1]:
+            doubts[index] = finding.message
+    return doubts
 
 
 # --- files ---------------------------------------------------------------------------------------------------
@@ -284,6 +292,46 @@ def document_prefix(project: Project) -> str:
     return f"{name}_{year}"
 
 
+@dataclass(slots=True)
+class DocumentPlan:
+    """What exists to be written for a project: the kinds, and why each other asked-for kind is not."""
+
+    kinds: list[str] = field(default_factory=list)
+    department: bool = False
+    skipped: list[str] = field(default_factory=list)
+
+
+def document_plan(project: Project, kinds: Iterable[str] = DOCUMENT_KINDS) -> DocumentPlan:
+    """Only documents for what exists: a department-wide form gets its own table (部门整体绩效目标表), not a
+    project's monitoring or self-evaluation table; a project without a self-evaluation (none in the system,
+    and not an imported self-evaluation table) gets no graded 项目支出自评表 or report."""
+    chosen = list(dict.fromkeys(kinds))
+    unknown = [k for k in chosen if k not in FILE_NAMES]
+    if unknown:
+        raise ValueError(
+            f"unknown document kind(s) {', '.join(unknown)}; choose from {', '.join(FILE_NAMES)}"
+        )
+    plan = DocumentPlan()
+    if project.kind == FormKindChoices.DEPARTMENT_WIDE:
+        plan.department = "target" in chosen
+        plan.skipped.extend(
+            f"{project.name}：部门整体绩效目标不出{FILE_NAMES[k][0].removesuffix('.xlsx')}"
+            for k in chosen
+            if k != "target"
+        )
+        return plan
+    for kind in chosen:
+        if (
+            kind == "selfeval"
+            and project.kind != FormKindChoices.SELF_EVALUATION
+            and not Evaluation.objects.unrestricted().filter(project=project).exists()
+        ):
+            plan.skipped.append(f"{project.name}：尚无绩效自评，不出自评表和自评报告")
+            continue
+        plan.kinds.append(kind)
+    return plan
+
+
 def write_project_documents(
     project: Project,
     out_dir: Path,
@@ -291,21 +339,20 @@ def write_project_documents(
     cutoff_month: int | None = None,
     kinds: Iterable[str] = DOCUMENT_KINDS,
     prefix: str | None = None,
+    plan: DocumentPlan | None = None,
 ) -> list[Path]:
-    """Write the chosen documents of ``project`` into ``out_dir`` (created if missing); returns the paths.
+    """Write the chosen documents of ``project`` that exist (``document_plan``) into ``out_dir`` (created if
+    missing); returns the paths.
 
-    ``target``: 绩效目标表.xlsx; ``monitoring``: 绩效运行监控表.xlsx at ``cutoff_month`` (default: the
-    configured month); ``selfeval``: 项目支出绩效自评表.xlsx, 绩效自评报告.docx and .pdf. Names start with
-    ``prefix`` (default ``document_prefix(project)``). The caller checks that the reader may see the project.
+    ``target``: 绩效目标表.xlsx (部门整体绩效目标表.xlsx for a department-wide form; a fund use the review rules
+    flag is marked 待核实); ``monitoring``: 绩效运行监控表.xlsx at ``cutoff_month`` (default: the configured
+    month); ``selfeval``: 项目支出绩效自评表.xlsx, 绩效自评报告.docx and .pdf, only when the project has a
+    self-evaluation. Names start with ``prefix`` (default ``document_prefix(project)``). The caller checks
+    that the reader may see the project.
     """
     from jixiao.reports import docx, pdf, xlsx
 
-    chosen = list(dict.fromkeys(kinds))
-    unknown = [k for k in chosen if k not in FILE_NAMES]
-    if unknown:
-        raise ValueError(
-            f"unknown document kind(s) {', '.join(unknown)}; choose from {', '.join(FILE_NAMES)}"
-        )
+    plan = plan or document_plan(project, kinds)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     start = prefix or document_prefix(project)
@@ -314,12 +361,19 @@ def write_project_documents(
         return out_dir / f"{start}_{file_name}"
 
     written: list[Path] = []
-    if "target" in chosen:
-        written.append(xlsx.write_target_table(target_form(project), path(FILE_NAMES["target"][0])))
-    if "monitoring" in chosen:
+    if plan.department:
+        written.append(xlsx.write_department_table(target_form(project), path(DEPARTMENT_TABLE)))
+    if "target" in plan.kinds:
+        form = target_form(project)
+        written.append(
+            xlsx.write_target_table(
+                form, path(FILE_NAMES["target"][0]), fund_use_doubts=fund_use_doubts(form)
+            )
+        )
+    if "monitoring" in plan.kinds:
         table = monitoring_table(build_monitoring_snapshot(project, cutoff_month))
         written.append(xlsx.write_monitoring_table(table, path(FILE_NAMES["monitoring"][0])))
-    if "selfeval" in chosen:
+    if "selfeval" in plan.kinds:
         form, evaluation, texts = selfeval_documents(project)
         table_name, docx_name, pdf_name = FILE_NAMES["selfeval"]
         written.append(

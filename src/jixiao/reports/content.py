@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from jixiao.domain.forms.model import FormDocument, Indicator
-from jixiao.domain.scoring.engine import Evaluation, IndicatorResult, Score, total_weight
+from jixiao.domain.scoring.engine import Evaluation, IndicatorResult, IndicatorRow, Score, total_weight
 
 __all__ = [
     "METHODS",
@@ -117,7 +117,7 @@ def grade_text(evaluation: Evaluation) -> str:
     return "不评定等级（有未能计分的项目，总分不完整）"
 
 
-def level_labels(indicator: Indicator) -> tuple[str, str]:
+def level_labels(indicator: Indicator | IndicatorRow) -> tuple[str, str]:
     """一级 and 二级 as the system understands them (normalised), else as written on the form."""
     return (indicator.level1 or indicator.raw_level1 or "", indicator.level2 or indicator.raw_level2 or "")
 
@@ -164,8 +164,12 @@ def build_selfeval_report(
     conclusion: str | None = None,
     problems: str | None = None,
     improvements: str | None = None,
+    review_note: str | None = None,
 ) -> SelfEvalReport:
-    """What the 绩效自评报告 says, section by section; the writers only lay it out."""
+    """What the 绩效自评报告 says, section by section; the writers only lay it out.
+
+    ``review_note`` is printed with the conclusion: the review findings a reviewer finalised over, and why.
+    """
     project = form.project
     name = project.name or evaluation.project or "（项目名称未填写）"
     year = f"{form.year}年度" if form.year else "年度未注明"
@@ -245,6 +249,8 @@ def build_selfeval_report(
     result.paragraphs = [f"自评总分{total}分（满分{out_of}分），评价等级：{grade}。"]
     if conclusion and conclusion.strip():
         result.paragraphs.append(conclusion.strip())
+    if review_note and review_note.strip():
+        result.paragraphs.append(review_note.strip())
     if evaluation.warnings:
         result.paragraphs.append("计分提示：")
         result.paragraphs.extend(f"（{i}）{w}" for i, w in enumerate(evaluation.warnings, start=1))
@@ -276,7 +282,7 @@ def _indicator_row(result: IndicatorResult) -> list[str]:
     return [
         f"{label}\n{name}" if label else name,
         indicator.target.raw,
-        indicator.actual or "（未填写）",
+        indicator.actual_text or "（未填写）",
         weight_text(score.weight),
         score_cell(score),
         how,

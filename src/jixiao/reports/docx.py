@@ -35,10 +35,16 @@ def write_selfeval_report(
     conclusion: str | None = None,
     problems: str | None = None,
     improvements: str | None = None,
+    review_note: str | None = None,
 ) -> Path:
     """Write the 绩效自评报告 of ``form`` scored as ``evaluation`` to ``path`` (.docx). Returns ``path``."""
     report = build_selfeval_report(
-        form, evaluation, conclusion=conclusion, problems=problems, improvements=improvements
+        form,
+        evaluation,
+        conclusion=conclusion,
+        problems=problems,
+        improvements=improvements,
+        review_note=review_note,
     )
     doc = Document()
     _page_setup(doc)

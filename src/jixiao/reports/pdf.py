@@ -41,13 +41,19 @@ def write_selfeval_report(
     conclusion: str | None = None,
     problems: str | None = None,
     improvements: str | None = None,
+    review_note: str | None = None,
 ) -> Path:
     """Write the 绩效自评报告 of ``form`` scored as ``evaluation`` to ``path`` (.pdf). Returns ``path``.
 
     Raises ``fonts.FontNotFoundError`` when no embeddable Chinese font is installed.
     """
     report = build_selfeval_report(
-        form, evaluation, conclusion=conclusion, problems=problems, improvements=improvements
+        form,
+        evaluation,
+        conclusion=conclusion,
+        problems=problems,
+        improvements=improvements,
+        review_note=review_note,
     )
     font = register_cjk_font()
     # One face serves every weight: <b> in a paragraph must not fall back to a font without Chinese glyphs.

@@ -8,7 +8,7 @@ for wrapped text in a merged cell.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import zip_longest
@@ -38,7 +38,13 @@ from jixiao.reports.content import (
 )
 from jixiao.reports.data import MonitoringTable
 
-__all__ = ["write_monitoring_table", "write_selfeval_table", "write_target_table"]
+__all__ = [
+    "fund_use_text",
+    "write_department_table",
+    "write_monitoring_table",
+    "write_selfeval_table",
+    "write_target_table",
+]
 
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
@@ -221,8 +227,29 @@ def _paired_rows(form: FormDocument, both: bool) -> list[tuple[str, Indicator | 
     return rows
 
 
-def write_target_table(form: FormDocument, path: Path) -> Path:
-    """项目支出绩效目标申报表 re-issued from a ``FormDocument``; money in 万元, exact. Returns ``path``."""
+def fund_use_text(form: FormDocument, doubts: Mapping[int, str] | None = None) -> str:
+    """The 资金用途 line: each use with its amount in 元; a use the review rules flag as impossible is not
+    printed as fact but marked 待核实 with the finding (``doubts``: index → the finding's message; index -1
+    marks the whole line)."""
+    doubts = doubts or {}
+    parts = []
+    for index, use in enumerate(form.fund_uses):
+        text = f"{use.item}{yuan_text(use.amount)}元"
+        if index in doubts:
+            text += f"（待核实：{doubts[index]}）"
+        parts.append(text)
+    line = "；".join(parts)
+    if -1 in doubts:
+        line += f"（待核实：{doubts[-1]}）"
+    return line
+
+
+def write_target_table(
+    form: FormDocument, path: Path, *, fund_use_doubts: Mapping[int, str] | None = None
+) -> Path:
+    """项目支出绩效目标申报表 re-issued from a ``FormDocument``; money in 万元, exact. Returns ``path``.
+
+    ``fund_use_doubts`` marks fund uses the review rules flag (see ``fund_use_text``)."""
     horizons = {i.horizon for i in form.indicators}
     both = horizons == {Horizon.MEDIUM_TERM, Horizon.ANNUAL}
     only_medium = horizons == {Horizon.MEDIUM_TERM}
@@ -274,7 +301,7 @@ def write_target_table(form: FormDocument, path: Path) -> Path:
         row += 1
 
     if form.fund_uses:
-        uses = "；".join(f"{u.item}{yuan_text(u.amount)}元" for u in form.fund_uses)
+        uses = fund_use_text(form, fund_use_doubts)
         s.put(row, 1, 2, "资金用途", "label")
         s.put(row, 3, last, uses)
         row += 1
@@ -333,6 +360,64 @@ def write_target_table(form: FormDocument, path: Path) -> Path:
         side: list[Indicator | None] = [pair[1] if gi == 0 else pair[2] for pair in pairs]
         _merge_runs(s, first, [level_labels(i)[1] or None if i is not None else None for i in side], column)
     s.finish((header_row, header_row))
+    wb.save(path)
+    return path
+
+
+def write_department_table(form: FormDocument, path: Path) -> Path:
+    """部门整体绩效目标表 of a department-wide form: unit, funds, the overall goal, the sub-goals, the work
+    measures, and its indicators when it has any (no project fields, no scores). Returns ``path``."""
+    wb, ws = _new_sheet("部门整体绩效目标表")
+    s = _Sheet(ws, [14.0, 14.0, 18.0, 40.0, 26.0])
+    last = s.ncols
+    s.put(1, 1, last, "部门整体绩效目标表", "title")
+    s.height(1, 32)
+    s.put(2, 1, last, _year_line(form.year), "subtitle")
+    p = form.project
+    row = 3
+    for label, value in (("部门（单位）名称", unit_text(p.unit, p.unit_code)), ("主管部门", p.department)):
+        s.put(row, 1, 2, label, "label")
+        s.put(row, 3, last, value)
+        row += 1
+    funds = form.funds_annual
+    if not funds.is_empty():
+        s.put(row, 1, 1, "年度资金\n（万元）", "label", rows=3)
+        for label, amount in (
+            ("资金总额", funds.total),
+            ("其中：财政拨款", funds.fiscal),
+            ("其他资金", funds.other),
+        ):
+            s.put(row, 2, 3, label, "label")
+            s.money(row, 4, last, amount)
+            row += 1
+    department = form.department
+    sections = (
+        ("总体绩效目标", [form.goal_annual or form.goal_medium_term or ""]),
+        ("分项绩效目标", list(department.sub_goals) if department is not None else []),
+        ("工作保障措施", list(department.measures) if department is not None else []),
+    )
+    for label, texts in sections:
+        texts = [t for t in texts if t and t.strip()]
+        if not texts:
+            continue
+        s.put(row, 1, 2, label, "label", rows=len(texts))
+        for offset, text in enumerate(texts):
+            s.put(row + offset, 3, last, text)
+        row += len(texts)
+    annual = [i for i in form.indicators if i.horizon is Horizon.ANNUAL] or list(form.indicators)
+    header_row = None
+    if annual:
+        header_row = row
+        s.put(row, 1, 1, "绩效指标", "label", rows=1 + len(annual))
+        for col, text in enumerate(["一级指标", "二级指标", "三级指标", "指标值"], start=2):
+            s.put(row, col, col, text, "header")
+        first = row + 1
+        for offset, indicator in enumerate(annual):
+            s.put(first + offset, 4, 4, indicator.name)
+            s.put(first + offset, 5, 5, indicator.target.raw, "centre")
+        _merge_runs(s, first, [level_labels(i)[0] or None for i in annual], 2)
+        _merge_runs(s, first, [level_labels(i)[1] or None for i in annual], 3)
+    s.finish((header_row, header_row) if header_row is not None else None)
     wb.save(path)
     return path
 
@@ -525,7 +610,7 @@ def write_selfeval_table(
         indicator, score = result.indicator, result.score
         s.put(r, 4, 4, indicator.name)
         s.put(r, 5, 5, indicator.target.raw, "centre")
-        s.put(r, 6, 6, indicator.actual, "centre")
+        s.put(r, 6, 6, indicator.actual_text, "centre")
         s.put(r, 7, 7, weight_text(score.weight), "centre")
         s.put(r, 8, 8, score_cell(score), "centre")
         s.put(r, 9, 9, indicator.deviation_reason)

@@ -28,9 +28,11 @@ from jixiao.security.models import (
     CheckRun,
     Finding,
     Incident,
+    MonitorEvent,
     MonthlyReport,
     Notice,
     SecurityWarning,
+    WarningReceipt,
 )
 
 EDITABLE = (
@@ -47,6 +49,7 @@ EDITABLE = (
     "contact_email",
     "tags",
     "active",
+    "internal",
 )
 
 
@@ -104,7 +107,7 @@ class AssetAdmin(RestrictedAdminMixin, admin.ModelAdmin):
             obj.pk, obj.url = asset.pk, asset.url
             obj._state.adding = False
             return
-        stored = Asset.objects.get(pk=obj.pk)
+        stored = Asset.objects.restrict(user, "change").get(pk=obj.pk)
         do_update_asset(stored, acting_user=user, reason=reason, **values)
 
 
@@ -161,7 +164,7 @@ class IncidentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "resolved_at",
         "breached_at",
     )
-    list_filter = ("status", "incident_class")
+    list_filter = ("status", "incident_class", "outage")
     search_fields = ("title", "description", "unit__name")
 
 
@@ -169,3 +172,19 @@ class IncidentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class MonthlyReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "status", "generated_at", "published_at")
     list_filter = ("status", "year")
+
+
+@admin.register(WarningReceipt)
+class WarningReceiptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("warning", "unit", "confirmed_by", "confirmed_at")
+    search_fields = ("warning__title", "unit__name")
+    list_select_related = ("warning", "unit", "confirmed_by")
+
+
+@admin.register(MonitorEvent)
+class MonitorEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("asset", "kind", "severity", "at", "processed_at", "outcome")
+    list_filter = ("kind", "severity")
+    search_fields = ("asset__name", "asset__url")
+    date_hierarchy = "at"
+    list_select_related = ("asset",)

@@ -99,3 +99,12 @@ class IncidentStatusChoices(models.TextChoices):
 class ReportStatusChoices(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")
+
+
+class MonitorEventKindChoices(models.TextChoices):
+    """State changes the monitor records for the periodic job (``MonitorEvent``)."""
+
+    ASSET_DOWN = "asset_down", _("确认不可用")
+    ASSET_UP = "asset_up", _("确认恢复")
+    FINDING_APPEARED = "finding_appeared", _("发现问题")
+    FINDING_GONE = "finding_gone", _("问题消失")

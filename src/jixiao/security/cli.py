@@ -36,7 +36,8 @@ def assets_main(argv: Sequence[str], *, stdout: TextIO | Any = None, stderr: Tex
     from django.contrib.auth.models import User
     from django.core.exceptions import PermissionDenied
 
-    from jixiao.security.actions.assets import AssetImportError, do_import_assets, export_assets
+    from jixiao.security.actions.assets import do_import_assets
+    from jixiao.security.registry import AssetImportError, export_assets
 
     out, err = stdout or sys.stdout, stderr or sys.stderr
     args = build_parser().parse_args(list(argv))

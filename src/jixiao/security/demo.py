@@ -257,21 +257,24 @@ def register_demo_assets(sites: list[DemoSite], *, reason: str = "演示网站�
     """
     from jixiao.orgs.actions import do_create_unit
     from jixiao.orgs.models import Unit
-    from jixiao.security.actions.assets import do_create_asset, do_update_asset, normalise_url
+    from jixiao.security.actions.assets import do_create_asset, do_update_asset
     from jixiao.security.models import Asset
+    from jixiao.security.registry import normalise_url
 
-    owner = Unit.objects.filter(name__contains="网信").order_by("path").first()
+    owner = Unit.objects.unrestricted().filter(name__contains="网信").order_by("path").first()
     if owner is None:
-        owner = Unit.objects.filter(name=DEMO_UNIT).first()
+        owner = Unit.objects.unrestricted().filter(name=DEMO_UNIT).first()
     if owner is None:
-        root = Unit.objects.roots().first()
+        root = Unit.objects.unrestricted().filter(parent__isnull=True).order_by("path").first()
         owner = do_create_unit(DEMO_UNIT, parent=root, acting_user=SYSTEM, reason=reason)
     assets = []
     for site in sites:
-        existing = Asset.objects.filter(url=normalise_url(site.url)).first()
+        existing = Asset.objects.unrestricted().filter(url=normalise_url(site.url)).first()
         if existing is not None:
             assets.append(
-                do_update_asset(existing, name=site.name, active=True, acting_user=SYSTEM, reason=reason)
+                do_update_asset(
+                    existing, name=site.name, active=True, internal=True, acting_user=SYSTEM, reason=reason
+                )
             )
             continue
         assets.append(
@@ -283,6 +286,7 @@ def register_demo_assets(sites: list[DemoSite], *, reason: str = "演示网站�
                 category=site.category,
                 importance=site.importance,
                 tags=["演示"],
+                internal=True,  # the demo sites stand on 127.0.0.1
                 contact_name="演示联系人",
                 contact_email="demo@example.invalid",
                 acting_user=SYSTEM,

@@ -1,10 +1,11 @@
 """The monitor: scheduler and workers in one asyncio process (``python -m jixiao.manage monitor``).
 
 The scheduler claims due assets and enqueues ``probe_batch`` tasks through the Django tasks API; workers take
-tasks from the same database queue that ``db_worker`` processes on other machines. A worker probes on the
-event loop (one engine per batch) and does its database work in threads: one thread on SQLite (one writer,
-one connection), a small pool on PostgreSQL. Periodic jobs (incident clocks, notice deadlines) run on the
-scheduler's tick.
+tasks from the same database queue that ``db_worker`` processes on other machines, and run a batch through
+the same pipeline (``pipeline.BatchJob``): probing on the event loop (one engine per batch), database work in
+threads (one thread on SQLite: one writer, one connection; a small pool on PostgreSQL). Periodic jobs run on
+the scheduler's tick: acting on the monitor's state changes (incidents, drafted notices), the incident
+clocks, and enqueueing the re-checks of notices past their deadline (the re-checks themselves are tasks).
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
+from jixiao.orgs.actors import SYSTEM
+from jixiao.security.pipeline import BatchJob
 from jixiao.security.scheduling import enqueue_due
-from jixiao.security.tasks import load_claimed, probe_assets, probe_batch, store_batch
+from jixiao.security.tasks import probe_batch
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -42,11 +45,17 @@ class MonitorStats:
 
 
 def periodic_jobs() -> dict[str, Callable[[Any], Any]]:
-    """Jobs run on every scheduler tick with ``now``: overdue notice re-checks, incident SLA clocks."""
-    from jixiao.security.actions.incidents import check_incident_clocks
-    from jixiao.security.actions.notices import recheck_due_notices
+    """Jobs run on every scheduler tick with ``now``: the monitor's state changes, incident SLA clocks, and
+    enqueueing overdue notice re-checks. Each is database work only: nothing here waits on the network."""
+    from jixiao.security.actions.incidents import do_check_incident_clocks
+    from jixiao.security.jobs import process_monitor_events
+    from jixiao.security.tasks import enqueue_notice_rechecks
 
-    return {"incident_clocks": check_incident_clocks, "notice_rechecks": recheck_due_notices}
+    return {
+        "monitor_events": lambda now: process_monitor_events(now=now),
+        "incident_clocks": lambda now: do_check_incident_clocks(now, acting_user=SYSTEM),
+        "notice_rechecks": enqueue_notice_rechecks,
+    }
 
 
 class Monitor:
@@ -81,7 +90,8 @@ class Monitor:
             except Exception:
                 logger.exception("periodic job %s failed", name)
                 continue
-            self.stats.periodic[name] = self.stats.periodic.get(name, 0) + (len(done) if done else 0)
+            count = sum(done.values()) if isinstance(done, dict) else len(done or ())
+            self.stats.periodic[name] = self.stats.periodic.get(name, 0) + count
         return len(claims)
 
     # --- workers ---
@@ -115,13 +125,10 @@ class Monitor:
             return
         schedule_ids, group, token = db_task.args_kwargs["args"]
         try:
-            started = timezone.now()
-            assets = await self.call(load_claimed, schedule_ids, token)
-            results = await probe_assets(assets, group) if assets else []
-            summary = await self.call(store_batch, assets, results, schedule_ids, group, token, started)
+            summary, probed = await BatchJob(tuple(schedule_ids), group, token).run_async(self.call)
             await self.call(db_task.set_successful, summary)
             self.stats.batches += 1
-            self.stats.assets += len(assets)
+            self.stats.assets += probed
         except Exception as exc:
             logger.exception("probe batch %s failed", db_task.pk)
             self.stats.failed += 1

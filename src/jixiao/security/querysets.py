@@ -19,9 +19,11 @@ if TYPE_CHECKING:
         CheckRun,
         Finding,
         Incident,
+        MonitorEvent,
         MonthlyReport,
         Notice,
         SecurityWarning,
+        WarningReceipt,
     )
 
 
@@ -68,4 +70,14 @@ class IncidentQuerySet(UnitScopedQuerySet["Incident"]):
 
 
 class MonthlyReportQuerySet(UnitScopedQuerySet["MonthlyReport"]):
+    unit_lookup = "unit"
+
+
+class MonitorEventQuerySet(UnitScopedQuerySet["MonitorEvent"]):
+    unit_lookup = "asset__owner"
+
+
+class WarningReceiptQuerySet(UnitScopedQuerySet["WarningReceipt"]):
+    """A receipt belongs to the unit that confirmed it (the issuer reads them through its warning)."""
+
     unit_lookup = "unit"

@@ -1,194 +1,81 @@
-"""Background work through the Django tasks API: probing one claimed batch of assets.
+"""Background work of the security app through the Django tasks API, run by ``db_worker`` on any machine or by
+the ``monitor`` process's workers.
 
-``probe_batch`` is enqueued by ``scheduling.enqueue_due`` and run by any worker (``db_worker`` on any
-machine, or ``monitor`` in one process). One ``ProbeEngine`` per batch: one connection pool and DNS cache
-for the whole batch, freed when it ends. The database is touched before and after probing, never while a
-transaction would have to wait on the network.
+``probe_batch`` (enqueued by ``scheduling.enqueue_due``) probes one claimed batch through the one batch
+pipeline (``pipeline.BatchJob``); ``recheck_notice`` re-checks a notice whose deadline has passed (enqueued
+by the scheduler, never run inside its tick); ``process_monitor_events`` acts on the monitor's state changes
+(the scheduler also runs it on every tick).
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
-from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
-from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from jixiao.domain.probes import (
-    ContentRules,
-    ProbeEngine,
-    ProbeOptions,
-    ProbeResult,
-    ProbeTarget,
-    Redirection,
-    redirection_from_dict,
-)
-from jixiao.domain.probes.tls_scan import TlsScan, as_probe_result, scan_tls
-from jixiao.security.actions.findings import Probed, baseline_of, record_probe_results
-from jixiao.security.choices import CheckGroupChoices
-from jixiao.security.models import Asset, AssetSchedule, AssetState
-from jixiao.security.scheduling import GROUP_CHECKS, TRACKED_GROUPS, release
+from jixiao.orgs.actors import SYSTEM
+from jixiao.security.models import Notice
+from jixiao.security.pipeline import BatchJob
 
 logger = logging.getLogger(__name__)
 
+__all__ = [
+    "enqueue_notice_rechecks",
+    "probe_batch",
+    "process_monitor_events",
+    "recheck_notice",
+]
 
-def engine_settings() -> dict[str, Any]:
-    """``JIXIAO_SECURITY_ENGINE`` (``concurrency``, ``per_host``) for the ``ProbeEngine`` of a batch."""
-    configured: dict[str, Any] = getattr(settings, "JIXIAO_SECURITY_ENGINE", {})
-    return {
-        "concurrency": int(configured.get("concurrency", 100)),
-        "per_host": int(configured.get("per_host", 2)),
-    }
-
-
-# A site's port 80 rarely changes: the daily full check asks it afresh, the hourly header grades reuse that.
-DEFAULT_REDIRECTION_AGE = dt.timedelta(days=1)
-
-
-def redirection_age() -> dt.timedelta:
-    """``JIXIAO_SECURITY_REDIRECTION_SECONDS``: how long an observed http→https redirection is reused."""
-    seconds = getattr(settings, "JIXIAO_SECURITY_REDIRECTION_SECONDS", None)
-    return DEFAULT_REDIRECTION_AGE if seconds is None else dt.timedelta(seconds=float(seconds))
-
-
-def known_redirection(state: AssetState | None, group: str, now: dt.datetime) -> Redirection | None:
-    """The stored redirection while it is young enough; never for a full check (a notice re-check among
-    them), which must see the site as it is now."""
-    if state is None or group == CheckGroupChoices.FULL:
-        return None
-    known = redirection_from_dict(state.redirection)
-    if known is None or not known.checked or known.observed_at is None:
-        return None
-    return known if now - known.observed_at < redirection_age() else None
-
-
-def options_for(asset: Asset, group: str, now: dt.datetime | None = None) -> ProbeOptions:
-    """How to probe this asset for this check group: its baseline, its own hosts, the group's checks."""
-    own = tuple(sorted({(urlsplit(u).hostname or "") if "://" in u else u for u in asset.extra_urls} - {""}))
-    state = getattr(asset, "state", None)
-    return ProbeOptions(
-        checks=GROUP_CHECKS[group],
-        baseline=baseline_of(state),
-        redirection=known_redirection(state, group, now or timezone.now()),
-        content=ContentRules(own_domains=own),
-        **getattr(settings, "JIXIAO_SECURITY_PROBE_OPTIONS", {}),
-    )
-
-
-def tls_scan_settings() -> dict[str, Any]:
-    """``JIXIAO_SECURITY_TLS_SCAN`` (``timeout``, ``max_connections``, ``max_handshakes`` per server)."""
-    configured: dict[str, Any] = getattr(settings, "JIXIAO_SECURITY_TLS_SCAN", {})
-    return {
-        "timeout": float(configured.get("timeout", 5.0)),
-        "max_connections": int(configured.get("max_connections", 4)),
-        "max_handshakes": int(configured.get("max_handshakes", 400)),
-    }
-
-
-async def scan_tls_assets(assets: Sequence[Asset]) -> list[ProbeResult]:
-    """The weekly TLS enumeration of registered https assets, one scan per distinct host and port.
-
-    Assets on the same server share one scan, so the per-server connection limit holds across them; an
-    http asset has nothing to enumerate and gets an empty, successful result.
-    """
-    options = tls_scan_settings()
-    servers: dict[tuple[str, int], str] = {}
-    for asset in assets:
-        parts = urlsplit(asset.url)
-        if parts.scheme == "https" and parts.hostname:
-            servers.setdefault((parts.hostname, parts.port or 443), asset.url)
-    gate = asyncio.Semaphore(engine_settings()["concurrency"])
-
-    async def one(server: tuple[str, int], url: str) -> tuple[tuple[str, int], TlsScan]:
-        async with gate:
-            return server, await scan_tls(server[0], server[1], asset=url, **options)
-
-    scans = dict(await asyncio.gather(*(one(server, url) for server, url in servers.items())))
-    results = []
-    for asset in assets:
-        parts = urlsplit(asset.url)
-        scan = scans.get((parts.hostname or "", parts.port or 443)) if parts.scheme == "https" else None
-        if scan is None:
-            results.append(as_probe_result(asset.url, TlsScan("", 0, (), (), 0, False, ())))
-        else:
-            results.append(as_probe_result(asset.url, scan))
-    return results
-
-
-async def probe_assets(
-    assets: Sequence[Asset], group: str, *, engine: ProbeEngine | None = None
-) -> list[ProbeResult]:
-    """Probe registered assets (only these: nothing else is ever fetched), on one engine."""
-    if group == CheckGroupChoices.TLS_FULL:
-        return await scan_tls_assets(assets)
-    targets = [ProbeTarget(a.url, options_for(a, group)) for a in assets]
-    if engine is not None:
-        return await engine.probe_many(targets)
-    async with ProbeEngine(**engine_settings()) as own:
-        return await own.probe_many(targets)
-
-
-def load_claimed(schedule_ids: Sequence[int], token: str) -> list[Asset]:
-    """The active assets of a claimed batch; rows whose lease was lost (another token) are left out."""
-    ids = AssetSchedule.objects.filter(
-        pk__in=list(schedule_ids), claim_token=token, asset__active=True
-    ).values_list("asset_id", flat=True)
-    return list(Asset.objects.filter(pk__in=list(ids)).select_related("state").order_by("pk"))
-
-
-def store_batch(
-    assets: Sequence[Asset],
-    results: Sequence[ProbeResult],
-    schedule_ids: Sequence[int],
-    group: str,
-    token: str,
-    started: dt.datetime,
-) -> dict[str, Any]:
-    """Record a probed batch and release its schedule rows; returns a JSON summary for the task result."""
-    finished = timezone.now()
-    outcome = record_probe_results(
-        [
-            Probed(
-                a,
-                r,
-                checks=GROUP_CHECKS[group],
-                group=group,
-                finished=finished,
-                track=group in TRACKED_GROUPS,
-            )
-            for a, r in zip(assets, results, strict=True)
-        ],
-        run_started=started,
-    )
-    released = release(schedule_ids, token, finished)
-    summary = {
-        "group": group,
-        "assets": len(assets),
-        "released": released,
-        "opened": outcome.opened,
-        "reopened": outcome.reopened,
-        "confirmed_down": outcome.confirmed_down,
-        "recovered": outcome.recovered,
-        "seconds": round((finished - started).total_seconds(), 3),
-    }
-    logger.info("probe batch done: %s", summary)
-    return summary
-
-
-def run_claimed_batch(schedule_ids: Sequence[int], group: str, token: str) -> dict[str, Any]:
-    """Probe the assets of a claimed batch (``asyncio.run`` over one engine) and record the results."""
-    assets = load_claimed(schedule_ids, token)
-    started = timezone.now()
-    results = asyncio.run(probe_assets(assets, group)) if assets else []
-    return store_batch(assets, results, schedule_ids, group, token, started)
+AUTO_RECHECK_REASON = "整改期限到期自动复核"
 
 
 @task()
 def probe_batch(schedule_ids: list[int], group: str, token: str) -> dict[str, Any]:
     """The task a scheduler enqueues per batch of due assets."""
-    return run_claimed_batch(schedule_ids, group, token)
+    return BatchJob(tuple(schedule_ids), group, token).run()
+
+
+@task()
+def recheck_notice(notice_id: int) -> dict[str, Any]:
+    """Re-check a sent notice as the system (its deadline has passed)."""
+    from jixiao.security.actions.notices import do_recheck_notice
+
+    notice = Notice.objects.unrestricted().get(pk=notice_id)
+    outcome = do_recheck_notice(notice, acting_user=SYSTEM, reason=AUTO_RECHECK_REASON)
+    return {
+        "notice": notice_id,
+        "verified": outcome.verified,
+        "still_present": outcome.still_present,
+        "unverifiable": outcome.unverifiable,
+        "closed": outcome.closed,
+    }
+
+
+@task()
+def process_monitor_events() -> dict[str, int]:
+    """Act on the monitor's unprocessed state changes (``jobs.process_monitor_events``)."""
+    from jixiao.security import jobs
+
+    return jobs.process_monitor_events()
+
+
+def enqueue_notice_rechecks(now: dt.datetime | None = None) -> list[int]:
+    """Enqueue ``recheck_notice`` for every notice due for its deadline re-check; returns their ids.
+
+    The request time is stored with the enqueue, so the next tick does not ask again.
+    """
+    from jixiao.security.jobs import due_notice_rechecks
+
+    now = now or timezone.now()
+    due = due_notice_rechecks(now)
+    for notice_id in due:
+        with transaction.atomic():
+            Notice.objects.unrestricted().filter(pk=notice_id).update(recheck_requested_at=now)
+            transaction.on_commit(lambda pk=notice_id: recheck_notice.enqueue(pk))  # type: ignore[misc]
+    if due:
+        logger.info("enqueued the re-check of %d notice(s)", len(due))
+    return due

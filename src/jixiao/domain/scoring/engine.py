@@ -6,9 +6,10 @@ rules and their sources are in ``README.md`` beside this module.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from typing import Literal
 
 from jixiao.domain.forms.model import FormDocument, Horizon, Indicator, Taxonomy
@@ -18,17 +19,26 @@ from jixiao.domain.targets.grammar import parse_target
 from jixiao.domain.targets.model import Operator, TargetKind, TargetValue
 
 __all__ = [
+    "Adjustment",
+    "BudgetRow",
+    "Direction",
     "Evaluation",
     "IndicatorResult",
+    "IndicatorRow",
     "Method",
     "Score",
+    "actual_in_target_unit",
     "config_for",
     "evaluate",
     "grade_for",
+    "is_cost_indicator",
     "read_actual",
     "round_score",
+    "row_from_indicator",
+    "rows_from_form",
     "score_budget",
     "score_indicator",
+    "score_rows",
     "total_weight",
 ]
 
@@ -44,6 +54,23 @@ Method = Literal[
 ]
 WeightSource = Literal["form", "spread", "missing"]
 Actual = TargetValue | Decimal | QualitativeGrade | None
+
+
+class Direction(StrEnum):
+    """Which way an indicator is better: more (正向) or less (反向: costs, time limits, incidents)."""
+
+    POSITIVE = "positive"
+    REVERSE = "reverse"
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """A reviewer's lowered score (rule 5): the score, why, and who. An input of the engine."""
+
+    score: Decimal
+    reason: str
+    by: str = "审核人"
+
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
@@ -105,6 +132,11 @@ class Score:
     exact: Decimal | None = None
     reason: str | None = None
     note: str | None = None
+    cost: bool = False
+    contradiction: str | None = None
+    rule_value: Decimal | None = None
+    adjustment: Adjustment | None = None
+    initial_budget: Decimal | None = None
 
     @property
     def scored(self) -> bool:
@@ -143,24 +175,41 @@ class Score:
             facts["exact"] = _fmt(self.exact)
         if self.reason is not None:
             facts["reason"] = self.reason
+        if self.cost:
+            facts["direction"] = "reverse (cost)"
+        if self.contradiction is not None:
+            facts["contradiction"] = self.contradiction
+        if self.adjustment is not None:
+            facts["rule_score"] = _fmt(self.rule_value)
+            facts["adjusted_score"] = _fmt(self.adjustment.score)
+            facts["adjustment_reason"] = self.adjustment.reason
+            facts["adjusted_by"] = self.adjustment.by
         return facts
 
     @property
     def explanation(self) -> str:
         """How the score was reached, in Chinese (``实际值126家≥目标值120家，得满分30分``)."""
-        text = _explain(self)
-        extras = [text]
+        extras = []
+        if self.contradiction:
+            extras.append(self.contradiction)
+        extras.append(_explain(self))
         if self.note:
             extras.append(self.note)
         if self.over_achievement:
             extras.append(
                 "实际值达到目标值的130%及以上，需说明偏差原因（目标值可能偏低），审核时可酌情调整得分"
             )
+        adjustment = self.adjustment
+        if adjustment is not None:
+            extras.append(
+                f"审核调整：由{adjustment.by}将得分由{_fmt(self.rule_value)}分调整为{_fmt(adjustment.score)}分，"
+                f"原因：{adjustment.reason}"
+            )
         if self.needs_explanation:
             extras.append("预算执行率低于90%，需说明原因")
         if self.needs_deviation_reason:
             extras.append("得分低于分值，需填写偏差原因分析及改进措施")
-        return "；".join(extras)
+        return "；".join(text for text in extras if text)
 
 
 # --- budget ----------------------------------------------------------------------------------------------
@@ -230,12 +279,18 @@ def score_indicator(
     *,
     config: ScoringConfig | None = None,
     grade_score: Decimal | None = None,
+    direction: Direction | None = None,
+    cost: bool = False,
 ) -> Score:
     """Score one indicator against its target (rules 3–7 of 10号 as practised; see README.md).
 
     ``actual`` is a typed value (read with ``parse_target``; its unit is converted to the target's), a bare
     ``Decimal`` in the target's unit, or, for a qualitative target, a ``QualitativeGrade`` with an optional
     proposed ``grade_score`` that must lie in the grade's band.
+
+    ``direction`` overrides the one the operator implies; a ``cost`` indicator is always reverse (rule 4a).
+    When the written operator says otherwise (a cost written ``≥9000元``), the score follows the direction
+    and the explanation names the contradiction.
     """
     cfg = config or _DEFAULT_CONFIG
     kind = target.kind
@@ -280,9 +335,34 @@ def score_indicator(
     else:
         raise TypeError(f"actual must be a TargetValue, Decimal, QualitativeGrade or None, not {actual!r}")
 
-    if op is Operator.LE or op is Operator.LT:
-        return _score_reverse(target, t, a, weight, cfg, actual_raw)
-    return _score_positive(target, op, t, a, weight, cfg, actual_raw)
+    if cost:
+        direction = Direction.REVERSE
+    reverse = op is Operator.LE or op is Operator.LT
+    if direction is None or (direction is Direction.REVERSE) == reverse:
+        if reverse:
+            score = _score_reverse(target, t, a, weight, cfg, actual_raw)
+        else:
+            score = _score_positive(target, op, t, a, weight, cfg, actual_raw)
+        if cost:
+            score.cost = True
+        return score
+    what = "成本指标" if cost else ("反向指标" if direction is Direction.REVERSE else "正向指标")
+    shown = f"{_fmt(t)}{target.unit or ''}"
+    if direction is Direction.REVERSE:
+        if op is Operator.EQ:
+            contradiction = f"{what}按反向指标计分（以目标值{shown}为上限）"
+        else:
+            contradiction = (
+                f"{what}按反向指标计分：指标值写作“{target.raw}”，与{what}应设上限（≤）相矛盾，"
+                f"按不超过{shown}计分"
+            )
+        score = _score_reverse(target, t, a, weight, cfg, actual_raw)
+    else:
+        contradiction = f"{what}按正向指标计分：指标值写作“{target.raw}”，与{what}应设下限（≥）相矛盾，按不低于{shown}计分"
+        score = _score_positive(target, Operator.GE, t, a, weight, cfg, actual_raw)
+    score.cost = cost
+    score.contradiction = contradiction
+    return score
 
 
 def _score_positive(
@@ -447,10 +527,14 @@ def _cannot(weight: Decimal | None, reason: str, **facts: object) -> Score:
 
 
 def _explain(score: Score) -> str:
+    """How the rule's score was reached; every comparison and sum in it holds for the score's own numbers.
+
+    A reviewer's adjustment is said after it (``Score.explanation``): this part explains the rule's score.
+    """
     method, w = score.method, score.weight
     if method in ("excluded", "cannot-score"):
         return score.reason or ""
-    value = score.value
+    value = score.rule_value if score.adjustment is not None else score.value
     assert value is not None
     assert w is not None
     if method == "budget-rate":
@@ -467,25 +551,31 @@ def _explain(score: Score) -> str:
     target = score.target
     assert target is not None
     assert target.value is not None
-    assert target.operator is not None
     unit = target.unit or ""
     a, t = score.actual, target.value
     assert a is not None
     shown_a, shown_t = f"{_fmt(a)}{unit}", f"{_fmt(t)}{unit}"
-    if value == w:
-        sign = "≤" if method.startswith("reverse") or (method == "equal" and t == 0) else "≥"
-        return f"实际值{shown_a}{sign}目标值{shown_t}，得满分{_fmt(w)}分"
     if method.startswith("reverse"):
+        if a <= t:
+            return f"实际值{shown_a}≤目标值{shown_t}，得满分{_fmt(w)}分"
         if t == 0:
             return f"目标值为0，实际值{shown_a}>0，得0分"
         if method == "reverse-linear":
-            return (
-                f"实际值{shown_a}>目标值{shown_t}，按超出比例扣分："
-                f"(1−({_fmt(a)}−{_fmt(t)})÷{_fmt(t)})×{_fmt(w)}={_fmt(value)}分（最低0分）"
-            )
+            formula = f"(1−({_fmt(a)}−{_fmt(t)})÷{_fmt(t)})×{_fmt(w)}"
+            raw = (_ONE - (a - t) / t) * w
+            if round_score(raw) < 0:
+                return (
+                    f"实际值{shown_a}>目标值{shown_t}，按超出比例扣分：{formula}={_fmt(round_score(raw))}分，"
+                    "低于0分，得0分"
+                )
+            return f"实际值{shown_a}>目标值{shown_t}，按超出比例扣分：{formula}={_fmt(value.copy_abs())}分"
         return f"实际值{shown_a}>目标值{shown_t}，按比例计分：{_fmt(t)}÷{_fmt(a)}×{_fmt(w)}={_fmt(value)}分"
-    if t == 0:
+    if method == "equal" and t == 0:
+        if a <= 0:
+            return f"实际值{shown_a}≤目标值{shown_t}，得满分{_fmt(w)}分"
         return f"目标值为0，实际值{shown_a}>0，得0分"
+    if a >= t:
+        return f"实际值{shown_a}≥目标值{shown_t}，得满分{_fmt(w)}分"
     if a <= 0:
         return f"实际值{shown_a}<目标值{shown_t}，实际值不大于0，得0分"
     return f"实际值{shown_a}<目标值{shown_t}，得分={_fmt(a)}÷{_fmt(t)}×{_fmt(w)}={_fmt(value)}分"
@@ -508,29 +598,97 @@ def _actual_text(actual: Actual) -> str:
     return str(actual)
 
 
-# --- a whole form ----------------------------------------------------------------------------------------
+# --- typed rows and a whole evaluation -----------------------------------------------------------------
+
+_COST_WORD = "成本"
+_COST_NAME_WORDS = ("费用", "成本", "经费")
+_SAVING_WORDS = ("节约", "节省", "降低", "下降", "减少", "压减", "节支")
+_MONEY_UNITS = ("元", "万元")
 
 
-def grade_for(total: Decimal, config: ScoringConfig | None = None) -> str:
-    """优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差 (half-open: 89.99 is 良, 90 is 优)."""
-    return (config or _DEFAULT_CONFIG).grade_for(total)
+def is_cost_indicator(
+    level1: str | None, level2: str | None, name: str | None, unit: str | None = None
+) -> bool:
+    """A cost (成本) indicator: filed under a 成本 level, or, without levels, a cost-named amount of money.
+
+    Savings (成本节约率, 降低 …) are not costs: they are better when higher.
+    """
+    if any(word in (name or "") for word in _SAVING_WORDS):
+        return False
+    levels = f"{level1 or ''}{level2 or ''}"
+    if levels:
+        return _COST_WORD in levels
+    return any(word in (name or "") for word in _COST_NAME_WORDS) and unit in _MONEY_UNITS
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorRow:
+    """One annual indicator as the engine scores it: typed target, typed actual, weight, direction.
+
+    ``actual`` is a ``Decimal`` in the target's unit or a ``QualitativeGrade``; ``actual_problem`` says why a
+    written actual cannot be used (a unit that does not convert), and wins over ``actual``. ``actual_text``
+    is the value as printed (``165家``). ``weight`` ``None`` takes a share of its 一级 (rule 1b).
+    ``direction`` overrides the operator's; ``cost`` rows are reverse (rule 4a). ``proposed_score`` is a
+    qualitative row's score inside its band; ``recorded_score`` what a published table wrote (for the
+    recheck). ``adjustment`` is a reviewer's lowered score (rule 5). ``key`` is the caller's (a record id).
+    """
+
+    target: TargetValue
+    actual: Decimal | QualitativeGrade | None
+    weight: Decimal | None
+    name: str | None = None
+    level1: str | None = None
+    level2: str | None = None
+    raw_level1: str | None = None
+    raw_level2: str | None = None
+    direction: Direction | None = None
+    cost: bool = False
+    actual_text: str | None = None
+    actual_problem: str | None = None
+    proposed_score: Decimal | None = None
+    recorded_score: Decimal | None = None
+    deviation_reason: str | None = None
+    adjustment: Adjustment | None = None
+    key: object = None
+
+    @property
+    def label(self) -> str:
+        return self.name or self.level2 or self.target.raw
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetRow:
+    """The budget row: 全年预算数 A, 全年执行数 B (in 元), its weight (``None``: the config's), and where the
+    figures come from when that is worth saying (``source``, printed with the explanation)."""
+
+    adjusted_budget: Decimal | None
+    executed: Decimal | None
+    weight: Decimal | None = None
+    initial_budget: Decimal | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class IndicatorResult:
-    """One annual indicator and its score; ``weight_source`` says whether its weight came from the form."""
+    """One annual indicator row and its score; ``weight_source`` says whether its weight came with the row."""
 
-    indicator: Indicator
+    row: IndicatorRow
     score: Score
     weight_source: WeightSource
+
+    @property
+    def indicator(self) -> IndicatorRow:
+        """The row (the name the form-based callers know it by)."""
+        return self.row
 
 
 @dataclass(slots=True)
 class Evaluation:
-    """A whole form scored: the budget row, every annual indicator, the total and the grade.
+    """A whole evaluation: the budget row, every annual indicator, the total and the grade, from one place.
 
-    ``total`` adds what could be scored. ``complete`` is false when something that should have been scored
-    could not be; then ``grade`` is ``None`` (a grade on a partial total would be invented).
+    ``total`` adds what could be scored (a reviewer's adjustment included). ``complete`` is false when
+    something that should have been scored could not be; then ``grade`` is ``None`` (a grade on a partial
+    total would be invented).
     """
 
     project: str | None
@@ -543,6 +701,11 @@ class Evaluation:
     warnings: list[str] = field(default_factory=list)
 
 
+def grade_for(total: Decimal, config: ScoringConfig | None = None) -> str:
+    """优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差 (half-open: 89.99 is 良, 90 is 优)."""
+    return (config or _DEFAULT_CONFIG).grade_for(total)
+
+
 def read_actual(text: str | None) -> TargetValue | QualitativeGrade | None:
     """The 实际完成值 cell, typed: a qualitative grade word, a value read by the target grammar, or ``None``."""
     if text is None or not text.strip():
@@ -552,6 +715,214 @@ def read_actual(text: str | None) -> TargetValue | QualitativeGrade | None:
         return grade
     value = parse_target(text)
     return None if value.kind is TargetKind.NOT_APPLICABLE else value
+
+
+def actual_in_target_unit(actual: TargetValue, target: TargetValue) -> Decimal | str:
+    """A written actual value in the target's unit, or the reason it cannot be compared (a string)."""
+    return _actual_in_target_unit(actual, target)
+
+
+def score_rows(
+    rows: Sequence[IndicatorRow],
+    budget: BudgetRow | None,
+    *,
+    config: ScoringConfig | None = None,
+    project: str | None = None,
+) -> Evaluation:
+    """Score typed indicator rows and the budget row: every score, the adjustments, the total and the grade.
+
+    Rows without a weight share their 一级's weight (what the other rows of that 一级 leave) in equal parts to
+    the cent (``weight_source="spread"``, said in the warnings). A reviewer's adjustment replaces the rule's
+    score only where rule 5 allows it (over-achievement, lower than the rule's score, not below 0); one that
+    no longer applies is left out with a warning.
+    """
+    cfg = config or _DEFAULT_CONFIG
+    warnings: list[str] = []
+    weights = _indicator_weights(rows, cfg, warnings)
+
+    results: list[IndicatorResult] = []
+    for position, row in enumerate(rows):
+        weight, source = weights[position]
+        if weight is None:
+            score = _cannot(
+                None,
+                f"一级指标“{row.level1 or '（空）'}”没有配置分值，指标也未填写分值，无法计分",
+                target=row.target,
+            )
+        else:
+            score = _score_row(row, weight, cfg)
+            if row.adjustment is not None:
+                score = _adjusted(row, score, warnings)
+        results.append(IndicatorResult(row, score, source))
+
+    budget_score = _score_budget_row(budget, cfg)
+    _check_weights(rows, weights, budget_score, cfg, warnings)
+
+    total = sum((r.score.value for r in results if r.score.value is not None), _ZERO)
+    if budget_score.value is not None:
+        total += budget_score.value
+    unscored = [r for r in results if r.score.method == "cannot-score"]
+    excluded = [r for r in results if r.score.method == "excluded"]
+    for r in unscored:
+        warnings.append(f"“{r.row.label}”无法计分：{r.score.reason}")
+    for r in results:
+        if r.score.needs_deviation_reason and not (r.row.deviation_reason or "").strip():
+            warnings.append(f"“{r.row.label}”得分低于分值，未填写偏差原因分析及改进措施")
+    if budget_score.method == "cannot-score":
+        warnings.append(f"预算执行率无法计分：{budget_score.reason}")
+    if excluded:
+        lost = sum((r.score.weight or _ZERO for r in excluded), _ZERO)
+        names = "、".join(r.row.label for r in excluded)
+        warnings.append(f"不适用的指标（{names}）共{_fmt(lost)}分未计入，其分值应重新分配（未自动分配）")
+    complete = not unscored and budget_score.method != "cannot-score"
+    grade = cfg.grade_for(total) if complete else None
+    if not complete:
+        warnings.append("有未能计分的项目，总分不完整，不评定等级")
+    return Evaluation(
+        project=project,
+        budget=budget_score,
+        indicators=results,
+        total=total,
+        grade=grade,
+        complete=complete,
+        config=cfg,
+        warnings=warnings,
+    )
+
+
+def _adjusted(row: IndicatorRow, score: Score, warnings: list[str]) -> Score:
+    adjustment = row.adjustment
+    assert adjustment is not None
+    value = score.value
+    if value is None or not score.over_achievement or not _ZERO <= adjustment.score < value:
+        warnings.append(
+            f"“{row.label}”的审核调整得分{_fmt(adjustment.score)}分已不适用（只有超额完成的指标可调低得分，"
+            "且须低于按规则的得分），未采用"
+        )
+        return score
+    return replace(
+        score,
+        value=adjustment.score,
+        exact=adjustment.score,
+        rule_value=value,
+        adjustment=adjustment,
+        needs_deviation_reason=adjustment.score < (score.weight or _ZERO),
+    )
+
+
+def _score_row(row: IndicatorRow, weight: Decimal, cfg: ScoringConfig) -> Score:
+    target = row.target
+    if row.actual_problem is not None and target.kind is TargetKind.QUANTITATIVE:
+        return _cannot(weight, row.actual_problem, target=target, actual_raw=row.actual_text)
+    actual = row.actual
+    if target.kind is not TargetKind.QUALITATIVE:
+        return score_indicator(target, actual, weight, config=cfg, direction=row.direction, cost=row.cost)
+    proposed = row.proposed_score
+    if isinstance(actual, QualitativeGrade):
+        return score_indicator(target, actual, weight, config=cfg, grade_score=proposed)
+    if proposed is not None and weight > 0:
+        # The table graded the row only through its score: the band that score falls in is the grade.
+        share = round_score(proposed) / weight * _HUNDRED
+        grade = next((b.grade for b in cfg.bands if b.contains(share)), None)
+        if grade is not None:
+            score = score_indicator(target, grade, weight, config=cfg, grade_score=proposed)
+            note = f"完成情况为“{row.actual_text or '（空）'}”，等级按已填得分{_fmt(proposed)}分所在档次认定"
+            return replace(score, note=note)
+    if row.actual_text and row.actual_text.strip():
+        return _cannot(
+            weight,
+            f"定性指标“{target.raw}”需评定等级（达成／部分达成并具有一定效果／未达成且效果较差），"
+            f"完成值为“{row.actual_text}”",
+            target=target,
+        )
+    return score_indicator(target, actual, weight, config=cfg)
+
+
+def _score_budget_row(budget: BudgetRow | None, cfg: ScoringConfig) -> Score:
+    if budget is None:
+        return _cannot(cfg.budget_weight, "表中没有预算执行情况（全年预算数、全年执行数），无法计分")
+    weight = budget.weight if budget.weight is not None else cfg.budget_weight
+    score = score_budget(budget.adjusted_budget, budget.executed, weight, config=cfg)
+    score.initial_budget = budget.initial_budget
+    if budget.source:
+        score.note = budget.source
+    return score
+
+
+def _indicator_weights(
+    rows: Sequence[IndicatorRow], cfg: ScoringConfig, warnings: list[str]
+) -> list[tuple[Decimal | None, WeightSource]]:
+    weights: list[tuple[Decimal | None, WeightSource] | None] = [None] * len(rows)
+    groups: dict[str, list[int]] = {}
+    for position, row in enumerate(rows):
+        groups.setdefault(row.level1 or "", []).append(position)
+    for level1, members in groups.items():
+        missing = [p for p in members if rows[p].weight is None]
+        for p in members:
+            given_weight = rows[p].weight
+            if given_weight is not None:
+                weights[p] = (given_weight, "form")
+        if not missing:
+            continue
+        level1_weight = cfg.weights.get(level1) if level1 != BUDGET else None
+        given = sum((rows[p].weight or _ZERO for p in members), _ZERO)
+        # Not-applicable rows take no share: the rule is to redistribute their weight, not to keep it.
+        sharing = [p for p in missing if rows[p].target.kind is not TargetKind.NOT_APPLICABLE] or missing
+        if level1_weight is None or given > level1_weight:
+            for p in missing:
+                weights[p] = (None, "missing")
+            continue
+        shares = _spread(level1_weight - given, len(sharing))
+        for p, share in zip(sharing, shares, strict=True):
+            weights[p] = (share, "spread")
+        for p in missing:
+            if weights[p] is None:
+                weights[p] = (_ZERO, "spread")
+        warnings.append(
+            f"{level1}有{len(sharing)}个指标未填写分值，已将{_fmt(level1_weight - given)}分平均分配"
+            f"（{'、'.join(_fmt(s) for s in shares)}分）"
+        )
+    return [w if w is not None else (None, "missing") for w in weights]
+
+
+def _spread(total: Decimal, count: int) -> list[Decimal]:
+    """``total`` in ``count`` shares of whole cents that add up exactly: the first ones take the odd cents."""
+    cents = int((total / _CENT).to_integral_value())
+    base, extra = divmod(cents, count)
+    return [Decimal(base + (1 if n < extra else 0)) * _CENT for n in range(count)]
+
+
+def _check_weights(
+    rows: Sequence[IndicatorRow],
+    weights: list[tuple[Decimal | None, WeightSource]],
+    budget: Score,
+    cfg: ScoringConfig,
+    warnings: list[str],
+) -> None:
+    per_level1: dict[str, Decimal] = {}
+    for row, (weight, _) in zip(rows, weights, strict=True):
+        key = row.level1 or "（空）"
+        per_level1[key] = per_level1.get(key, _ZERO) + (weight or _ZERO)
+    for level1, got in per_level1.items():
+        expected = cfg.weights.get(level1)
+        if expected is None:
+            warnings.append(f"一级指标“{level1}”没有配置分值，表中分值合计{_fmt(got)}分")
+        elif got != expected:
+            warnings.append(f"{level1}各指标分值合计{_fmt(got)}分，应为{_fmt(expected)}分")
+    for level1, expected in cfg.level1_weights.items():
+        if level1 not in per_level1 and expected:
+            warnings.append(f"{level1}应有{_fmt(expected)}分，表中没有该一级指标")
+    grand = sum(per_level1.values(), _ZERO) + (budget.weight or _ZERO)
+    if grand != _HUNDRED:
+        warnings.append(f"预算执行率与各指标分值合计{_fmt(grand)}分，不等于100分")
+
+
+def total_weight(results: Iterable[IndicatorResult], budget: Score) -> Decimal:
+    """The budget's weight plus every indicator's weight: what the total is out of."""
+    return sum((r.score.weight or _ZERO for r in results), budget.weight or _ZERO)
+
+
+# --- the adapter from a read form ------------------------------------------------------------------------
 
 
 def config_for(form: FormDocument, config: ScoringConfig | None = None) -> ScoringConfig:
@@ -586,168 +957,69 @@ def _weights_written_on(form: FormDocument) -> dict[str, Decimal] | None:
     return weights
 
 
-def evaluate(form: FormDocument, *, config: ScoringConfig | None = None) -> Evaluation:
-    """Score a form's annual indicators from their own ``actual`` and ``weight``, its budget row, the total.
-
-    Indicators without a weight share their 一级's weight (what the form's other indicators of that 一级 leave)
-    in equal parts to the cent; that is recorded as ``weight_source="spread"`` and in the warnings. Qualitative
-    rows take their grade from the 实际完成值 cell, or else from the band their recorded score falls in.
-    """
-    cfg = config_for(form, config)
-    warnings: list[str] = []
-    annual = [i for i in form.indicators if i.horizon is Horizon.ANNUAL]
-    weights = _indicator_weights(annual, cfg, warnings)
-
-    results: list[IndicatorResult] = []
-    for indicator in annual:
-        weight, source = weights[id(indicator)]
-        if weight is None:
-            score = _cannot(
-                None,
-                f"一级指标“{indicator.level1 or '（空）'}”没有配置分值，指标也未填写分值，无法计分",
-                target=indicator.target,
-            )
+def row_from_indicator(indicator: Indicator) -> IndicatorRow:
+    """One indicator of a read form as a typed row: its 实际完成值 cell read and put in the target's unit."""
+    target = indicator.target
+    read = read_actual(indicator.actual)
+    actual: Decimal | QualitativeGrade | None
+    problem: str | None = None
+    if isinstance(read, TargetValue):
+        converted = (
+            _actual_in_target_unit(read, target) if target.kind is TargetKind.QUANTITATIVE else read.value
+        )
+        if isinstance(converted, str):
+            actual, problem = None, converted
         else:
-            score = _score_row(indicator, weight, cfg)
-        results.append(IndicatorResult(indicator, score, source))
-
-    budget = _score_budget_row(form, cfg)
-    _check_weights(annual, weights, budget, cfg, warnings)
-
-    total = sum((r.score.value for r in results if r.score.value is not None), _ZERO)
-    if budget.value is not None:
-        total += budget.value
-    unscored = [r for r in results if r.score.method == "cannot-score"]
-    excluded = [r for r in results if r.score.method == "excluded"]
-    for r in unscored:
-        warnings.append(f"“{_name(r.indicator)}”无法计分：{r.score.reason}")
-    for r in results:
-        if r.score.needs_deviation_reason and not (r.indicator.deviation_reason or "").strip():
-            warnings.append(f"“{_name(r.indicator)}”得分低于分值，未填写偏差原因分析及改进措施")
-    if budget.method == "cannot-score":
-        warnings.append(f"预算执行率无法计分：{budget.reason}")
-    if excluded:
-        lost = sum((r.score.weight or _ZERO for r in excluded), _ZERO)
-        names = "、".join(_name(r.indicator) for r in excluded)
-        warnings.append(f"不适用的指标（{names}）共{_fmt(lost)}分未计入，其分值应重新分配（未自动分配）")
-    complete = not unscored and budget.method != "cannot-score"
-    grade = cfg.grade_for(total) if complete else None
-    if not complete:
-        warnings.append("有未能计分的项目，总分不完整，不评定等级")
-    return Evaluation(
-        project=form.project.name,
-        budget=budget,
-        indicators=results,
-        total=total,
-        grade=grade,
-        complete=complete,
-        config=cfg,
-        warnings=warnings,
+            actual = converted
+    else:
+        actual = read
+    qualitative = target.kind is TargetKind.QUALITATIVE
+    return IndicatorRow(
+        target=target,
+        actual=actual,
+        weight=indicator.weight,
+        name=indicator.name,
+        level1=indicator.level1,
+        level2=indicator.level2,
+        raw_level1=indicator.raw_level1,
+        raw_level2=indicator.raw_level2,
+        cost=is_cost_indicator(
+            indicator.level1 or indicator.raw_level1,
+            indicator.level2 or indicator.raw_level2,
+            indicator.name,
+            target.unit,
+        ),
+        actual_text=indicator.actual,
+        actual_problem=problem,
+        proposed_score=indicator.recorded_score if qualitative else None,
+        recorded_score=indicator.recorded_score,
+        deviation_reason=indicator.deviation_reason,
+        key=indicator,
     )
 
 
-def _score_row(indicator: Indicator, weight: Decimal, cfg: ScoringConfig) -> Score:
-    target = indicator.target
-    actual = read_actual(indicator.actual)
-    if target.kind is not TargetKind.QUALITATIVE:
-        return score_indicator(target, actual, weight, config=cfg)
-    recorded = indicator.recorded_score
-    if isinstance(actual, QualitativeGrade):
-        return score_indicator(target, actual, weight, config=cfg, grade_score=recorded)
-    if recorded is not None and weight > 0:
-        # The table graded the row only through its score: the band that score falls in is the grade.
-        share = round_score(recorded) / weight * _HUNDRED
-        grade = next((b.grade for b in cfg.bands if b.contains(share)), None)
-        if grade is not None:
-            score = score_indicator(target, grade, weight, config=cfg, grade_score=recorded)
-            note = f"完成情况为“{indicator.actual or '（空）'}”，等级按已填得分{_fmt(recorded)}分所在档次认定"
-            return _with_note(score, note)
-    return score_indicator(target, actual, weight, config=cfg)
-
-
-def _with_note(score: Score, note: str) -> Score:
-    return replace(score, note=note)
-
-
-def _score_budget_row(form: FormDocument, cfg: ScoringConfig) -> Score:
+def rows_from_form(form: FormDocument) -> tuple[list[IndicatorRow], BudgetRow | None]:
+    """A read self-evaluation table as typed rows (its annual indicators) and its budget row."""
+    rows = [row_from_indicator(i) for i in form.indicators if i.horizon is Horizon.ANNUAL]
     block = form.budget_execution
-    if block is None:
-        return _cannot(cfg.budget_weight, "表中没有预算执行情况（全年预算数、全年执行数），无法计分")
-    weight = block.weight if block.weight is not None else cfg.budget_weight
-    return score_budget(block.adjusted_budget, block.executed, weight, config=cfg)
-
-
-def _indicator_weights(
-    annual: list[Indicator], cfg: ScoringConfig, warnings: list[str]
-) -> dict[int, tuple[Decimal | None, WeightSource]]:
-    weights: dict[int, tuple[Decimal | None, WeightSource]] = {}
-    groups: dict[str, list[Indicator]] = {}
-    for indicator in annual:
-        groups.setdefault(indicator.level1 or "", []).append(indicator)
-    for level1, members in groups.items():
-        missing = [i for i in members if i.weight is None]
-        for indicator in members:
-            if indicator.weight is not None:
-                weights[id(indicator)] = (indicator.weight, "form")
-        if not missing:
-            continue
-        level1_weight = cfg.weights.get(level1) if level1 != BUDGET else None
-        given = sum((i.weight or _ZERO for i in members), _ZERO)
-        # Not-applicable rows take no share: the rule is to redistribute their weight, not to keep it.
-        sharing = [i for i in missing if i.target.kind is not TargetKind.NOT_APPLICABLE] or missing
-        if level1_weight is None or given > level1_weight:
-            for indicator in missing:
-                weights[id(indicator)] = (None, "missing")
-            continue
-        shares = _spread(level1_weight - given, len(sharing))
-        for indicator, share in zip(sharing, shares, strict=True):
-            weights[id(indicator)] = (share, "spread")
-        for indicator in missing:
-            weights.setdefault(id(indicator), (_ZERO, "spread"))
-        warnings.append(
-            f"{level1}有{len(sharing)}个指标未填写分值，已将{_fmt(level1_weight - given)}分平均分配"
-            f"（{'、'.join(_fmt(s) for s in shares)}分）"
+    budget = (
+        None
+        if block is None
+        else BudgetRow(
+            adjusted_budget=block.adjusted_budget,
+            executed=block.executed,
+            weight=block.weight,
+            initial_budget=block.initial_budget,
         )
-    return weights
+    )
+    return rows, budget
 
 
-def _spread(total: Decimal, count: int) -> list[Decimal]:
-    """``total`` in ``count`` shares of whole cents that add up exactly: the first ones take the odd cents."""
-    cents = int((total / _CENT).to_integral_value())
-    base, extra = divmod(cents, count)
-    return [Decimal(base + (1 if n < extra else 0)) * _CENT for n in range(count)]
+def evaluate(form: FormDocument, *, config: ScoringConfig | None = None) -> Evaluation:
+    """Score a read form: its annual indicators from their own ``actual`` and ``weight``, its budget row.
 
-
-def _check_weights(
-    annual: list[Indicator],
-    weights: dict[int, tuple[Decimal | None, WeightSource]],
-    budget: Score,
-    cfg: ScoringConfig,
-    warnings: list[str],
-) -> None:
-    per_level1: dict[str, Decimal] = {}
-    for indicator in annual:
-        weight = weights[id(indicator)][0]
-        key = indicator.level1 or "（空）"
-        per_level1[key] = per_level1.get(key, _ZERO) + (weight or _ZERO)
-    for level1, got in per_level1.items():
-        expected = cfg.weights.get(level1)
-        if expected is None:
-            warnings.append(f"一级指标“{level1}”没有配置分值，表中分值合计{_fmt(got)}分")
-        elif got != expected:
-            warnings.append(f"{level1}各指标分值合计{_fmt(got)}分，应为{_fmt(expected)}分")
-    for level1, expected in cfg.level1_weights.items():
-        if level1 not in per_level1 and expected:
-            warnings.append(f"{level1}应有{_fmt(expected)}分，表中没有该一级指标")
-    grand = sum(per_level1.values(), _ZERO) + (budget.weight or _ZERO)
-    if grand != _HUNDRED:
-        warnings.append(f"预算执行率与各指标分值合计{_fmt(grand)}分，不等于100分")
-
-
-def _name(indicator: Indicator) -> str:
-    return indicator.name or indicator.level2 or indicator.target.raw
-
-
-def total_weight(results: Iterable[IndicatorResult], budget: Score) -> Decimal:
-    """The budget's weight plus every indicator's weight: what the total is out of."""
-    return sum((r.score.weight or _ZERO for r in results), budget.weight or _ZERO)
+    The adapter of ``jixiao score``: ``rows_from_form`` then ``score_rows`` (see there for the rules).
+    """
+    cfg = config_for(form, config)
+    rows, budget = rows_from_form(form)
+    return score_rows(rows, budget, config=cfg, project=form.project.name)

@@ -153,7 +153,7 @@ def _row_discrepancy(result: IndicatorResult, cfg: ScoringConfig, weight_sum: De
                 "not-applicable-scored",
                 f"指标值为“{indicator.target.raw}”（不适用），表中却计了{_fmt(recorded)}分",
             )
-        if read_actual(indicator.actual) is None:
+        if read_actual(indicator.actual_text) is None:
             return found(
                 "missing-actual",
                 f"表中填了得分{_fmt(recorded)}分，但没有实际完成值，无法核对",
@@ -200,7 +200,9 @@ def _row_explanations(
     if target is not None and score.method in ("reverse-linear", "reverse-ratio") and actual is not None:
         other: ReverseMethod = "ratio" if score.method == "reverse-linear" else "linear"
         other_cfg = replace(cfg, reverse_method=other)
-        alt = score_indicator(target, actual, weight, config=other_cfg)
+        alt = score_indicator(
+            target, actual, weight, config=other_cfg, direction=result.row.direction, cost=result.row.cost
+        )
         if alt.value is not None and alt.value == recorded:
             names = {"linear": "线性扣分法", "ratio": "比例法（目标值÷实际值×分值）"}
             yield (

@@ -9,14 +9,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixiao.audit import log as audit
-from jixiao.orgs.actors import Actor
+from jixiao.audit.transitions import transition
+from jixiao.orgs.actors import Actor, person
 from jixiao.orgs.models import Unit
 from jixiao.security.choices import SeverityChoices, WarningStatusChoices
-from jixiao.security.guards import require, require_reason
-from jixiao.security.models import Asset, SecurityWarning
+from jixiao.security.guards import require
+from jixiao.security.models import Asset, SecurityWarning, WarningReceipt
 from jixiao.security.notify import notify_on_commit
+from jixiao.security.workflows import WARNING_WORKFLOW, WarningVerb
 
-__all__ = ["do_create_warning", "do_publish_warning", "do_withdraw_warning"]
+__all__ = ["do_confirm_warning_read", "do_create_warning", "do_publish_warning", "do_withdraw_warning"]
 
 
 @transaction.atomic
@@ -31,17 +33,17 @@ def do_create_warning(
     reason: str,
 ) -> SecurityWarning:
     """A draft warning of ``issuer`` (``review`` on it) to ``recipients``."""
-    require(acting_user, "review", issuer, "安全预警")
+    require(acting_user, "security", issuer, "安全预警")
     units = list(recipients)
     if not units:
-        raise ValidationError("a warning needs at least one recipient unit")
+        raise ValidationError("安全预警至少要有一个接收单位")
     warning = SecurityWarning(issuer=issuer, title=title.strip(), body=body.strip(), severity=severity)
     warning.full_clean()
     warning.save()
     warning.recipients.set(units)
     audit.record(
         acting_user,
-        "warning.created",
+        WarningVerb.CREATE,
         warning,
         reason=reason,
         unit=issuer,
@@ -53,25 +55,17 @@ def do_create_warning(
 @transaction.atomic
 def do_publish_warning(warning: SecurityWarning, *, acting_user: Actor, reason: str) -> SecurityWarning:
     """Publish: the recipient units see it, and their asset contacts and the office are notified on commit."""
-    warning = SecurityWarning.objects.select_for_update().select_related("issuer").get(pk=warning.pk)
-    require(acting_user, "review", warning.issuer, "安全预警")
-    reason = require_reason(reason, "发布预警")
-    if warning.status != WarningStatusChoices.DRAFT:
-        raise ValidationError("only a draft warning can be published")
-    warning.status = WarningStatusChoices.PUBLISHED
-    warning.published_at = timezone.now()
-    warning.save(update_fields=["status", "published_at"])
     units = list(warning.recipients.all())
-    audit.record(
-        acting_user,
-        "warning.published",
+    transition(
         warning,
+        WARNING_WORKFLOW,
+        WarningVerb.PUBLISH,
+        acting_user=acting_user,
         reason=reason,
-        unit=warning.issuer,
-        changes={"status": [WarningStatusChoices.DRAFT, WarningStatusChoices.PUBLISHED]},
+        stamp_field="published_at",
         details={"recipients": [str(u) for u in units]},
     )
-    emails = Asset.objects.filter(owner__in=units, active=True).exclude(contact_email="")
+    emails = Asset.objects.unrestricted().filter(owner__in=units, active=True).exclude(contact_email="")
     notify_on_commit(
         f"【网络安全预警】{warning.title}",
         f"{warning.body}\n\n发布单位：{warning.issuer}\n等级：{warning.get_severity_display()}",
@@ -82,20 +76,43 @@ def do_publish_warning(warning: SecurityWarning, *, acting_user: Actor, reason: 
 
 @transaction.atomic
 def do_withdraw_warning(warning: SecurityWarning, *, acting_user: Actor, reason: str) -> SecurityWarning:
-    warning = SecurityWarning.objects.select_for_update().select_related("issuer").get(pk=warning.pk)
-    require(acting_user, "review", warning.issuer, "安全预警")
-    reason = require_reason(reason, "撤回预警")
-    if warning.status != WarningStatusChoices.PUBLISHED:
-        raise ValidationError("only a published warning can be withdrawn")
-    warning.status = WarningStatusChoices.WITHDRAWN
-    warning.withdrawn_at = timezone.now()
-    warning.save(update_fields=["status", "withdrawn_at"])
-    audit.record(
-        acting_user,
-        "warning.withdrawn",
+    transition(
         warning,
+        WARNING_WORKFLOW,
+        WarningVerb.WITHDRAW,
+        acting_user=acting_user,
         reason=reason,
-        unit=warning.issuer,
-        changes={"status": [WarningStatusChoices.PUBLISHED, WarningStatusChoices.WITHDRAWN]},
+        stamp_field="withdrawn_at",
     )
     return warning
+
+
+@transaction.atomic
+def do_confirm_warning_read(
+    warning: SecurityWarning, unit: Unit, *, acting_user: Actor, reason: str = ""
+) -> WarningReceipt:
+    """A recipient unit confirms it has read a published warning (``view`` on that unit); once per unit.
+
+    The issuer sees who has confirmed in ``warning.receipts``; confirming twice keeps the first time.
+    """
+    require(acting_user, "view", unit, "安全预警")
+    locked = SecurityWarning.objects.unrestricted().select_for_update().get(pk=warning.pk)
+    if locked.status != WarningStatusChoices.PUBLISHED:
+        raise ValidationError(f"安全预警“{locked.title}”当前为“{locked.get_status_display()}”，不能确认阅读")
+    if not locked.recipients.filter(pk=unit.pk).exists():
+        raise ValidationError(f"{unit}不是安全预警“{locked.title}”的接收单位")
+    receipt, created = WarningReceipt.objects.unrestricted().get_or_create(
+        warning=locked,
+        unit=unit,
+        defaults={"confirmed_by": person(acting_user), "confirmed_at": timezone.now()},
+    )
+    if created:
+        audit.record(
+            acting_user,
+            WarningVerb.CONFIRM_READ,
+            locked,
+            reason=reason.strip() or "已阅读",
+            unit=unit,
+            details={"unit": str(unit)},
+        )
+    return receipt

@@ -1,535 +1,96 @@
-"""Check runs and findings: storing a batch of probe results in bulk, and the finding workflow's actions.
-
-``record_probe_results`` writes a batch with a fixed number of queries (one read and at most two writes per
-table, whatever the batch size). Availability failures follow ``FailureTracker`` semantics: a failing asset
-opens its availability findings only after ``threshold`` failures in a row, and two successes close them;
-the tracker's counters live in ``AssetState``. Every other finding is stored as seen: new ones open, known
-ones move ``last_seen``, a verified one that comes back is reopened.
+"""The finding workflow's actions: the owner unit rectifies and reports a fix, the office verifies, rejects,
+judges a false positive or an accepted risk, reopens. Every move goes through ``transition()`` along
+``workflows.FINDING_WORKFLOW``; the monitor's own moves are made in bulk by the batch store (``store``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from jixiao.audit import log as audit
-from jixiao.domain.probes import (
-    ALL_CHECKS,
-    SCAN_FINDINGS,
-    Baseline,
-    Check,
-    FailureTracker,
-    ProbeResult,
-    TrackState,
-    Transition,
-    check_of,
-    redirection_to_dict,
-    result_to_dict,
-    summary_from_dict,
-    summary_to_dict,
-)
-from jixiao.domain.probes import Finding as ProbeFinding
+from jixiao.audit.transitions import transition
 from jixiao.orgs.actors import Actor
-from jixiao.orgs.choices import Action
-from jixiao.security.choices import (
-    ACTIVE_FINDING_STATUSES,
-    SUPPRESSED_FINDING_STATUSES,
-    FindingStatusChoices,
-)
-from jixiao.security.guards import require, require_reason
-from jixiao.security.models import Asset, AssetState, CheckRun, Finding
-
-logger = logging.getLogger(__name__)
+from jixiao.security.models import Finding
+from jixiao.security.workflows import FINDING_WORKFLOW, FindingVerb
 
 __all__ = [
-    "TRANSITIONS",
-    "BatchOutcome",
-    "Probed",
     "do_accept_risk",
     "do_mark_false_positive",
+    "do_notify_finding",
     "do_reject_fix",
     "do_reopen_finding",
     "do_report_fixed",
     "do_start_rectifying",
-    "do_transition_finding",
     "do_verify_fixed",
-    "record_probe_results",
 ]
-
-S = FindingStatusChoices
-AVAILABILITY = "availability"
-
-# target status → (statuses it may be reached from, the role needed on the owner unit, audit verb)
-TRANSITIONS: dict[str, tuple[frozenset[str], Action, str]] = {
-    S.NOTIFIED: (frozenset({S.OPEN}), "review", "finding.notified"),
-    S.RECTIFYING: (frozenset({S.OPEN, S.NOTIFIED, S.AWAITING_VERIFICATION}), "change", "finding.rectifying"),
-    S.AWAITING_VERIFICATION: (
-        frozenset({S.OPEN, S.NOTIFIED, S.RECTIFYING}),
-        "change",
-        "finding.fix_reported",
-    ),
-    S.VERIFIED_FIXED: (frozenset(ACTIVE_FINDING_STATUSES), "review", "finding.verified_fixed"),
-    S.FALSE_POSITIVE: (frozenset(ACTIVE_FINDING_STATUSES), "review", "finding.false_positive"),
-    S.RISK_ACCEPTED: (frozenset(ACTIVE_FINDING_STATUSES), "review", "finding.risk_accepted"),
-    S.OPEN: (
-        frozenset({S.VERIFIED_FIXED, S.FALSE_POSITIVE, S.RISK_ACCEPTED}),
-        "review",
-        "finding.reopened",
-    ),
-}
-
-
-def category_of(check_name: str) -> str:
-    """``availability.connect`` → ``availability``; ``probe.budget`` → ``probe``."""
-    return check_name.split(".", 1)[0]
-
-
-@dataclass(frozen=True, slots=True)
-class Probed:
-    """One probe result of one registered asset, with the checks that were asked for.
-
-    ``track`` False keeps the result away from the failure tracker and the asset's last-check state: a
-    TLS enumeration says nothing about whether the site is up.
-    """
-
-    asset: Asset
-    result: ProbeResult
-    checks: frozenset[Check] = ALL_CHECKS
-    group: str = ""
-    finished: dt.datetime | None = None
-    track: bool = True
-
-
-@dataclass
-class BatchOutcome:
-    runs: list[CheckRun] = field(default_factory=list)
-    opened: int = 0
-    reopened: int = 0
-    seen_again: int = 0
-    held: int = 0  # availability findings not yet confirmed by the failure tracker
-    closed: int = 0  # availability findings closed by recovery
-    gone: int = 0  # findings a complete check no longer sees: verified fixed, or awaiting verification
-    confirmed_down: list[int] = field(default_factory=list)  # asset ids whose outage was just confirmed
-    recovered: list[int] = field(default_factory=list)
-
-
-class StoredTracker(FailureTracker[int]):
-    """A ``FailureTracker`` seeded from the counters stored per asset, so its verdicts survive restarts."""
-
-    def seed(self, asset_id: int, state: TrackState) -> None:
-        self._states[asset_id] = state
-
-
-def tracker_thresholds() -> tuple[int, int]:
-    threshold = int(getattr(settings, "JIXIAO_SECURITY_FAILURE_THRESHOLD", 3))
-    recover = int(getattr(settings, "JIXIAO_SECURITY_RECOVER_THRESHOLD", 2))
-    return threshold, recover
-
-
-def _is_availability(found: ProbeFinding) -> bool:
-    return category_of(found.check) == AVAILABILITY
-
-
-def _summary(result: ProbeResult) -> dict[str, Any]:
-    data = result_to_dict(result)
-    data.pop("timings", None)
-    data["final_url"] = result.final_url
-    data["error"] = result.error
-    data["truncated"] = result.truncated
-    return data
-
-
-def record_probe_results(
-    results: Sequence[Probed], *, run_started: dt.datetime, settled_by_caller: Collection[int] = ()
-) -> BatchOutcome:
-    """Store a batch of probe results: check runs, findings, monitoring state; one transaction, bulk writes.
-
-    ``settled_by_caller`` lists findings whose absence the caller judges itself (a notice's re-check does,
-    under the name of the person who asked for it), so the rule for gone findings leaves them alone.
-
-    Queries: states (read, update, insert if missing), runs (insert), findings (read, insert, update),
-    audit (insert): constant in the size of the batch.
-    """
-    outcome = BatchOutcome()
-    if not results:
-        return outcome
-    now = timezone.now()
-    threshold, recover = tracker_thresholds()
-    asset_ids = sorted({p.asset.pk for p in results})
-    with transaction.atomic():
-        # The state rows are locked (in id order, so two batches cannot deadlock): batches of different check
-        # groups of the same asset, on different workers, then update counters and findings one after the other.
-        states = {
-            s.asset_id: s
-            for s in AssetState.objects.select_for_update()
-            .filter(asset_id__in=asset_ids)
-            .order_by("asset_id")
-        }
-        missing = [AssetState(asset_id=pk) for pk in asset_ids if pk not in states]
-        tracker = StoredTracker(threshold=threshold, recover=recover)
-        for state in states.values():
-            tracker.seed(state.asset_id, TrackState(state.failing, state.failures, state.successes))
-        for state in missing:
-            states[state.asset_id] = state
-
-        runs = CheckRun.objects.bulk_create(
-            [
-                CheckRun(
-                    asset_id=p.asset.pk,
-                    group=p.group,
-                    started=run_started,
-                    finished=p.finished or now,
-                    checks=sorted(str(c) for c in p.checks),
-                    ok=p.result.ok,
-                    status=p.result.status,
-                    timings=result_to_dict(p.result)["timings"],
-                    summary=_summary(p.result),
-                    findings_count=len(p.result.findings),
-                )
-                for p in results
-            ],
-            batch_size=500,
-        )
-        outcome.runs = runs
-
-        # Which findings of which asset to store, after the tracker has had its say.
-        to_store: list[tuple[Probed, CheckRun, ProbeFinding]] = []
-        close_availability: set[int] = set()
-        for probed, run in zip(results, runs, strict=True):
-            pk = probed.asset.pk
-            if not probed.track:
-                to_store.extend((probed, run, found) for found in probed.result.findings)
-                continue
-            transition = tracker.observe(pk, probed.result.ok)
-            state = states[pk]
-            tracked = tracker.state(pk)
-            state.failing, state.failures, state.successes = (
-                tracked.failing,
-                tracked.failures,
-                tracked.successes,
-            )
-            state.last_checked_at = probed.finished or now
-            state.last_ok = probed.result.ok
-            state.last_status = probed.result.status
-            baseline = probed.result.baseline
-            if baseline is not None and Check.CONTENT in probed.checks:
-                state.baseline_raw_hash = baseline.raw_hash
-                state.baseline_text_hash = baseline.text_hash
-                state.baseline_text = baseline.text
-                state.baseline_analysis = (
-                    summary_to_dict(baseline.analysis) if baseline.analysis is not None else None
-                )
-            redirection = probed.result.redirection
-            if redirection is not None and redirection.checked and redirection.observed_at is not None:
-                state.redirection = redirection_to_dict(redirection)
-            if transition is Transition.OPENED:
-                outcome.confirmed_down.append(pk)
-            elif transition is Transition.CLOSED:
-                outcome.recovered.append(pk)
-                close_availability.add(pk)
-            for found in probed.result.findings:
-                # A failed fetch's availability findings wait for confirmation; other findings never wait.
-                if _is_availability(found) and not probed.result.ok and not tracked.failing:
-                    outcome.held += 1
-                    continue
-                to_store.append((probed, run, found))
-
-        fields = ("failing", "failures", "successes", "last_checked_at", "last_ok", "last_status")
-        baseline_fields = (
-            "baseline_raw_hash",
-            "baseline_text_hash",
-            "baseline_text",
-            "baseline_analysis",
-            "redirection",
-        )
-        stored_states = [s for pk, s in states.items() if not s._state.adding]
-        AssetState.objects.bulk_update(stored_states, [*fields, *baseline_fields], batch_size=500)
-        AssetState.objects.bulk_create([s for s in states.values() if s._state.adding], batch_size=500)
-
-        existing: dict[tuple[int, str], Finding] = {
-            (f.asset_id, f.key): f
-            for f in Finding.objects.filter(asset_id__in=asset_ids).only(
-                "pk",
-                "asset_id",
-                "key",
-                "status",
-                "seen_count",
-                "reopened_count",
-                "category",
-                "first_seen",
-                "severity",
-                "message",
-                "status_changed_at",
-                "last_seen",
-                "last_run_id",
-            )
-        }
-        owners = {p.asset.pk: p.asset for p in results}
-        created: dict[tuple[int, str], Finding] = {}
-        changed: dict[int, Finding] = {}
-        events = []
-        for probed, run, found in to_store:
-            key = (probed.asset.pk, found.key)
-            seen_at = probed.finished or now
-            finding = existing.get(key) or created.get(key)
-            if finding is None:
-                created[key] = Finding(
-                    asset_id=probed.asset.pk,
-                    key=found.key,
-                    check_name=found.check[:64],
-                    category=category_of(found.check)[:32],
-                    severity=str(found.severity),
-                    message=found.message,
-                    status=S.OPEN,
-                    first_seen=seen_at,
-                    last_seen=seen_at,
-                    seen_count=1,
-                    status_changed_at=seen_at,
-                    last_run=run,
-                )
-                continue
-            finding.last_seen = seen_at
-            finding.seen_count += 1
-            finding.severity = str(found.severity)
-            finding.message = found.message
-            finding.last_run = run
-            if finding.pk is None:
-                continue  # seen twice in this batch: the new row carries both
-            if finding.status == S.VERIFIED_FIXED:
-                finding.status = S.OPEN
-                finding.status_changed_at = seen_at
-                finding.reopened_count += 1
-                outcome.reopened += 1
-                events.append(_system_event(finding, probed.asset, "finding.reopened", S.VERIFIED_FIXED))
-            else:
-                outcome.seen_again += 1
-            changed[finding.pk] = finding
-
-        for finding in existing.values():
-            if (
-                finding.asset_id in close_availability
-                and finding.category == AVAILABILITY
-                and finding.status in ACTIVE_FINDING_STATUSES
-                and finding.pk not in changed
-            ):
-                before = finding.status
-                finding.status = S.VERIFIED_FIXED
-                finding.status_changed_at = now
-                changed[finding.pk] = finding
-                outcome.closed += 1
-                events.append(_system_event(finding, owners[finding.asset_id], "finding.recovered", before))
-
-        gone_events = _gone(results, existing, changed, now, frozenset(settled_by_caller))
-        outcome.gone = len(gone_events)
-        events.extend(gone_events)
-
-        Finding.objects.bulk_update(
-            list(changed.values()),
-            [
-                "last_seen",
-                "seen_count",
-                "severity",
-                "message",
-                "last_run",
-                "status",
-                "status_changed_at",
-                "reopened_count",
-            ],
-            batch_size=500,
-        )
-        new_findings = Finding.objects.bulk_create(list(created.values()), batch_size=500)
-        outcome.opened = len(new_findings)
-        events.extend(_system_event(f, owners[f.asset_id], "finding.opened", None) for f in new_findings)
-        audit.record_many(events)
-    return outcome
-
-
-def concluded(
-    finding: Finding, result: ProbeResult, asked: frozenset[Check], *, enumeration: bool = False
-) -> bool:
-    """Whether ``result``, of a probe asked for ``asked``, is a verdict on ``finding``: its check ran to
-    the end, so a finding it did not report again is gone. A timed-out exposure path, a page that could not
-    be read or a cut-short probe says nothing either way. The weekly TLS enumeration's findings are judged
-    only by an ``enumeration`` result; the engine's own trouble (``probe.*``) by a probe that did it all.
-    """
-    if finding.check_name in SCAN_FINDINGS:
-        return enumeration and Check.TLS in result.completed
-    check = check_of(finding.check_name)
-    if check is not None:
-        return check in result.completed
-    return finding.category == "probe" and asked <= result.completed
-
-
-def _gone(
-    results: Sequence[Probed],
-    existing: dict[tuple[int, str], Finding],
-    changed: dict[int, Finding],
-    now: dt.datetime,
-    skip: frozenset[int],
-) -> list[Any]:
-    """Findings that a check which ran to its verdict on an answering site did not report again.
-
-    One not yet sent to its owner (open, or awaiting verification) is verified fixed by that check; one
-    already in a notice (notified, rectifying) waits for verification, which the notice's re-check gives,
-    so a notice is only closed by a re-check. Availability is left to the failure tracker, and a finding
-    that comes back is reopened as any other.
-    """
-    by_asset: dict[int, list[Finding]] = {}
-    for finding in existing.values():
-        by_asset.setdefault(finding.asset_id, []).append(finding)
-    events = []
-    for probed in results:
-        result = probed.result
-        if not probed.track or not result.ok:
-            continue
-        seen = {f.key for f in result.findings}
-        for finding in by_asset.get(probed.asset.pk, ()):
-            if (
-                finding.status not in ACTIVE_FINDING_STATUSES
-                or finding.pk in changed
-                or finding.pk in skip
-                or finding.key in seen
-                or finding.category == AVAILABILITY
-            ):
-                continue
-            if not concluded(finding, result, probed.checks):
-                continue
-            before = finding.status
-            finding.status = (
-                S.VERIFIED_FIXED if before in (S.OPEN, S.AWAITING_VERIFICATION) else S.AWAITING_VERIFICATION
-            )
-            finding.status_changed_at = probed.finished or now
-            changed[finding.pk] = finding
-            events.append(_system_event(finding, probed.asset, "finding.gone", before))
-    return events
-
-
-def _system_event(finding: Finding, asset: Asset, verb: str, before: str | None) -> Any:
-    reasons = {
-        "finding.opened": "监测发现",
-        "finding.reopened": "已整改的问题再次出现",
-        "finding.recovered": "连续检查恢复正常",
-        "finding.gone": "完整检查未再发现",
-    }
-    event = audit.build(
-        None,
-        verb,
-        finding,
-        reason=reasons[verb],
-        changes={"status": [before, finding.status]},
-        details={"asset": asset.url, "check": finding.check_name, "severity": finding.severity},
-    )
-    event.unit_id = asset.owner_id  # the id is enough: no query for the unit of every finding
-    return event
-
-
-def baseline_of(state: AssetState | None) -> Baseline | None:
-    if state is None or not state.baseline_text_hash:
-        return None
-    return Baseline(
-        raw_hash=state.baseline_raw_hash,
-        text_hash=state.baseline_text_hash,
-        text=state.baseline_text,
-        analysis=summary_from_dict(state.baseline_analysis),
-    )
 
 
 # --- the workflow ------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def do_transition_finding(
-    finding: Finding,
-    to: str,
-    *,
-    acting_user: Actor,
-    reason: str,
-    action: Action | None = None,
-    verb: str | None = None,
-    sources: frozenset[str] | None = None,
-) -> Finding:
-    """Move a finding to ``to`` along ``TRANSITIONS``, with a reason; audited on the owner unit.
-
-    ``action``, ``verb`` and ``sources`` narrow a transition (a rejected fix needs ``review`` and starts
-    from awaiting_verification only).
-    """
-    if to not in TRANSITIONS:
-        raise ValidationError(f"unknown finding status {to!r}")
-    default_sources, default_action, default_verb = TRANSITIONS[to]
-    sources = sources or default_sources
-    finding = Finding.objects.select_for_update().select_related("asset__owner").get(pk=finding.pk)
-    require(acting_user, action or default_action, finding.asset.owner, "安全发现")
-    reason = require_reason(reason, "变更安全发现状态")
-    if finding.status not in sources:
-        raise ValidationError(
-            f"a finding that is {finding.get_status_display()} cannot become {S(to).label}",
-            code="bad_transition",
-        )
-    before = finding.status
-    finding.status = to
-    finding.status_changed_at = timezone.now()
-    if to == S.OPEN:
-        finding.reopened_count += 1
-    finding.save(update_fields=["status", "status_changed_at", "reopened_count"])
-    audit.record(
-        acting_user,
-        verb or default_verb,
+def _move(finding: Finding, verb: FindingVerb, *, acting_user: Actor, reason: str) -> Finding:
+    """Move a finding along ``verb`` of ``FINDING_WORKFLOW`` through ``transition()``."""
+    updates: dict[str, Any] = {}
+    if verb is FindingVerb.REOPEN:
+        current = Finding.objects.unrestricted().select_for_update().get(pk=finding.pk)
+        updates["reopened_count"] = current.reopened_count + 1
+    moved = transition(
         finding,
+        FINDING_WORKFLOW,
+        verb,
+        acting_user=acting_user,
         reason=reason,
-        unit=finding.asset.owner,
-        changes={"status": [before, to]},
+        updates=updates,
+        stamp_field="status_changed_at",
         details={"asset": finding.asset.url, "check": finding.check_name},
     )
+    finding.asset = moved.asset
     return finding
 
 
+@transaction.atomic
+def do_notify_finding(finding: Finding, *, acting_user: Actor, reason: str) -> Finding:
+    """A notice has told the owner unit about the finding (``do_send_notice`` does this)."""
+    return _move(finding, FindingVerb.NOTIFY, acting_user=acting_user, reason=reason)
+
+
+@transaction.atomic
 def do_start_rectifying(finding: Finding, *, acting_user: Actor, reason: str) -> Finding:
     """The owner unit says it is working on the finding."""
-    return do_transition_finding(finding, S.RECTIFYING, acting_user=acting_user, reason=reason)
+    return _move(finding, FindingVerb.START_RECTIFYING, acting_user=acting_user, reason=reason)
 
 
+@transaction.atomic
 def do_report_fixed(finding: Finding, *, acting_user: Actor, reason: str) -> Finding:
     """The owner unit reports the finding fixed; it waits for a re-check."""
-    return do_transition_finding(finding, S.AWAITING_VERIFICATION, acting_user=acting_user, reason=reason)
+    return _move(finding, FindingVerb.REPORT_FIXED, acting_user=acting_user, reason=reason)
 
 
+@transaction.atomic
 def do_verify_fixed(finding: Finding, *, acting_user: Actor, reason: str) -> Finding:
     """The office confirms the fix (by hand, or a re-check that no longer sees the finding)."""
-    return do_transition_finding(finding, S.VERIFIED_FIXED, acting_user=acting_user, reason=reason)
+    return _move(finding, FindingVerb.VERIFY_FIXED, acting_user=acting_user, reason=reason)
 
 
+@transaction.atomic
 def do_reject_fix(finding: Finding, *, acting_user: Actor, reason: str) -> Finding:
-    """A reported fix did not hold: back to rectifying. The office's call (``review``)."""
-    return do_transition_finding(
-        finding,
-        S.RECTIFYING,
-        acting_user=acting_user,
-        reason=reason,
-        action="review",
-        verb="finding.fix_rejected",
-        sources=frozenset({S.AWAITING_VERIFICATION}),
-    )
+    """A reported fix did not hold: back to rectifying. The office's call (``security``)."""
+    return _move(finding, FindingVerb.REJECT_FIX, acting_user=acting_user, reason=reason)
 
 
+@transaction.atomic
 def do_mark_false_positive(finding: Finding, *, acting_user: Actor, reason: str) -> Finding:
-    return do_transition_finding(finding, S.FALSE_POSITIVE, acting_user=acting_user, reason=reason)
+    """A person judges the finding a false alarm (never the system)."""
+    return _move(finding, FindingVerb.MARK_FALSE_POSITIVE, acting_user=acting_user, reason=reason)
 
 
+@transaction.atomic
 def do_accept_risk(finding: Finding, *, acting_user: Actor, reason: str) -> Finding:
-    return do_transition_finding(finding, S.RISK_ACCEPTED, acting_user=acting_user, reason=reason)
+    """A person accepts the risk (never the system)."""
+    return _move(finding, FindingVerb.ACCEPT_RISK, acting_user=acting_user, reason=reason)
 
 
+@transaction.atomic
 def do_reopen_finding(finding: Finding, *, acting_user: Actor, reason: str) -> Finding:
-    return do_transition_finding(finding, S.OPEN, acting_user=acting_user, reason=reason)
-
-
-def active_findings(findings: Iterable[Finding]) -> list[Finding]:
-    return [f for f in findings if f.status not in SUPPRESSED_FINDING_STATUSES]
+    return _move(finding, FindingVerb.REOPEN, acting_user=acting_user, reason=reason)

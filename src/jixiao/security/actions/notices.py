@@ -3,7 +3,8 @@
 A re-check probes the notice's assets with every check (outside any transaction: probing takes seconds),
 records the results like any other run, then moves each finding: gone from a page that answered →
 verified_fixed; still there → back to rectifying if its fix had been reported. A notice whose findings are
-all settled closes. ``recheck_due_notices(now)`` re-checks sent notices whose deadline has passed, once.
+all settled closes. Re-checks of notices past their deadline are enqueued as work (``tasks.recheck_notice``),
+never run inside the scheduler's tick.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from jixiao.audit import log as audit
+from jixiao.audit.transitions import transition
 from jixiao.domain.probes import ALL_CHECKS, SCAN_FINDINGS
-from jixiao.orgs.actors import SYSTEM, Actor, person
+from jixiao.orgs.actors import Actor, person
 from jixiao.orgs.models import Unit
-from jixiao.security.actions.findings import Probed, concluded, do_transition_finding, record_probe_results
+from jixiao.security.actions.findings import do_notify_finding, do_reject_fix, do_verify_fixed
 from jixiao.security.choices import (
     ACTIVE_FINDING_STATUSES,
     CheckGroupChoices,
@@ -32,8 +33,10 @@ from jixiao.security.choices import (
 from jixiao.security.guards import require, require_reason
 from jixiao.security.models import Asset, Finding, Notice
 from jixiao.security.notify import notify_on_commit
+from jixiao.security.pipeline import probe_assets
 from jixiao.security.scheduling import GROUP_CHECKS
-from jixiao.security.tasks import probe_assets
+from jixiao.security.store import Probed, concluded, record_probe_results
+from jixiao.security.workflows import NOTICE_WORKFLOW, NoticeVerb
 
 TLS_FULL = CheckGroupChoices.TLS_FULL
 
@@ -42,7 +45,6 @@ __all__ = [
     "do_create_notice",
     "do_recheck_notice",
     "do_send_notice",
-    "recheck_due_notices",
 ]
 
 S = FindingStatusChoices
@@ -65,19 +67,23 @@ def do_create_notice(
     reason: str,
 ) -> Notice:
     """A draft notice to ``unit`` (``review`` on it) listing live findings of assets in its subtree."""
-    require(acting_user, "review", unit, "通报")
-    chosen = list(Finding.objects.filter(pk__in=[f.pk for f in findings]).select_related("asset__owner"))
+    require(acting_user, "security", unit, "通报")
+    chosen = list(
+        Finding.objects.restrict(acting_user, "security")
+        .filter(pk__in=[f.pk for f in findings])
+        .select_related("asset__owner")
+    )
     if not chosen:
-        raise ValidationError("a notice lists at least one finding")
+        raise ValidationError("通报至少要列出一个安全发现")
     for finding in chosen:
         if not finding.asset.owner.path.startswith(unit.path):
-            raise ValidationError(f"finding {finding.pk} belongs to {finding.asset.owner}, not to {unit}")
-        if finding.status not in ACTIVE_FINDING_STATUSES:
             raise ValidationError(
-                f"finding {finding.pk} is {finding.get_status_display()}: nothing to rectify"
+                f"安全发现 {finding.pk}（{finding.asset.name}）属于{finding.asset.owner}，不属于{unit}"
             )
+        if finding.status not in ACTIVE_FINDING_STATUSES:
+            raise ValidationError(f"安全发现 {finding.pk} 已{finding.get_status_display()}，无需整改")
     if deadline <= timezone.now():
-        raise ValidationError("the rectification deadline must be in the future")
+        raise ValidationError("整改期限必须晚于现在")
     notice = Notice(
         unit=unit,
         title=title.strip() or f"关于{unit.name}网络安全问题的通报",
@@ -93,7 +99,7 @@ def do_create_notice(
     notice.findings.set(chosen)
     audit.record(
         acting_user,
-        "notice.created",
+        NoticeVerb.CREATE,
         notice,
         reason=reason,
         unit=unit,
@@ -106,29 +112,18 @@ def do_create_notice(
 @transaction.atomic
 def do_send_notice(notice: Notice, *, acting_user: Actor, reason: str) -> Notice:
     """Send: open findings become notified; the unit's asset contacts and the office are e-mailed on commit."""
-    notice = Notice.objects.select_for_update().select_related("unit").get(pk=notice.pk)
-    require(acting_user, "review", notice.unit, "通报")
-    reason = require_reason(reason, "发出通报")
-    if notice.status != N.DRAFT:
-        raise ValidationError("only a draft notice can be sent")
-    notice.status = N.SENT
-    notice.sent_at = timezone.now()
-    notice.save(update_fields=["status", "sent_at"])
+    transition(
+        notice,
+        NOTICE_WORKFLOW,
+        NoticeVerb.SEND,
+        acting_user=acting_user,
+        reason=reason,
+        stamp_field="sent_at",
+    )
     findings = list(notice.findings.select_related("asset"))
     for finding in findings:
         if finding.status == S.OPEN:
-            do_transition_finding(
-                finding, S.NOTIFIED, acting_user=acting_user, reason=f"通报：{notice.title}"
-            )
-    audit.record(
-        acting_user,
-        "notice.sent",
-        notice,
-        reason=reason,
-        unit=notice.unit,
-        changes={"status": [N.DRAFT, N.SENT]},
-        details={"findings": len(findings), "deadline": notice.deadline},
-    )
+            do_notify_finding(finding, acting_user=acting_user, reason=f"通报：{notice.title}")
     lines = [f"- [{f.get_severity_display()}] {f.asset.name} {f.asset.url}：{f.message}" for f in findings]
     contact = " ".join(x for x in (notice.contact_name, notice.contact_phone, notice.contact_email) if x)
     notify_on_commit(
@@ -152,14 +147,14 @@ class RecheckOutcome:
 
 def do_recheck_notice(notice: Notice, *, acting_user: Actor, reason: str) -> RecheckOutcome:
     """Re-probe the notice's assets and move its findings by what the probe sees (see the module docstring)."""
-    notice = Notice.objects.select_related("unit").get(pk=notice.pk)
-    require(acting_user, "review", notice.unit, "通报")
+    notice = Notice.objects.unrestricted().select_related("unit").get(pk=notice.pk)
+    require(acting_user, "security", notice.unit, "通报")
     reason = require_reason(reason, "复核通报")
-    if notice.status != N.SENT:
-        raise ValidationError("only a sent notice can be re-checked")
+    NOTICE_WORKFLOW.edge(NoticeVerb.RECHECK, notice.status)  # refused before probing, in Chinese
     findings = list(notice.findings.select_related("asset__owner"))
     assets = list(
-        Asset.objects.filter(pk__in={f.asset_id for f in findings})
+        Asset.objects.unrestricted()
+        .filter(pk__in={f.asset_id for f in findings})
         .select_related("state", "owner")
         .order_by("pk")
     )
@@ -191,7 +186,11 @@ def do_recheck_notice(notice: Notice, *, acting_user: Actor, reason: str) -> Rec
         )
         by_asset = {a.pk: r for a, r in zip(assets, results, strict=True)}
         by_scan = {a.pk: r for a, r in zip(scan_assets, scans, strict=True)}
-        for finding in Finding.objects.filter(pk__in=[f.pk for f in findings]).select_related("asset__owner"):
+        for finding in (
+            Finding.objects.unrestricted()
+            .filter(pk__in=[f.pk for f in findings])
+            .select_related("asset__owner")
+        ):
             enumerated = finding.check_name in SCAN_FINDINGS and finding.asset_id in by_scan
             result = by_scan[finding.asset_id] if enumerated else by_asset[finding.asset_id]
             seen = {f.key for f in result.findings}
@@ -200,50 +199,35 @@ def do_recheck_notice(notice: Notice, *, acting_user: Actor, reason: str) -> Rec
             if finding.key in seen:
                 outcome.still_present.append(finding.pk)
                 if finding.status == S.AWAITING_VERIFICATION:
-                    do_transition_finding(
-                        finding,
-                        S.RECTIFYING,
-                        acting_user=acting_user,
-                        reason=f"复核仍存在：{reason}",
-                        verb="finding.fix_rejected",
-                    )
+                    do_reject_fix(finding, acting_user=acting_user, reason=f"复核仍存在：{reason}")
             elif not result.ok or not concluded(finding, result, ALL_CHECKS, enumeration=enumerated):
                 outcome.unverifiable.append(finding.pk)
             else:
                 outcome.verified.append(finding.pk)
-                do_transition_finding(
-                    finding, S.VERIFIED_FIXED, acting_user=acting_user, reason=f"复核已整改：{reason}"
-                )
-        notice.last_recheck_at = finished
-        fields = ["last_recheck_at"]
-        if not notice.findings.exclude(status__in=_SETTLED).exists():
-            notice.status = N.CLOSED
-            notice.closed_at = finished
-            fields += ["status", "closed_at"]
-            outcome.closed = True
-        notice.save(update_fields=fields)
-        audit.record(
-            acting_user,
-            "notice.rechecked",
+                do_verify_fixed(finding, acting_user=acting_user, reason=f"复核已整改：{reason}")
+        details = {
+            "verified": outcome.verified,
+            "still_present": outcome.still_present,
+            "unverifiable": outcome.unverifiable,
+        }
+        transition(
             notice,
+            NOTICE_WORKFLOW,
+            NoticeVerb.RECHECK,
+            acting_user=acting_user,
             reason=reason,
-            unit=notice.unit,
-            changes={"status": [N.SENT, notice.status]} if outcome.closed else {},
-            details={
-                "verified": outcome.verified,
-                "still_present": outcome.still_present,
-                "unverifiable": outcome.unverifiable,
-            },
+            updates={"last_recheck_at": finished},
+            details=details,
         )
-        if outcome.closed:
+        if not notice.findings.exclude(status__in=_SETTLED).exists():
+            transition(
+                notice,
+                NOTICE_WORKFLOW,
+                NoticeVerb.CLOSE,
+                acting_user=acting_user,
+                reason=f"通报问题已全部复核整改：{reason}",
+                updates={"closed_at": finished},
+            )
+            outcome.closed = True
             notify_on_commit(f"【通报已办结】{notice.title}", f"{notice.unit} 的通报问题已全部复核整改。")
     return outcome
-
-
-def recheck_due_notices(now: dt.datetime | None = None) -> list[RecheckOutcome]:
-    """Re-check every sent notice whose deadline has passed and that was not re-checked since (the system)."""
-    now = now or timezone.now()
-    due = Notice.objects.filter(status=N.SENT, deadline__lte=now).filter(
-        Q(last_recheck_at__isnull=True) | Q(last_recheck_at__lt=F("deadline"))
-    )
-    return [do_recheck_notice(n, acting_user=SYSTEM, reason="整改期限到期自动复核") for n in due]

@@ -1,5 +1,9 @@
 """``reports --project ID … | --all [--user NAME] [--cutoff-month N] --out DIR``: write the official tables and
-the self-evaluation report of stored projects, only those the user may view; prints each file written."""
+the self-evaluation report of stored projects, only those the user may view; prints each file written.
+
+Only what exists is written: no self-evaluation table or report for a project without a self-evaluation, and
+a department-wide form gets its own table (部门整体绩效目标表); each document left out is said on stderr.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import QuerySet
 
-from jixiao.performance.documents import DOCUMENT_KINDS, document_prefix, write_project_documents
+from jixiao.performance.documents import (
+    DOCUMENT_KINDS,
+    document_plan,
+    document_prefix,
+    write_project_documents,
+)
 from jixiao.performance.models import Project
 from jixiao.reports.data import ReportDataError
 from jixiao.reports.fonts import FontNotFoundError
@@ -59,7 +68,7 @@ class Command(BaseCommand):
         ids: list[int] = options["project"]
         if bool(ids) == bool(options["all"]):
             raise CommandError("give --project ID (one or more) or --all, not both")
-        projects: QuerySet[Project] = Project.objects.select_related("unit")
+        projects: QuerySet[Project] = Project.objects.unrestricted().select_related("unit")
         username = options.get("user")
         if username:
             user = get_user_model().objects.filter(username=username).first()
@@ -88,13 +97,16 @@ class Command(BaseCommand):
             prefix = document_prefix(project)
             if prefixes[prefix] > 1:
                 prefix = f"{prefix}_{project.pk}"
+            plan = document_plan(project, kinds)
+            for skipped in plan.skipped:
+                self.stderr.write(f"project {project.pk}: {skipped}")
             try:
                 paths = write_project_documents(
                     project,
                     options["out"],
                     cutoff_month=options.get("cutoff_month"),
-                    kinds=kinds,
                     prefix=prefix,
+                    plan=plan,
                 )
             except (ReportDataError, FontNotFoundError) as error:
                 raise CommandError(f"project {project.pk} «{project.name}»: {error}") from error
