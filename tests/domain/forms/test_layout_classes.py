@@ -124,3 +124,40 @@ def test_it_names_the_cell_of_a_target_with_a_letter_in_its_number(tmp_path: Pat
     assert letter
     assert letter[0].location is not None
     assert (letter[0].location.line, letter[0].location.column) == (4, 4)
+
+
+def test_it_takes_a_lone_hundred_under_the_weight_column_of_the_total_row_for_the_weights_total(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "项目支出绩效自评表(2024年度)\n项目名称\t社区书屋\n"
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+        "产出指标\t数量指标\t图书借阅人次\t≥5000人次\t6100人次\t60\t60\n"
+        "满意度指标\t服务对象满意度指标\t读者满意度\t≥90%\t93%\t40\t40\n"
+        "总分\t\t\t\t\t100\t\n"
+    )
+    (form,) = _read(tmp_path, text)
+    assert form.recorded_total is None
+    scored = _read(tmp_path, text.replace("总分\t\t\t\t\t100\t\n", "总分\t\t\t\t\t100\t98\n"), "scored.txt")
+    assert scored[0].recorded_total == 98
+
+
+def test_it_reads_the_fiscal_row_when_the_total_row_is_all_zeros_and_says_so(tmp_path: Path) -> None:
+    text = (
+        "项目支出绩效自评表(2024年度)\n项目名称\t社区书屋\n"
+        "项目资金(万元)\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+        "年度资金总额\t0\t0\t0\t10\t0%\t10\n"
+        "其中:财政拨款\t120\t120\t108\t-\t-\t-\n"
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+        "产出指标\t数量指标\t图书借阅人次\t≥5000人次\t6100人次\t90\t90\n"
+    )
+    (form,) = _read(tmp_path, text)
+    block = form.budget_execution
+    assert block is not None
+    assert (block.adjusted_budget, block.executed, block.rate, block.weight) == (
+        Decimal(1200000),
+        Decimal(1080000),
+        Decimal("90.00"),
+        Decimal(10),
+    )
+    assert any("全为0" in w.message for w in form.warnings)
