@@ -111,6 +111,9 @@ _SECTION_HEADING = re.compile(r"^\d+[.、．]\s*\S{2,20}$")
 _INSTRUCTION = re.compile(r"(\(\d+字以内\)|^对照|^结合自评情况|^针对)")
 _NOT_APPLICABLE = ("不适用", "无", "/", "-", "—")
 _NUMBER_TOKEN = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?%?$")
+# Real indicator tables have at most about twenty columns; shifting a row through every offset of a header of
+# thousands of cells (a damaged file) would cost the square of that.
+_MAX_TABLE_WIDTH = 64
 
 
 def assemble(grid: Grid) -> list[FormDocument]:
@@ -501,6 +504,10 @@ class _FormBuilder:
     def _budget_header_at(self, r: int, ci: int) -> bool:
         if self.form.budget_execution is not None:
             return False
+        if not self.stream and _budget_role(self.rows[r][ci].key) is None:
+            return (
+                False  # the block starts at its first header cell; checked cell by cell, never the row again
+            )
         if self.stream:
             ahead = [row[0] for row in self.rows[r : r + 3] if row]
             return any(_budget_role(c.key) == "initial" for c in ahead)
@@ -870,6 +877,7 @@ class _FormBuilder:
             if not non_empty:
                 nxt += 1
                 continue
+            check_deadline(non_empty[0].loc)
             if nxt == r + 1 and not self.form.indicators and _is_sub_header(row, header):
                 # A two-row header (偏差原因 over 类别 | 原因说明): the lower row names the columns it fills.
                 header = [
@@ -966,6 +974,8 @@ class _FormBuilder:
                 record.clear()
 
         for pos, (index, cell) in enumerate(cells):
+            if pos % 256 == 0:
+                check_deadline(cell.loc)
             following = cells[pos + 1][1] if pos + 1 < len(cells) else None
             if _is_total(cell):
                 flush()
@@ -1091,6 +1101,7 @@ class _FormBuilder:
             if not non_empty:
                 nxt += 1
                 continue
+            check_deadline(non_empty[0].loc)
             if _is_stop(non_empty[0]) or (_single(row) is not None and TITLE.search(non_empty[0].key)):
                 break
             cells = _right_align(row, len(header))
@@ -1181,7 +1192,7 @@ class _FormBuilder:
         candidates = [row] if aligned or len(row) == width else []
         if len(row) < width and row:
             candidates.append(row + [C("", "", row[-1].loc) for _ in range(width - len(row))])
-            if not table.compact:
+            if not table.compact and width <= _MAX_TABLE_WIDTH:
                 # Leading merged cells left out: try the row at every offset, the right-aligned one last.
                 cells = list(row)
                 while cells and cells[-1].empty:
