@@ -161,3 +161,18 @@ def test_it_reads_the_fiscal_row_when_the_total_row_is_all_zeros_and_says_so(tmp
         Decimal(10),
     )
     assert any("全为0" in w.message for w in form.warnings)
+
+
+def test_it_reads_header_fields_written_inline_before_run_together_indicators(tmp_path: Path) -> None:
+    text = (
+        "2023年度项目支出绩效自评表项目名称社区书屋运营主管部门示例区文化和旅游局实施单位示例区图书馆"
+        "一级指标二级指标三级指标年度指标值全年完成值产出指标数量指标图书借阅人次≥5000人次6100人次说明无"
+    )
+    (form,) = _read(tmp_path, text)
+    assert (form.year, form.project.name, form.project.department, form.project.unit) == (
+        2023,
+        "社区书屋运营",
+        "示例区文化和旅游局",
+        "示例区图书馆",
+    )
+    assert _by_name([form])["图书借阅人次"].target.value == 5000

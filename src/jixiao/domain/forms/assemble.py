@@ -176,6 +176,9 @@ def _with_flow(grid: Grid, forms: list[FormDocument]) -> list[FormDocument]:
     form.warnings.extend(flowed.warnings)
     if form.year is None:
         form.year = flowed.year
+    for attribute in ("name", "unit", "department"):
+        if getattr(form.project, attribute) is None and getattr(flowed.project, attribute) is not None:
+            setattr(form.project, attribute, getattr(flowed.project, attribute))
     return [form, *forms[1:]]
 
 
