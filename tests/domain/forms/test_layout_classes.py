@@ -176,3 +176,28 @@ def test_it_reads_header_fields_written_inline_before_run_together_indicators(tm
         "示例区图书馆",
     )
     assert _by_name([form])["图书借阅人次"].target.value == 5000
+
+
+def test_it_reads_formula_cells_without_a_value_from_their_text_and_says_so(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (
+        ["项目支出绩效目标表"],
+        ["项目名称", "社区书屋"],
+        ["一级指标", "二级指标", "三级指标", "指标值", "分值"],
+        ["产出指标", "数量指标", "开展活动次数", "=8个", 10],
+        ["产出指标", "数量指标", "新增藏书", "≥1200册", "=SUM(E4:E4)"],
+    ):
+        sheet.append(row)
+    path = tmp_path / "formulas.xlsx"
+    book.save(path)
+    (form,) = read_forms(path)
+    found = _by_name([form])
+    assert (found["开展活动次数"].target.value, found["开展活动次数"].target.unit) == (8, "个")
+    assert found["新增藏书"].weight is None
+    notes = {str(w.location): w.message for w in form.warnings if "公式" in w.message}
+    assert "按其文字读取" in notes["formulas.xlsx, sheet Sheet, row 4, cell D4"]
+    assert "未读取" in notes["formulas.xlsx, sheet Sheet, row 5, cell E5"]

@@ -147,6 +147,9 @@ def assemble(grid: Grid) -> list[FormDocument]:
     if pinyin is not None:
         for form in forms:
             form.warn("行内拼音注音已删除(inline pinyin removed)", pinyin)
+    for message, where in grid.notes:
+        for form in forms:
+            form.warn(message, where)
     return forms
 
 
