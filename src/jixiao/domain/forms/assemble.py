@@ -168,6 +168,14 @@ def _with_flow(grid: Grid, forms: list[FormDocument]) -> list[FormDocument]:
     kind = forms[0].kind if forms else None
     flowed = read_flow(grid, kind)
     if flowed is None:
+        lines = [row.location.line for row in grid.rows if row.location.line is not None]
+        where = f"第{min(lines)}–{max(lines)}行" if lines else "全文"
+        for form in forms:
+            form.warn(
+                f"{where}没有找到可以读取的指标(no indicator could be read from lines "
+                f"{min(lines) if lines else 1}–{max(lines) if lines else 1})",
+                form.location,
+            )
         return forms
     flowed.warn(
         "未找到指标表格，按连排文字读取(no indicator table: read as run-together text)", flowed.location
