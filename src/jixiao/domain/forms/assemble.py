@@ -171,6 +171,8 @@ def _with_flow(grid: Grid, forms: list[FormDocument]) -> list[FormDocument]:
         lines = [row.location.line for row in grid.rows if row.location.line is not None]
         where = f"第{min(lines)}–{max(lines)}行" if lines else "全文"
         for form in forms:
+            if form.kind is FormKind.DEPARTMENT_WIDE:
+                continue  # a department-wide part may state its goals without indicators
             form.warn(
                 f"{where}没有找到可以读取的指标(no indicator could be read from lines "
                 f"{min(lines) if lines else 1}–{max(lines) if lines else 1})",
