@@ -57,12 +57,20 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return EXIT_UNREADABLE if errors else EXIT_OK
 
 
+_CONSOLE_CHARS = 300
+
+
 def _print_forms(forms: list[FormDocument]) -> None:
     from rich.console import Console
-    from rich.markup import escape
+    from rich.markup import escape as markup_escape
     from rich.table import Table
 
     # Everything a form says is printed as text, never as console markup: a cell may well hold `[/red]`.
+    # Long values are shortened on the console (laying out a 20,000-character cell takes the console
+    # seconds); --json prints them whole.
+    def escape(text: str) -> str:
+        return markup_escape(text if len(text) <= _CONSOLE_CHARS else text[: _CONSOLE_CHARS - 1] + "…")
+
     console = Console()
     for form in forms:
         p = form.project
