@@ -345,6 +345,16 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"imported {len(forms)} forms from {len(args.files)} files: {len(result.created)} created, "
         f"{len(result.updated)} updated, {len(result.unchanged)} unchanged (batch {result.batch.pk})"
     )
+    proposed = {adjustment.project_id: adjustment for adjustment in result.proposed}
+    for project in result.held:
+        adjustment = proposed.get(project.pk)
+        if adjustment is not None:
+            print(
+                f"  {project.name}：目标已送审或已审核，未直接修改；已提出目标调整 #{adjustment.pk}"
+                f"（{adjustment.lines.count()} 项变化），待审核"
+            )
+        else:
+            print(f"  {project.name}：目标已送审或已审核，未直接修改；同样的调整已提出或已被退回，未再提出")
     return EXIT_OK
 
 
