@@ -345,6 +345,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"imported {len(forms)} forms from {len(args.files)} files: {len(result.created)} created, "
         f"{len(result.updated)} updated, {len(result.unchanged)} unchanged (batch {result.batch.pk})"
     )
+    for note in result.unit_matches:
+        print(f"  {note}")
     proposed = {adjustment.project_id: adjustment for adjustment in result.proposed}
     for project in result.held:
         adjustment = proposed.get(project.pk)

@@ -63,3 +63,28 @@ def test_a_changed_form_over_approved_targets_proposes_an_adjustment_and_says_so
 
     assert main(["import", str(changed)]) == 0
     assert "同样的调整已提出或已被退回，未再提出" in capsys.readouterr().out
+
+
+def test_a_unit_name_one_character_off_is_matched_with_a_note_not_created(
+    root: Unit, seeds_dir, tmp_path, capsys
+) -> None:
+    seed = seeds_dir / "000_be243faf42b34df7.txt"
+    assert main(["import", str(seed)]) == 0
+    units = Unit.objects.unrestricted().count()
+    text = seed.read_text(encoding="utf-8")
+    assert "中共宿州市委网络安全和信息化委员会办公室" in text
+    changed = tmp_path / "000_other_year.txt"
+    changed.write_text(
+        text.replace(
+            "中共宿州市委网络安全和信息化委员会办公室", "中共宿州市委网络安全和信息化委员办公室"
+        ).replace("2023", "2024"),
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+
+    assert main(["import", str(changed)]) == 0
+    out = capsys.readouterr().out
+    assert "按已有单位“中共宿州市委网络安全和信息化委员会办公室”导入" in out
+    assert "请确认" in out
+    assert Unit.objects.unrestricted().count() == units
+    assert Project.objects.unrestricted().filter(year=2024, unit__name__startswith="中共宿州市委").exists()
