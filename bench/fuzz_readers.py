@@ -96,16 +96,15 @@ OWN_FORMS = (
 )
 
 
-def bases() -> list[tuple[str, bytes]]:
+def bases(*, binaries: bool = True) -> list[tuple[str, bytes]]:
     out: list[tuple[str, bytes]] = []
     for folder in (SHARED / "samples" / "real-forms", SHARED / "seeds"):
         out.extend((p.name, p.read_bytes()) for p in sorted(folder.glob("*.txt")))
     out.extend((f"own-{i}.txt", text.encode()) for i, text in enumerate(OWN_FORMS))
     corpus_dir = ROOT / "bench" / "out" / "corpus"
-    binaries = (
-        sorted([*corpus_dir.glob("*.xlsx"), *corpus_dir.glob("*.docx")])[:10] if corpus_dir.is_dir() else []
-    )
-    out.extend((p.name, p.read_bytes()) for p in binaries)
+    if binaries and corpus_dir.is_dir():
+        files = sorted([*corpus_dir.glob("*.xlsx"), *corpus_dir.glob("*.docx")])[:10]
+        out.extend((p.name, p.read_bytes()) for p in files)
     return out
 
 
@@ -221,9 +220,11 @@ def run_chunk(paths: list[str]) -> list[dict[str, Any]]:
     return [run_one(Path(p)) for p in paths]
 
 
-def generate(folder: Path, count: int, seed: int) -> list[Path]:
+def generate(folder: Path, count: int, seed: int, *, binaries: bool = True) -> list[Path]:
+    """``count`` inputs in ``folder``; Word and Excel bases only with ``binaries`` and a generated corpus
+    (``bench/out/corpus``, written by ``bench_parse.py`` or ``corpus.py``)."""
     rng = random.Random(seed)
-    pool = bases()
+    pool = bases(binaries=binaries)
     paths: list[Path] = []
     for i in range(count):
         name, data = mutate(*rng.choice(pool), rng)
@@ -246,6 +247,9 @@ def summarise(outcomes: list[dict[str, Any]]) -> dict[str, Any]:
         "max_seconds": max((o["seconds"] for o in outcomes), default=0.0),
         "max_worker_rss_mb": max((o["rss_mb"] for o in outcomes), default=0.0),
         "crash_kinds": Counter(o["error"].split(":")[0] for o in outcomes if o["result"] == "crash"),
+        "refusals_not_naming_place": Counter(
+            o["message"].split(": ", 1)[-1][:80] for o in refused if not o["names_place"]
+        ).most_common(10),
     }
 
 

@@ -57,12 +57,20 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return EXIT_UNREADABLE if errors else EXIT_OK
 
 
+_CONSOLE_CHARS = 300
+
+
 def _print_forms(forms: list[FormDocument]) -> None:
     from rich.console import Console
-    from rich.markup import escape
+    from rich.markup import escape as markup_escape
     from rich.table import Table
 
     # Everything a form says is printed as text, never as console markup: a cell may well hold `[/red]`.
+    # Long values are shortened on the console (laying out a 20,000-character cell takes the console
+    # seconds); --json prints them whole.
+    def escape(text: str) -> str:
+        return markup_escape(text if len(text) <= _CONSOLE_CHARS else text[: _CONSOLE_CHARS - 1] + "…")
+
     console = Console()
     for form in forms:
         p = form.project
@@ -337,6 +345,18 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"imported {len(forms)} forms from {len(args.files)} files: {len(result.created)} created, "
         f"{len(result.updated)} updated, {len(result.unchanged)} unchanged (batch {result.batch.pk})"
     )
+    for note in result.unit_matches:
+        print(f"  {note}")
+    proposed = {adjustment.project_id: adjustment for adjustment in result.proposed}
+    for project in result.held:
+        adjustment = proposed.get(project.pk)
+        if adjustment is not None:
+            print(
+                f"  {project.name}：目标已送审或已审核，未直接修改；已提出目标调整 #{adjustment.pk}"
+                f"（{adjustment.lines.count()} 项变化），待审核"
+            )
+        else:
+            print(f"  {project.name}：目标已送审或已审核，未直接修改；同样的调整已提出或已被退回，未再提出")
     return EXIT_OK
 
 

@@ -260,7 +260,7 @@ LOGGING = {
 # --- jixiao's own knobs: every one is read here from the environment (README, "Settings") -----------------
 
 # Scoped querysets evaluated without restrict(user, action) or unrestricted() raise (on in the tests).
-JIXIAO_STRICT_SCOPES = env_bool("JIXIAO_STRICT_SCOPES", False)
+JIXIAO_STRICT_SCOPES = env_bool("JIXIAO_STRICT_SCOPES", _TESTING)
 
 # Performance: evidence files, the monitoring round's cut-off month.
 JIXIAO_EVIDENCE_MAX_BYTES = env_int("JIXIAO_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from jixiao.cli import main
+from jixiao.orgs.actors import SYSTEM
 from jixiao.orgs.models import Unit
+from jixiao.performance.actions.targets import do_approve_targets, do_submit_targets
 from jixiao.performance.models import Indicator, Project
 
 
@@ -38,3 +40,51 @@ def test_an_unknown_user_is_refused(root: Unit, seeds_dir, capsys) -> None:
     assert main(["import", str(seeds_dir / "004_3a0e3774f820140f.txt"), "--user", "nobody"]) == 2
     assert "no user named 'nobody'" in capsys.readouterr().err
     assert Project.objects.unrestricted().count() == 0
+
+
+def test_a_changed_form_over_approved_targets_proposes_an_adjustment_and_says_so(
+    root: Unit, seeds_dir, tmp_path, capsys
+) -> None:
+    seed = seeds_dir / "000_be243faf42b34df7.txt"
+    assert main(["import", str(seed)]) == 0
+    project = Project.objects.unrestricted().get(name="网络安全和信息化工作经费")
+    do_submit_targets(project, acting_user=SYSTEM)
+    do_approve_targets(project, acting_user=SYSTEM)
+    changed = tmp_path / seed.name
+    changed.write_text(seed.read_text(encoding="utf-8").replace("≥150家", "≥160家"), encoding="utf-8")
+    capsys.readouterr()
+
+    assert main(["import", str(changed)]) == 0
+    out = capsys.readouterr().out
+    assert "网络安全和信息化工作经费：目标已送审或已审核，未直接修改；已提出目标调整 #" in out
+    assert "（1 项变化），待审核" in out
+    assets = project.indicators.get(name="全市网络资产监测", horizon="annual")
+    assert assets.target_value == 150  # the approved target stays as it was
+
+    assert main(["import", str(changed)]) == 0
+    assert "同样的调整已提出或已被退回，未再提出" in capsys.readouterr().out
+
+
+def test_a_unit_name_one_character_off_is_matched_with_a_note_not_created(
+    root: Unit, seeds_dir, tmp_path, capsys
+) -> None:
+    seed = seeds_dir / "000_be243faf42b34df7.txt"
+    assert main(["import", str(seed)]) == 0
+    units = Unit.objects.unrestricted().count()
+    text = seed.read_text(encoding="utf-8")
+    assert "中共宿州市委网络安全和信息化委员会办公室" in text
+    changed = tmp_path / "000_other_year.txt"
+    changed.write_text(
+        text.replace(
+            "中共宿州市委网络安全和信息化委员会办公室", "中共宿州市委网络安全和信息化委员办公室"
+        ).replace("2023", "2024"),
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+
+    assert main(["import", str(changed)]) == 0
+    out = capsys.readouterr().out
+    assert "按已有单位“中共宿州市委网络安全和信息化委员会办公室”导入" in out
+    assert "请确认" in out
+    assert Unit.objects.unrestricted().count() == units
+    assert Project.objects.unrestricted().filter(year=2024, unit__name__startswith="中共宿州市委").exists()

@@ -55,7 +55,7 @@ def demo(db: None, seeds_dir: Path) -> None:
 
 @pytest.fixture
 def security(demo: None) -> Project:
-    return Project.objects.get(name=SECURITY, kind=FormKind.TARGET)
+    return Project.objects.unrestricted().get(name=SECURITY, kind=FormKind.TARGET)
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def written(security: Project, tmp_path: Path) -> dict[str, Path]:
 @pytest.fixture
 def shunping_viewer(demo: None) -> User:
     user = User.objects.create_user("shunping_viewer", password="pw")
-    unit = Unit.objects.get(name=SHUNPING)
+    unit = Unit.objects.unrestricted().get(name=SHUNPING)
     do_grant_membership(user, unit, RoleChoices.VIEWER, acting_user=SYSTEM, reason="test setup")
     return user
 
@@ -128,7 +128,7 @@ def test_the_target_table_reads_back_into_the_stored_indicators(
 
 def test_the_target_form_leaves_withdrawn_indicators_out(security: Project) -> None:
     withdrawn = security.indicators.get(horizon="annual", name="发布安全预警")
-    Indicator.objects.filter(pk=withdrawn.pk).update(withdrawn=True)
+    Indicator.objects.unrestricted().filter(pk=withdrawn.pk).update(withdrawn=True)
 
     form = target_form(security)
 
@@ -180,7 +180,7 @@ def test_the_monitoring_table_carries_the_figures_and_what_people_entered(securi
 
 
 def test_a_row_that_cannot_be_completed_keeps_its_corrective_measures(demo: None, tmp_path: Path) -> None:
-    entry = MonitoringEntry.objects.get(likelihood="impossible")
+    entry = MonitoringEntry.objects.unrestricted().get(likelihood="impossible")
     project = entry.indicator.project
 
     table = monitoring_table(build_monitoring_snapshot(project, entry.round.cutoff_month))
@@ -206,7 +206,7 @@ def test_the_report_carries_the_total_and_the_stored_texts(
     security: Project, written: dict[str, Path]
 ) -> None:
     total = decimal_text(build_self_evaluation(security).total, places=2)
-    conclusion = Evaluation.objects.get(project=security).conclusion
+    conclusion = Evaluation.objects.unrestricted().get(project=security).conclusion
 
     body = "\n".join(p.text for p in docx.Document(str(written["绩效自评报告.docx"])).paragraphs)
     assert f"自评总分{total}分" in body
@@ -219,12 +219,12 @@ def test_the_report_carries_the_total_and_the_stored_texts(
 
 def test_selfeval_documents_leave_the_texts_empty_without_a_stored_evaluation(security: Project) -> None:
     form, evaluation, stored_texts = selfeval_documents(security)
-    assert stored_texts["problems"] == Evaluation.objects.get(project=security).problems
+    assert stored_texts["problems"] == Evaluation.objects.unrestricted().get(project=security).problems
     assert form.kind is FormKind.SELF_EVALUATION
     assert form.budget_execution is not None
     assert form.budget_execution.executed == evaluation.budget.executed
 
-    Evaluation.objects.filter(project=security).delete()
+    Evaluation.objects.unrestricted().filter(project=security).delete()
 
     _, again, empty = selfeval_documents(security)
     assert empty == {"conclusion": None, "problems": None, "improvements": None, "review_note": None}
@@ -235,8 +235,8 @@ def test_the_command_writes_every_project_for_the_system(demo: None, tmp_path: P
     printed = run_reports("--all", "--out", str(tmp_path))
 
     assert sorted(printed) == sorted(str(p) for p in tmp_path.iterdir())
-    targets = Project.objects.filter(kind=FormKind.TARGET).count()
-    department_wide = Project.objects.filter(kind=FormKind.DEPARTMENT_WIDE).count()
+    targets = Project.objects.unrestricted().filter(kind=FormKind.TARGET).count()
+    department_wide = Project.objects.unrestricted().filter(kind=FormKind.DEPARTMENT_WIDE).count()
     assert department_wide == 1
     assert len(printed) == len(FILES) * targets + department_wide
     assert str(tmp_path / f"{SECURITY}_2023年_绩效目标表.xlsx") in printed
@@ -246,7 +246,7 @@ def test_the_command_writes_every_project_for_the_system(demo: None, tmp_path: P
 def test_a_department_wide_form_gets_its_own_table_and_no_graded_self_evaluation(
     demo: None, tmp_path: Path
 ) -> None:
-    department = Project.objects.get(kind=FormKind.DEPARTMENT_WIDE)
+    department = Project.objects.unrestricted().get(kind=FormKind.DEPARTMENT_WIDE)
     err = StringIO()
     out = StringIO()
     call_command("reports", "--project", str(department.pk), "--out", str(tmp_path), stdout=out, stderr=err)
@@ -266,7 +266,7 @@ def test_a_department_wide_form_gets_its_own_table_and_no_graded_self_evaluation
 def test_a_project_without_an_evaluation_gets_no_self_evaluation_documents(
     security: Project, tmp_path: Path
 ) -> None:
-    Evaluation.objects.filter(project=security).delete()
+    Evaluation.objects.unrestricted().filter(project=security).delete()
     err = StringIO()
     out = StringIO()
     call_command("reports", "--project", str(security.pk), "--out", str(tmp_path), stdout=out, stderr=err)
@@ -279,7 +279,7 @@ def test_a_project_without_an_evaluation_gets_no_self_evaluation_documents(
 def test_an_impossible_fund_use_is_marked_for_checking_not_printed_as_fact(
     demo: None, tmp_path: Path
 ) -> None:
-    project = Project.objects.get(name="网络信息办公专项经费", kind=FormKind.TARGET)
+    project = Project.objects.unrestricted().get(name="网络信息办公专项经费", kind=FormKind.TARGET)
     paths = write_project_documents(project, tmp_path, kinds=["target"])
 
     line = next(c for c in texts(sheet(paths[0])) if "印制网评学习资料" in c)
@@ -313,7 +313,10 @@ def test_the_command_writes_only_the_documents_asked_for(security: Project, tmp_
 
 
 def test_the_command_takes_several_project_ids_after_one_flag(demo: None, tmp_path: Path) -> None:
-    ids = [str(pk) for pk in Project.objects.filter(kind=FormKind.TARGET).values_list("pk", flat=True)[:2]]
+    ids = [
+        str(pk)
+        for pk in Project.objects.unrestricted().filter(kind=FormKind.TARGET).values_list("pk", flat=True)[:2]
+    ]
 
     printed = run_reports("--project", *ids, "--kind", "target", "--out", str(tmp_path))
 

@@ -423,4 +423,4 @@ def test_audit_rows_cannot_be_changed_or_deleted(suzhou: Unit, security_form: Fo
     with pytest.raises(AuditLogIsAppendOnly):
         AuditEvent.objects.unrestricted().all().delete()
     with pytest.raises(AuditLogIsAppendOnly):
-        AuditEvent.objects.update(reason="rewritten")
+        AuditEvent.objects.unrestricted().update(reason="rewritten")

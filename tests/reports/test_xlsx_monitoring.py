@@ -130,3 +130,33 @@ def test_it_repeats_the_two_header_rows_on_every_printed_page(tmp_path: Path) ->
     assert ws.print_title_rows == "$9:$10"
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1
+
+
+def test_it_reads_back_through_the_form_reader_with_the_same_figures(tmp_path: Path) -> None:
+    from jixiao.domain.forms import read_forms
+    from jixiao.domain.forms.model import FormKind
+
+    table = _table()
+    (back,) = read_forms(write_monitoring_table(table, tmp_path / "m.xlsx"))
+    assert (back.kind, back.year, back.project.name, back.project.unit) == (
+        FormKind.MONITORING,
+        2023,
+        "网络安全和信息化工作经费",
+        "某市委网信办",
+    )
+    assert back.budget_execution is not None
+    assert back.budget_execution.adjusted_budget == table.annual_budget
+    assert back.budget_execution.executed == table.executed_to_date
+    assert back.budget_execution.rate == Decimal("41.15")
+    assert [(i.level1, i.level2, i.name, i.target.raw, i.actual, i.likelihood) for i in back.indicators] == [
+        (
+            r.level1,
+            r.level2,
+            r.name,
+            r.annual_target,
+            r.actual_to_date,
+            r.likelihood.value if r.likelihood else None,
+        )
+        for r in table.rows
+    ]
+    assert back.indicators[1].deviation_reason == "监测人员缺编两人"

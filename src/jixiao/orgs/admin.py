@@ -39,6 +39,19 @@ def may_anywhere(request: HttpRequest, action: Action) -> bool:
     return cache[action]
 
 
+class ScopedRelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):
+    """Django's related-only filter, reading the related rows of the rows the user may see (the admin's
+    queryset is already restricted) on purpose unrestricted, so a strict scope does not refuse it."""
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> Any:
+        seen = model_admin.get_queryset(request).distinct().values_list(f"{self.field_path}__pk", flat=True)
+        related = field.remote_field.model._default_manager.unrestricted().filter(pk__in=seen)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            related = related.order_by(*ordering)
+        return [(str(row.pk), str(row)) for row in related]
+
+
 class RestrictedAdminMixin:
     """Rows filtered by ``restrict(user, "view")``; viewing allowed to anyone with a role on some unit."""
 
@@ -160,7 +173,7 @@ class UnitAdmin(RestrictedAdminMixin, admin.ModelAdmin):
 class MembershipAdmin(RestrictedAdminMixin, admin.ModelAdmin):
     form = MembershipForm
     list_display = ("user", "unit", "role", "created_at")
-    list_filter = ("role", ("unit", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("role", ("unit", ScopedRelatedOnlyFilter))
     search_fields = ("user__username", "unit__name", "unit__code")
 
     def has_add_permission(self, request: HttpRequest) -> bool:

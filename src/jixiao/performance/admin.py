@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.orgs.admin import ReadOnlyAdminMixin, ReadOnlyInline
+from jixiao.orgs.admin import ReadOnlyAdminMixin, ReadOnlyInline, ScopedRelatedOnlyFilter
 from jixiao.performance.models import (
     BudgetAdjustment,
     BudgetExecution,
@@ -30,20 +27,6 @@ from jixiao.performance.models import (
     TargetAdjustment,
     TargetAdjustmentLine,
 )
-
-
-class ScopedRelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):
-    """Django's related-only filter, reading the related rows of the rows the user may see (the admin's
-    queryset is already restricted) on purpose unrestricted, so a strict scope does not refuse it."""
-
-    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> Any:
-        seen = model_admin.get_queryset(request).distinct().values_list(f"{self.field_path}__pk", flat=True)
-        related = field.remote_field.model._default_manager.unrestricted().filter(pk__in=seen)
-        ordering = self.field_admin_ordering(field, request, model_admin)
-        if ordering:
-            related = related.order_by(*ordering)
-        return [(str(row.pk), str(row)) for row in related]
-
 
 UNIT_FILTER = ("unit", ScopedRelatedOnlyFilter)
 PROJECT_UNIT_FILTER = ("project__unit", ScopedRelatedOnlyFilter)

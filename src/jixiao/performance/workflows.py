@@ -1,5 +1,5 @@
-"""The workflows of the performance app as data: results, the target declaration of a project, and the target
-adjustments a re-import proposes. Objects change state only through ``jixiao.audit.transitions.transition``.
+"""The workflows of the performance app as data: results, the target declaration of a project, the target
+adjustments a re-import proposes, and the year-end self-evaluation. Objects change state only through ``jixiao.audit.transitions.transition``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from django.db import models
 from jixiao.domain.workflow import Edge, Workflow
 from jixiao.performance.choices import (
     AdjustmentStatusChoices,
+    EvaluationStatusChoices,
     ResultStatusChoices,
     TargetStatusChoices,
 )
@@ -105,4 +106,37 @@ ADJUSTMENT_WORKFLOW = Workflow(
         Edge(AdjustmentVerb.SUPERSEDE, frozenset({A.PROPOSED}), A.SUPERSEDED, "change", label="替代"),
     ),
     initial=A.PROPOSED,
+)
+
+
+class EvaluationVerb(StrEnum):
+    FINALISE = "evaluation.finalised"
+    REOPEN = "evaluation.reopened"
+
+
+# 填写中 → 已定稿, and back by a reviewer with a reason. The checks before a finalisation (everything scored,
+# the texts written, the review findings of the project's form) are made by ``do_finalise_evaluation``.
+EVALUATION_WORKFLOW = Workflow(
+    name="evaluation",
+    label="绩效自评",
+    states={EvaluationStatusChoices.DRAFT.value: "填写中", EvaluationStatusChoices.FINALISED.value: "已定稿"},
+    edges=(
+        Edge(
+            EvaluationVerb.FINALISE,
+            frozenset({EvaluationStatusChoices.DRAFT.value}),
+            EvaluationStatusChoices.FINALISED.value,
+            "review",
+            reason=False,
+            label="定稿",
+        ),
+        Edge(
+            EvaluationVerb.REOPEN,
+            frozenset({EvaluationStatusChoices.FINALISED.value}),
+            EvaluationStatusChoices.DRAFT.value,
+            "review",
+            reason=True,
+            label="重新打开",
+        ),
+    ),
+    initial=EvaluationStatusChoices.DRAFT.value,
 )

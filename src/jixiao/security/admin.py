@@ -19,6 +19,7 @@ from jixiao.orgs.admin import (
     ReadOnlyInline,
     ReasonForm,
     RestrictedAdminMixin,
+    ScopedRelatedOnlyFilter,
     may_anywhere,
 )
 from jixiao.orgs.permissions import can, units_for
@@ -74,7 +75,7 @@ class AssetAdmin(RestrictedAdminMixin, admin.ModelAdmin):
         "importance",
         "schedule_class",
         "active",
-        ("owner", admin.RelatedOnlyFieldListFilter),
+        ("owner", ScopedRelatedOnlyFilter),
     )
     search_fields = ("name", "url", "category", "contact_name", "owner__name", "owner__code")
     list_select_related = ("owner",)

@@ -100,3 +100,18 @@ def test_it_names_the_cell_of_a_weight_of_forty_digits(tmp_path: Path) -> None:
     (warning,) = [w for w in form.warnings if "digits" in w.message]
     assert warning.location is not None
     assert (warning.location.line, warning.location.column) == (4, 5)
+
+
+def test_it_reads_a_row_of_thousands_of_cells_and_a_header_thousands_of_cells_wide_quickly(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "wide.txt"
+    header = "一级指标 二级指标 三级指标 指标值 " + "备注 " * 3000
+    path.write_text(
+        "项目支出绩效目标表\n" + " TC " * 8000 + "\n" + header + "\n" + "产出指标 数量指标 人次 ≥5\n" * 40,
+        encoding="utf-8",
+    )
+    started = time.monotonic()
+    with contextlib.suppress(FormReadError):
+        read_forms(path)
+    assert time.monotonic() - started < 3

@@ -124,3 +124,86 @@ def test_it_names_the_cell_of_a_target_with_a_letter_in_its_number(tmp_path: Pat
     assert letter
     assert letter[0].location is not None
     assert (letter[0].location.line, letter[0].location.column) == (4, 4)
+
+
+def test_it_takes_a_lone_hundred_under_the_weight_column_of_the_total_row_for_the_weights_total(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "项目支出绩效自评表(2024年度)\n项目名称\t社区书屋\n"
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+        "产出指标\t数量指标\t图书借阅人次\t≥5000人次\t6100人次\t60\t60\n"
+        "满意度指标\t服务对象满意度指标\t读者满意度\t≥90%\t93%\t40\t40\n"
+        "总分\t\t\t\t\t100\t\n"
+    )
+    (form,) = _read(tmp_path, text)
+    assert form.recorded_total is None
+    scored = _read(tmp_path, text.replace("总分\t\t\t\t\t100\t\n", "总分\t\t\t\t\t100\t98\n"), "scored.txt")
+    assert scored[0].recorded_total == 98
+
+
+def test_it_reads_the_fiscal_row_when_the_total_row_is_all_zeros_and_says_so(tmp_path: Path) -> None:
+    text = (
+        "项目支出绩效自评表(2024年度)\n项目名称\t社区书屋\n"
+        "项目资金(万元)\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+        "年度资金总额\t0\t0\t0\t10\t0%\t10\n"
+        "其中:财政拨款\t120\t120\t108\t-\t-\t-\n"
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+        "产出指标\t数量指标\t图书借阅人次\t≥5000人次\t6100人次\t90\t90\n"
+    )
+    (form,) = _read(tmp_path, text)
+    block = form.budget_execution
+    assert block is not None
+    assert (block.adjusted_budget, block.executed, block.rate, block.weight) == (
+        Decimal(1200000),
+        Decimal(1080000),
+        Decimal("90.00"),
+        Decimal(10),
+    )
+    assert any("全为0" in w.message for w in form.warnings)
+
+
+def test_it_reads_header_fields_written_inline_before_run_together_indicators(tmp_path: Path) -> None:
+    text = (
+        "2023年度项目支出绩效自评表项目名称社区书屋运营主管部门示例区文化和旅游局实施单位示例区图书馆"
+        "一级指标二级指标三级指标年度指标值全年完成值产出指标数量指标图书借阅人次≥5000人次6100人次说明无"
+    )
+    (form,) = _read(tmp_path, text)
+    assert (form.year, form.project.name, form.project.department, form.project.unit) == (
+        2023,
+        "社区书屋运营",
+        "示例区文化和旅游局",
+        "示例区图书馆",
+    )
+    assert _by_name([form])["图书借阅人次"].target.value == 5000
+
+
+def test_it_reads_formula_cells_without_a_value_from_their_text_and_says_so(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (
+        ["项目支出绩效目标表"],
+        ["项目名称", "社区书屋"],
+        ["一级指标", "二级指标", "三级指标", "指标值", "分值"],
+        ["产出指标", "数量指标", "开展活动次数", "=8个", 10],
+        ["产出指标", "数量指标", "新增藏书", "≥1200册", "=SUM(E4:E4)"],
+    ):
+        sheet.append(row)
+    path = tmp_path / "formulas.xlsx"
+    book.save(path)
+    (form,) = read_forms(path)
+    found = _by_name([form])
+    assert (found["开展活动次数"].target.value, found["开展活动次数"].target.unit) == (8, "个")
+    assert found["新增藏书"].weight is None
+    notes = {str(w.location): w.message for w in form.warnings if "公式" in w.message}
+    assert "按其文字读取" in notes["formulas.xlsx, sheet Sheet, row 4, cell D4"]
+    assert "未读取" in notes["formulas.xlsx, sheet Sheet, row 5, cell E5"]
+
+
+def test_it_says_which_lines_held_no_readable_indicator(tmp_path: Path) -> None:
+    (form,) = _read(tmp_path, "项目支出绩效目标表\n项目名称\t社区书屋\n实施单位\t示例街道办事处\n")
+    assert form.indicators == []
+    assert any("lines 1–3" in w.message for w in form.warnings)

@@ -68,7 +68,7 @@ class C:
 
 Rows = list[list[C]]
 
-_YEAR_ROW = re.compile(r"^[(（]?\s*(\d{4})\s*年度?\s*[)）]?$")
+_YEAR_ROW = re.compile(r"^[(（]?\s*(\d{4})\s*年度?\s*(?:[)）]|[，,、;；][^()（）]{0,30}[)）])?$")
 _YEAR_IN_TITLE = re.compile(r"[(（]\s*(\d{4})\s*年度?\s*[)）]")
 _CODE_NAME = re.compile(r"^\s*([0-9A-Z]{12,})\s*[-—_－]\s*(.+)$")
 _UNIT_CODE = re.compile(r"^\s*[\[【(（]?\s*(\d{3,})\s*[\]】)）]?\s*-?\s*(\D.*)$")
@@ -111,6 +111,9 @@ _SECTION_HEADING = re.compile(r"^\d+[.、．]\s*\S{2,20}$")
 _INSTRUCTION = re.compile(r"(\(\d+字以内\)|^对照|^结合自评情况|^针对)")
 _NOT_APPLICABLE = ("不适用", "无", "/", "-", "—")
 _NUMBER_TOKEN = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?%?$")
+# Real indicator tables have at most about twenty columns; shifting a row through every offset of a header of
+# thousands of cells (a damaged file) would cost the square of that.
+_MAX_TABLE_WIDTH = 64
 
 
 def assemble(grid: Grid) -> list[FormDocument]:
@@ -144,6 +147,9 @@ def assemble(grid: Grid) -> list[FormDocument]:
     if pinyin is not None:
         for form in forms:
             form.warn("行内拼音注音已删除(inline pinyin removed)", pinyin)
+    for message, where in grid.notes:
+        for form in forms:
+            form.warn(message, where)
     return forms
 
 
@@ -162,6 +168,16 @@ def _with_flow(grid: Grid, forms: list[FormDocument]) -> list[FormDocument]:
     kind = forms[0].kind if forms else None
     flowed = read_flow(grid, kind)
     if flowed is None:
+        lines = [row.location.line for row in grid.rows if row.location.line is not None]
+        where = f"第{min(lines)}–{max(lines)}行" if lines else "全文"
+        for form in forms:
+            if form.kind is FormKind.DEPARTMENT_WIDE:
+                continue  # a department-wide part may state its goals without indicators
+            form.warn(
+                f"{where}没有找到可以读取的指标(no indicator could be read from lines "
+                f"{min(lines) if lines else 1}–{max(lines) if lines else 1})",
+                form.location,
+            )
         return forms
     flowed.warn(
         "未找到指标表格，按连排文字读取(no indicator table: read as run-together text)", flowed.location
@@ -173,6 +189,9 @@ def _with_flow(grid: Grid, forms: list[FormDocument]) -> list[FormDocument]:
     form.warnings.extend(flowed.warnings)
     if form.year is None:
         form.year = flowed.year
+    for attribute in ("name", "unit", "department"):
+        if getattr(form.project, attribute) is None and getattr(flowed.project, attribute) is not None:
+            setattr(form.project, attribute, getattr(flowed.project, attribute))
     return [form, *forms[1:]]
 
 
@@ -501,10 +520,15 @@ class _FormBuilder:
     def _budget_header_at(self, r: int, ci: int) -> bool:
         if self.form.budget_execution is not None:
             return False
+        if not self.stream and _budget_role(self.rows[r][ci].key) is None:
+            return (
+                False  # the block starts at its first header cell; checked cell by cell, never the row again
+            )
         if self.stream:
             ahead = [row[0] for row in self.rows[r : r + 3] if row]
             return any(_budget_role(c.key) == "initial" for c in ahead)
-        return any(_budget_role(c.key) == "initial" for c in self.rows[r][ci:])
+        roles = {_budget_role(c.key) for c in self.rows[r][ci:]}
+        return "initial" in roles or {"adjusted", "executed"} <= roles
 
     def _read_budget_block(self, r: int, ci: int) -> int:
         """年初预算数 / 全年预算数 / 全年执行数 / 分值 / 执行率 / 得分, then a 总额 row and 其中 rows."""
@@ -529,6 +553,7 @@ class _FormBuilder:
             nxt = r + 1
         block = BudgetExecution(location=start.loc)
         found = False
+        fiscal_row: tuple[C, list[C]] | None = None
         while nxt < len(self.rows):
             cells = self._budget_values_row(nxt, len(roles))
             if cells is None:
@@ -545,8 +570,28 @@ class _FormBuilder:
                     self.form.funds_annual.total = block.initial_budget
             elif part in (Money.FISCAL, Money.ANNUAL_FISCAL) and values and roles and roles[0] == "initial":
                 self.form.funds_annual.fiscal = self._amount(values[0])
+                if found and _all_zero(block) and fiscal_row is None:
+                    fiscal_row = (label, values)
             elif part in (Money.OTHER, Money.ANNUAL_OTHER) and values and roles and roles[0] == "initial":
                 self.form.funds_annual.other = self._amount(values[0])
+        if found and fiscal_row is not None:
+            # The total row exported as zeros while 其中：财政拨款 holds the figures: read that row, and say so.
+            label, values = fiscal_row
+            fiscal = BudgetExecution(
+                location=label.loc, weight=block.weight, recorded_score=block.recorded_score
+            )
+            for role, cell in zip(roles, values, strict=False):
+                if role not in ("weight", "score"):
+                    self._budget_value(fiscal, role, cell)
+            if not _all_zero(fiscal):
+                if fiscal.rate is None and fiscal.executed is not None and fiscal.adjusted_budget:
+                    fiscal.rate = (fiscal.executed / fiscal.adjusted_budget * 100).quantize(Decimal("0.01"))
+                block = fiscal
+                self.form.warn(
+                    "“总额”行全为0，预算执行按“其中：财政拨款”行读取(the total row is all zeros; the fiscal row "
+                    "was read instead)",
+                    label.loc,
+                )
         if found:
             self.form.budget_execution = block
         else:
@@ -570,6 +615,9 @@ class _FormBuilder:
             return (C("", "", self.rows[r][0].loc if self.rows[r] else Location("")), [], 1)
         label = row[0]
         if money_label(label.key) is None and not label.key.startswith(("单位资金", "财政专户")):
+            if _looks_like_amount(label) and len(row) >= width - 2:
+                # A monitoring table's values row has no label of its own: it is the total.
+                return C("总额", "总额", label.loc), row, 1
             return None
         return label, row[1:], 1
 
@@ -811,7 +859,7 @@ class _FormBuilder:
         if not self.stream:
             last_header = max(i for i, c in enumerate(header) if header_role(strip_notes(c.key)) is not None)
             rest = [c for c in header[last_header + 1 :] if not c.empty]
-            if len(rest) >= 2:
+            if len(rest) >= 4 and any(_label(c) is not None for c in rest):
                 # The whole table on one line (a flattened export): the header, then every cell in a run.
                 first = min(
                     i
@@ -845,6 +893,24 @@ class _FormBuilder:
             if not non_empty:
                 nxt += 1
                 continue
+            check_deadline(non_empty[0].loc)
+            if nxt == r + 1 and not self.form.indicators and _is_sub_header(row, header):
+                # A two-row header (偏差原因 over 类别 | 原因说明): the lower row names the columns it fills.
+                header = [
+                    (
+                        C(
+                            row[i].text,
+                            row[i].key if header_role(strip_notes(row[i].key)) else "备注",
+                            row[i].loc,
+                        )
+                        if i < len(row) and not row[i].empty
+                        else cell
+                    )
+                    for i, cell in enumerate(header)
+                ]
+                table = self._table(header)
+                nxt += 1
+                continue
             if (
                 all(header_role(strip_notes(c.key)) is not None for c in non_empty)
                 and not self.form.indicators
@@ -856,7 +922,7 @@ class _FormBuilder:
                 nxt += 1
                 continue
             if _is_total(non_empty[0]):
-                self._read_total(non_empty[0], non_empty[1:])
+                self._read_total(non_empty[0], non_empty[1:], row=row, table=table)
             if _is_stop(non_empty[0]) or (_single(row) is not None and TITLE.search(non_empty[0].key)):
                 break
             if any(strip_notes(c.key) in FIELD_LABELS for c in non_empty):
@@ -924,6 +990,8 @@ class _FormBuilder:
                 record.clear()
 
         for pos, (index, cell) in enumerate(cells):
+            if pos % 256 == 0:
+                check_deadline(cell.loc)
             following = cells[pos + 1][1] if pos + 1 < len(cells) else None
             if _is_total(cell):
                 flush()
@@ -1049,6 +1117,7 @@ class _FormBuilder:
             if not non_empty:
                 nxt += 1
                 continue
+            check_deadline(non_empty[0].loc)
             if _is_stop(non_empty[0]) or (_single(row) is not None and TITLE.search(non_empty[0].key)):
                 break
             cells = _right_align(row, len(header))
@@ -1095,9 +1164,24 @@ class _FormBuilder:
             form.money_unit = self.money_unit or "元"
         return nxt
 
-    def _read_total(self, label: C, cells: list[C]) -> None:
+    def _read_total(
+        self, label: C, cells: list[C], *, row: list[C] | None = None, table: _Table | None = None
+    ) -> None:
         """The 合计 / 总分 row: the weights' total, then the recorded score total; a 总分 row with one number
-        holds the score alone."""
+        holds the score alone. When the row lines up with the header, the 得分 column decides: a number
+        under 分值 alone is the weights' total, not a recorded score."""
+        if row is not None and table is not None and len(row) == len(table.roles):
+            score_at = [i for i, role in enumerate(table.roles) if role is Col.SCORE]
+            weight_at = [i for i, role in enumerate(table.roles) if role is Col.WEIGHT]
+            if score_at and weight_at:
+                score_cell = row[score_at[0]]
+                if score_cell.empty:
+                    return  # only the weights' total (分值 100) is written
+                value = self._decimal(score_cell)
+                if value is not None:
+                    self.form.recorded_total = value
+                    self.form.field_locations["recorded_total"] = score_cell.loc
+                return
         numbers: list[tuple[Decimal, C]] = []
         for cell in cells:
             if _NUMBER_TOKEN.match(cell.text):
@@ -1124,7 +1208,7 @@ class _FormBuilder:
         candidates = [row] if aligned or len(row) == width else []
         if len(row) < width and row:
             candidates.append(row + [C("", "", row[-1].loc) for _ in range(width - len(row))])
-            if not table.compact:
+            if not table.compact and width <= _MAX_TABLE_WIDTH:
                 # Leading merged cells left out: try the row at every offset, the right-aligned one last.
                 cells = list(row)
                 while cells and cells[-1].empty:
@@ -1341,6 +1425,26 @@ class _FormBuilder:
 # -- helpers ------------------------------------------------------------------------------------------------
 
 
+def _all_zero(block: BudgetExecution) -> bool:
+    amounts = [block.initial_budget, block.adjusted_budget, block.executed]
+    return all(a is None or a == 0 for a in amounts) and any(a is not None for a in amounts)
+
+
+def _is_sub_header(row: list[C], header: list[C]) -> bool:
+    """The lower row of a two-row header: short words, no value, no level label, nothing in the level or name
+    columns, each under a header cell that is empty or names a text column."""
+    cells = [(i, c) for i, c in enumerate(row) if not c.empty]
+    if not cells or len(row) > len(header):
+        return False
+    for i, cell in cells:
+        role = header_role(strip_notes(header[i].key)) if not header[i].empty else None
+        if role in (Col.LEVEL1, Col.LEVEL2, Col.NAME, Col.TARGET, Col.WEIGHT, Col.SCORE):
+            return False
+        if len(cell.key) > 6 or _DIGIT.search(cell.text) or _label(cell) is not None:
+            return False
+    return True
+
+
 def _is_project_header(row: list[C]) -> bool:
     """A header row with a 项目名称 column: the cell after 项目名称 is another column header, not a name."""
     cells = [c for c in row if not c.empty]
@@ -1401,7 +1505,8 @@ def _is_label(cell: C) -> bool:
 
 def _is_stop(cell: C) -> bool:
     key = cell.key.lstrip("-–—*·• ")
-    return any(key.startswith(w) for w in STOP_WORDS)
+    text = cell.text.lstrip("-–—*·• ")
+    return any(key.startswith(w) or text.startswith(w) for w in STOP_WORDS)
 
 
 _PLACEHOLDER_PREFIX = re.compile(r"^(?:指标\s*[0-9一二三四五六七八九十]+\s*[:：.、]|[…\.。·]{2,}$)")

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from jixiao.domain.forms.deadline import check_deadline
 from jixiao.domain.forms.grid import Grid
-from jixiao.domain.forms.labels import STOP_WORDS, Col
+from jixiao.domain.forms.labels import FIELD_LABELS, STOP_WORDS, Col, Field
 from jixiao.domain.forms.model import FormDocument, FormKind, Horizon, Indicator, Location
 from jixiao.domain.targets.grammar import UNIT_WORDS, parse_target
 from jixiao.domain.targets.model import TargetKind
@@ -138,10 +138,54 @@ def read_flow(grid: Grid, kind: FormKind | None = None) -> FormDocument | None:
     first = _first_indicator_area(text)
     if first is None:
         return None
+    _read_fields(form, flowed, first)
     end = _stop_at(text, first)
     columns = _value_columns(text[first:end])
     _read_area(form, flowed, first, end, columns)
     return form if form.indicators else None
+
+
+_FIELD_STOPS = (
+    *FIELD_LABELS,
+    *_HEADER_WORDS,
+    "年度绩效目标",
+    "年度总体目标",
+    "负责人",
+    "填报日期",
+    "单位名称",
+    "项目资金",
+    "预算执行",
+    "资金来源",
+    "年度资金",
+    "自评得分",
+    "财政审",
+    "项目属性",
+    "实施单位",
+)
+
+
+def _read_fields(form: FormDocument, flowed: _Text, end: int) -> None:
+    """Header fields written inline before the indicators: `项目名称X主管部门Y实施单位Z`."""
+    text = flowed.text[:end]
+    stops = re.compile("|".join(re.escape(w) for w in sorted(_FIELD_STOPS, key=len, reverse=True)))
+    for m in stops.finditer(text):
+        which = FIELD_LABELS.get(m.group(0))
+        if which not in (Field.NAME, Field.UNIT, Field.DEPARTMENT):
+            continue
+        nxt = stops.search(text, m.end())
+        value = text[m.end() : nxt.start() if nxt else len(text)].strip(" :：,，")
+        if not 2 <= len(value) <= 40 or not re.search(r"[\u4e00-\u9fff]", value):
+            continue
+        project = form.project
+        if which is Field.NAME and project.name is None:
+            project.name = value
+        elif which is Field.UNIT and project.unit is None:
+            project.unit = value
+        elif which is Field.DEPARTMENT and project.department is None:
+            project.department = value
+        else:
+            continue
+        form.field_locations[f"project.{which.value}"] = flowed.at(m.end())
 
 
 def _flow(grid: Grid, form: FormDocument) -> _Text:

@@ -43,3 +43,5 @@ class Grid:
     source: str
     rows: list[Row] = field(default_factory=list)
     stream: bool = False
+    notes: list[tuple[str, Location]] = field(default_factory=list)
+    """What a reader repaired or could not read, and where (a formula without a value): warnings on the form."""

@@ -176,6 +176,10 @@ _HEADER_ROLES: list[tuple[str, Col]] = [
     ("年初指标值", Col.TARGET),
     # A second value column beside the target (年初 / 调整后): kept aside, never read as the target.
     ("调整后指标值", Col.NOTE),
+    ("全年预计完成情况", Col.NOTE),
+    ("纠偏措施", Col.NOTE),
+    ("预警", Col.NOTE),
+    ("原因说明", Col.REASON),
     ("调整指标值", Col.NOTE),
     ("调整后目标值", Col.NOTE),
     ("年度工作目标", Col.TARGET),

@@ -43,7 +43,17 @@ def decode(data: bytes, name: str) -> str:
         if "\x00" in text:
             break
         return text
-    raise FormReadError("not a text file: it is neither UTF-8 nor GB18030 text", Location(name))
+    nul = data.find(b"\x00")
+    try:
+        data.decode("utf-8")
+        bad = nul
+    except UnicodeDecodeError as error:
+        bad = error.start if nul < 0 else min(nul, error.start)
+    bad = max(bad, 0)
+    raise FormReadError(
+        f"not a text file: at byte {bad:,} it is neither UTF-8 nor GB18030 text",
+        Location(name, line=data.count(b"\n", 0, bad) + 1),
+    )
 
 
 def read_text(path: Path, display_name: str | None = None) -> Grid:
@@ -66,9 +76,13 @@ def parse_text(text: str, name: str) -> Grid:
         )
     lines = [_Line(i, _strip_field_codes(raw)) for i, raw in enumerate(text.splitlines(), start=1)]
     if not any(line.text.strip() for line in lines):
-        raise FormReadError("the file holds no text", Location(name))
+        raise FormReadError(
+            f"the file holds no text (lines 1–{max(len(lines), 1)} are blank)", Location(name, line=1)
+        )
     if len(lines) > MAX_ROWS:
-        raise FormReadError(f"too many lines ({len(lines)}; limit {MAX_ROWS})", Location(name))
+        raise FormReadError(
+            f"too many lines ({len(lines)}; limit {MAX_ROWS})", Location(name, line=MAX_ROWS + 1)
+        )
     for line in lines:
         if len(line.text) > MAX_CELL_CHARS:
             raise FormReadError(

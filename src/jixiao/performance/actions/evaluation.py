@@ -31,7 +31,6 @@ from jixiao.domain.scoring.engine import Evaluation as DomainEvaluation
 from jixiao.domain.targets.model import TargetValue
 from jixiao.orgs.actors import Actor, actor_label, person
 from jixiao.performance.choices import HorizonChoices, TargetKindChoices
-from jixiao.performance.evaluation_workflow import EVALUATION_WORKFLOW, EvaluationVerb
 from jixiao.performance.guards import require, require_reason
 from jixiao.performance.models import (
     BudgetExecution,
@@ -50,6 +49,7 @@ from jixiao.performance.selectors import (
     money_scope,
     progress,
 )
+from jixiao.performance.workflows import EVALUATION_WORKFLOW, EvaluationVerb
 
 __all__ = [
     "build_self_evaluation",

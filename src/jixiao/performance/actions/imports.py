@@ -33,6 +33,7 @@ from jixiao.audit import log as audit
 from jixiao.audit.models import AuditEvent
 from jixiao.audit.transitions import transition
 from jixiao.domain.forms.model import FormDocument, FormKind
+from jixiao.domain.forms.units import closest_unit
 from jixiao.domain.workflow import Edge
 from jixiao.orgs.actors import Actor, actor_label, person, require_actor
 from jixiao.orgs.models import Unit
@@ -163,6 +164,8 @@ class ImportResult:
     unchanged: list[Project]
     held: list[Project] = field(default_factory=list)
     proposed: list[TargetAdjustment] = field(default_factory=list)
+    # "file: the form's unit → the existing unit it was matched to, and why", to confirm.
+    unit_matches: list[str] = field(default_factory=list)
 
     @property
     def projects(self) -> list[Project]:
@@ -187,6 +190,8 @@ class _Plan(_Rows):
     where: str
     doc: FormDocument
     protection: str = ""
+    # Set when the form's unit name was matched to a close existing unit's (one character off, 本级, 繁体…).
+    unit_match: str = ""
 
     def key(self) -> tuple[Hashable, ...]:
         assert self.unit is not None
@@ -443,6 +448,11 @@ def _resolve_units(plans: list[_Plan], *, acting_user: Actor, reason: str) -> No
         if candidates:
             plan.unit = candidates[0]
             continue
+        if name is not None and code is None:
+            near = _close_unit(plan, name)
+            if near is not None:
+                plan.unit = near
+                continue
         roots = list(Unit.objects.unrestricted().filter(parent__isnull=True)[:2])
         if len(roots) != 1:
             raise FormImportError(
@@ -456,6 +466,26 @@ def _resolve_units(plans: list[_Plan], *, acting_user: Actor, reason: str) -> No
             name or code or "", parent=roots[0], code=code, acting_user=acting_user, reason=reason
         )
         created[(code, name)] = plan.unit
+
+
+def _close_unit(plan: _Plan, name: str) -> Unit | None:
+    """An existing unit whose name differs from the form's by a character, a 本级 suffix, spaces or
+    traditional characters: matched (with a note to confirm), never created anew; several: refused."""
+    names = list(Unit.objects.unrestricted().values_list("name", flat=True))
+    match = closest_unit(name, names)
+    if match.candidates:
+        raise FormImportError(
+            plan.where,
+            "project.unit",
+            f"单位“{name}”与多个已有单位相近（{'、'.join(match.candidates)}），请在表中写明单位全称或单位编码",
+        )
+    if match.match is None:
+        return None
+    found = list(Unit.objects.unrestricted().filter(name=match.match)[:2])
+    if len(found) != 1:
+        return None
+    plan.unit_match = f"{plan.where}：单位“{name}”按已有单位“{match.match}”导入（{match.reason}），请确认"
+    return found[0]
 
 
 def _check_may_change(plans: list[_Plan], acting_user: Actor) -> None:
@@ -1233,6 +1263,7 @@ def do_import_forms(
         unchanged=projects(unchanged),
         held=projects(held),
         proposed=proposed,
+        unit_matches=[p.unit_match for p in plans if p.unit_match],
     )
 
 

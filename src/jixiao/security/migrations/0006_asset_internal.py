@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('security', '0005_monitor_events_outage_incidents_warning_receipts'),
+        ("security", "0005_monitor_events_outage_incidents_warning_receipts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='asset',
-            name='internal',
-            field=models.BooleanField(default=False, help_text='内网资产的地址不受受限地址名单限制，只有系统管理员可以设置', verbose_name='内网资产'),
+            model_name="asset",
+            name="internal",
+            field=models.BooleanField(
+                default=False,
+                help_text="内网资产的地址不受受限地址名单限制，只有系统管理员可以设置",
+                verbose_name="内网资产",
+            ),
         ),
     ]

@@ -42,7 +42,9 @@ class Asset(models.Model):
     # Only an administrator sets it: an internal asset may resolve to loopback, link-local or private
     # addresses, which the probe refuses for any other (JIXIAO_SECURITY_DENY_NETWORKS).
     internal = models.BooleanField(
-        _("内网资产"), default=False, help_text=_("内网资产的地址不受受限地址名单限制，只有系统管理员可以设置")
+        _("内网资产"),
+        default=False,
+        help_text=_("内网资产的地址不受受限地址名单限制，只有系统管理员可以设置"),
     )
     schedule_class = models.CharField(
         _("监测频率"),

@@ -7,6 +7,7 @@ skipped, and row numbers stay those of the sheet.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,16 @@ WHAT = "Excel workbook"
 _MERGE = re.compile(
     rb"<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Za-z]{1,3}[0-9]{1,7}(?::[A-Za-z]{1,3}[0-9]{1,7})?)[\"']"
 )
+# A cell holding a formula and no cached value (a file written by a program that does not compute formulas,
+# or `=8个` typed where text was meant): read-only openpyxl gives None for it, so the raw XML tells.
+_NS = rb"(?:[\w.-]+:)?"
+_FORMULA = re.compile(
+    rb"<" + _NS + rb"c\b[^>]{0,300}?\br\s*=\s*[\"']([A-Za-z]{1,3}[0-9]{1,7})[\"'][^>]{0,300}>\s*"
+    rb"<" + _NS + rb"f\b[^>]{0,300}>([^<]{0,1000})</" + _NS + rb"f>\s*"
+    rb"(?:<" + _NS + rb"v\s*/>|<" + _NS + rb"v>\s*</" + _NS + rb"v>)?\s*</" + _NS + rb"c>"
+)
+# What a person typed after `=` meaning text, not a formula: a number with a unit, or words.
+_LITERAL = re.compile(r"^\s*[-+]?(?:\d[\d,.]*\s*)?[\u4e00-\u9fff%‰/]*\s*$")
 _SCAN_CHUNK = 1024 * 1024
 _SCAN_OVERLAP = 512
 MAX_MERGES = 100_000
@@ -43,20 +54,24 @@ def read_xlsx(path: Path, name: str) -> Grid:
             workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True, keep_links=False)
             try:
                 rows: list[Row] = []
+                notes: list[tuple[str, Location]] = []
                 budget = Budget()
                 for sheet in workbook.worksheets:
                     if not hasattr(sheet, "iter_rows"):
                         continue  # a chart sheet has no cells
                     place.location = Location(name, sheet=sheet.title)
-                    rows.extend(_sheet_rows(sheet, name, place, budget))
-                return Grid(source=name, rows=rows)
+                    rows.extend(_sheet_rows(sheet, name, place, budget, notes))
+                return Grid(source=name, rows=rows, notes=notes)
             finally:
                 workbook.close()
 
 
-def _sheet_rows(sheet: Any, name: str, place: Place, budget: Budget) -> Iterator[Row]:
+def _sheet_rows(
+    sheet: Any, name: str, place: Place, budget: Budget, notes: list[tuple[str, Location]]
+) -> Iterator[Row]:
     title = str(sheet.title)
-    merges = Merges(_merged_ranges(sheet, name, title))
+    formulas: dict[tuple[int, int], str] = {}
+    merges = Merges(_merged_ranges(sheet, name, title, formulas))
     # The declared dimension can claim A1:XFD1048576 and have every row padded to it; trust the cells.
     sheet.reset_dimensions()
     for number, values in enumerate(sheet.iter_rows(), start=1):
@@ -70,6 +85,9 @@ def _sheet_rows(sheet: Any, name: str, place: Place, budget: Budget) -> Iterator
         for column, value in enumerate(values, start=1):
             raw = getattr(value, "value", None)
             at = Location(name, sheet=title, row=number, column=column)
+            if raw is None and (number, column) in formulas:
+                cells.append(Cell(_formula_text(formulas[(number, column)], at, notes), at))
+                continue
             if raw is None or (covered and is_continuation(covered, number, column)):
                 cells.append(Cell("", at))
                 continue
@@ -79,6 +97,18 @@ def _sheet_rows(sheet: Any, name: str, place: Place, budget: Budget) -> Iterator
             cells.pop()
         if cells:
             yield Row(cells, where)
+
+
+def _formula_text(formula: str, at: Location, notes: list[tuple[str, Location]]) -> str:
+    """A formula cell without a cached value: `=8个` is text typed after `=`, read as written; a real formula
+    (`=SUM(B2:B9)`) was never computed, so the cell is empty. Either way a note says so."""
+    if _LITERAL.match(formula) and formula.strip():
+        notes.append(
+            (f"公式单元格“={formula}”没有计算结果，按其文字读取(a formula cell read as its text)", at)
+        )
+        return cell_text(f"={formula}", at)
+    notes.append((f"公式“={formula[:60]}”没有计算结果，未读取(formula not computed; cell left empty)", at))
+    return ""
 
 
 def is_continuation(ranges: list[Range], row: int, column: int) -> bool:
@@ -101,8 +131,9 @@ class Merges:
         return self._active
 
 
-def _merged_ranges(sheet: Any, name: str, title: str) -> list[Range]:
-    from openpyxl.utils.cell import range_boundaries
+def _merged_ranges(sheet: Any, name: str, title: str, formulas: dict[tuple[int, int], str]) -> list[Range]:
+    """The merged ranges of a sheet; formulas without a cached value go into ``formulas`` by (row, column)."""
+    from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 
     open_source = getattr(sheet, "_get_source", None)
     if open_source is None:
@@ -113,6 +144,10 @@ def _merged_ranges(sheet: Any, name: str, title: str) -> list[Range]:
         while chunk := stream.read(_SCAN_CHUNK):
             data = tail + chunk
             last_end = 0
+            if b"f>" in data:
+                for match in _FORMULA.finditer(data):
+                    row, column = coordinate_to_tuple(match.group(1).decode("ascii").upper())
+                    formulas[(row, column)] = html.unescape(match.group(2).decode("utf-8", "replace"))
             for match in _MERGE.finditer(data):
                 bounds = range_boundaries(match.group(1).decode("ascii").upper())
                 if None not in bounds:
