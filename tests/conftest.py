@@ -1,4 +1,4 @@
-"""Shared test fixtures: where the seed forms are."""
+"""Shared test fixtures: where the seed forms are, and the one unit tree with its named people (org_tree.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ import os
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from hypothesis import settings
+
+from jixiao.orgs.actions import do_create_unit
+from jixiao.orgs.actors import SYSTEM
+from jixiao.orgs.choices import RoleChoices, UnitKindChoices
+from jixiao.orgs.models import Unit
+from org_tree import SHUNPING, SUZHOU, member
 
 # CI runs the property tests on a fixed seed, so that a run is repeatable; locally they explore anew each time
 # (JIXIAO_HYPOTHESIS=long explores ten times as far).
@@ -37,3 +44,68 @@ def seeds_dir() -> Path:
 @pytest.fixture
 def fixtures_dir() -> Path:
     return ROOT / "tests" / "fixtures"
+
+
+# --- the unit tree and its named people (database tests) ------------------------------------------------
+
+
+@pytest.fixture
+def root(db: None) -> Unit:
+    return do_create_unit(
+        "财政局", kind=UnitKindChoices.FINANCE_BUREAU, acting_user=SYSTEM, reason="test setup"
+    )
+
+
+@pytest.fixture
+def suzhou(root: Unit) -> Unit:
+    return do_create_unit(SUZHOU, parent=root, acting_user=SYSTEM, reason="test setup")
+
+
+@pytest.fixture
+def shunping(root: Unit) -> Unit:
+    return do_create_unit(SHUNPING, parent=root, code="224001", acting_user=SYSTEM, reason="test setup")
+
+
+@pytest.fixture
+def superuser(db: None) -> User:
+    return User.objects.create_superuser("boss", password="pw")
+
+
+@pytest.fixture
+def suzhou_editor(suzhou: Unit) -> User:
+    return member("suzhou_editor", suzhou, RoleChoices.EDITOR)
+
+
+@pytest.fixture
+def suzhou_viewer(suzhou: Unit) -> User:
+    return member("suzhou_viewer", suzhou, RoleChoices.VIEWER)
+
+
+@pytest.fixture
+def shunping_editor(shunping: Unit) -> User:
+    return member("shunping_editor", shunping, RoleChoices.EDITOR)
+
+
+@pytest.fixture
+def bureau_editor(root: Unit) -> User:
+    return member("bureau_editor", root, RoleChoices.EDITOR)
+
+
+@pytest.fixture
+def outsider(db: None) -> User:
+    return User.objects.create_user("outsider", password="pw", is_staff=True)
+
+
+@pytest.fixture
+def suzhou_reviewer(suzhou: Unit) -> User:
+    return member("suzhou_reviewer", suzhou, RoleChoices.REVIEWER)
+
+
+@pytest.fixture
+def suzhou_admin(suzhou: Unit) -> User:
+    return member("suzhou_admin", suzhou, RoleChoices.ADMIN)
+
+
+@pytest.fixture
+def shunping_reviewer(shunping: Unit) -> User:
+    return member("shunping_reviewer", shunping, RoleChoices.REVIEWER)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import User
+from performance_helpers import not_applicable, qualitative, quantitative
 
 from jixiao.domain.forms.model import (
     FormDocument,
@@ -23,28 +23,11 @@ from jixiao.domain.forms.model import (
     ProjectInfo,
     SpendingStep,
 )
-from jixiao.domain.targets.model import Operator, TargetKind, TargetValue
-from jixiao.orgs.actions import do_create_unit, do_grant_membership
-from jixiao.orgs.actors import SYSTEM
-from jixiao.orgs.choices import RoleChoices, UnitKindChoices
-from jixiao.orgs.models import Unit
+from jixiao.domain.targets.model import Operator, TargetValue
+from org_tree import SHUNPING, SUZHOU
 
-SUZHOU = "中共宿州市委网络安全和信息化委员会办公室"
-SHUNPING = "中共顺平县委网络安全和信息化委员会办公室（本级）"
 SEED_000 = "000_seed.txt"
 SEED_004 = "004_seed.txt"
-
-
-def quantitative(raw: str, op: Operator, value: str, unit: str, raw_unit: str | None = None) -> TargetValue:
-    return TargetValue(raw, TargetKind.QUANTITATIVE, op, Decimal(value), unit, raw_unit or unit)
-
-
-def qualitative(raw: str) -> TargetValue:
-    return TargetValue(raw, TargetKind.QUALITATIVE)
-
-
-def not_applicable(raw: str = "不适用") -> TargetValue:
-    return TargetValue(raw, TargetKind.NOT_APPLICABLE)
 
 
 def network_security_form() -> FormDocument:
@@ -227,71 +210,3 @@ def security_form() -> Callable[[], FormDocument]:
 @pytest.fixture
 def office_form() -> Callable[[], FormDocument]:
     return office_fund_form
-
-
-@pytest.fixture
-def root(db: None) -> Unit:
-    return do_create_unit(
-        "财政局", kind=UnitKindChoices.FINANCE_BUREAU, acting_user=SYSTEM, reason="test setup"
-    )
-
-
-@pytest.fixture
-def suzhou(root: Unit) -> Unit:
-    return do_create_unit(SUZHOU, parent=root, acting_user=SYSTEM, reason="test setup")
-
-
-@pytest.fixture
-def shunping(root: Unit) -> Unit:
-    return do_create_unit(SHUNPING, parent=root, code="224001", acting_user=SYSTEM, reason="test setup")
-
-
-def member(username: str, unit: Unit, role: str) -> User:
-    user = User.objects.create_user(username, password="pw", is_staff=True)
-    do_grant_membership(user, unit, role, acting_user=SYSTEM, reason="test setup")
-    return user
-
-
-@pytest.fixture
-def superuser(db: None) -> User:
-    return User.objects.create_superuser("boss", password="pw")
-
-
-@pytest.fixture
-def suzhou_editor(suzhou: Unit) -> User:
-    return member("suzhou_editor", suzhou, RoleChoices.EDITOR)
-
-
-@pytest.fixture
-def suzhou_viewer(suzhou: Unit) -> User:
-    return member("suzhou_viewer", suzhou, RoleChoices.VIEWER)
-
-
-@pytest.fixture
-def shunping_editor(shunping: Unit) -> User:
-    return member("shunping_editor", shunping, RoleChoices.EDITOR)
-
-
-@pytest.fixture
-def bureau_editor(root: Unit) -> User:
-    return member("bureau_editor", root, RoleChoices.EDITOR)
-
-
-@pytest.fixture
-def outsider(db: None) -> User:
-    return User.objects.create_user("outsider", password="pw", is_staff=True)
-
-
-@pytest.fixture
-def suzhou_reviewer(suzhou: Unit) -> User:
-    return member("suzhou_reviewer", suzhou, RoleChoices.REVIEWER)
-
-
-@pytest.fixture
-def suzhou_admin(suzhou: Unit) -> User:
-    return member("suzhou_admin", suzhou, RoleChoices.ADMIN)
-
-
-@pytest.fixture
-def shunping_reviewer(shunping: Unit) -> User:
-    return member("shunping_reviewer", shunping, RoleChoices.REVIEWER)

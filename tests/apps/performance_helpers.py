@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from jixiao.domain.targets.model import Operator, TargetKind, TargetValue
 from jixiao.orgs.actors import SYSTEM, Actor
 from jixiao.performance.actions.results import do_approve_result, do_record_result, do_submit_result
 from jixiao.performance.models import Indicator, PeriodResult, Project
@@ -36,3 +37,15 @@ def approved(
     )
     do_submit_result(result, acting_user=editor, reason="test")
     return do_approve_result(result, acting_user=reviewer, reason="test")
+
+
+def quantitative(raw: str, op: Operator, value: str, unit: str, raw_unit: str | None = None) -> TargetValue:
+    return TargetValue(raw, TargetKind.QUANTITATIVE, op, Decimal(value), unit, raw_unit or unit)
+
+
+def qualitative(raw: str) -> TargetValue:
+    return TargetValue(raw, TargetKind.QUALITATIVE)
+
+
+def not_applicable(raw: str = "不适用") -> TargetValue:
+    return TargetValue(raw, TargetKind.NOT_APPLICABLE)

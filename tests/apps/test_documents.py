@@ -110,7 +110,7 @@ def test_the_target_table_shows_the_stored_project_and_its_targets(written: dict
     assert (ws["A3"].value, ws["C3"].value) == ("项目名称", SECURITY)
     assert "≥70起" in texts(ws)
     annual_total = row_of(ws, 5, "年度资金总额")
-    assert ws.cell(annual_total, 6).value == 30  # 300000 元 stored, shown in 万元
+    assert Decimal(str(ws.cell(annual_total, 6).value)) == Decimal("30")  # 300000 元 stored, shown in 万元
 
 
 def test_the_target_table_reads_back_into_the_stored_indicators(

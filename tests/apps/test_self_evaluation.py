@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from performance_helpers import annual, approved
+from performance_helpers import annual, approved, qualitative, quantitative
 
-from conftest import SUZHOU, qualitative, quantitative
 from jixiao.audit.models import AuditEvent
 from jixiao.domain.forms import read_forms
 from jixiao.domain.forms.model import (
@@ -40,6 +39,7 @@ from jixiao.performance.actions.spending import do_adjust_budget, do_record_expe
 from jixiao.performance.guards import PeriodLocked
 from jixiao.performance.models import Evaluation, PeriodLock, Project
 from jixiao.performance.periods import Period
+from org_tree import SUZHOU
 
 TRAINING, TIME_LIMIT, REACH, SATISFACTION = "开展网络安全培训", "处置时限", "宣传覆盖面", "满意率"
 

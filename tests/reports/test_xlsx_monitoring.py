@@ -102,7 +102,7 @@ def test_it_shows_the_budget_in_wan_yuan_and_computes_a_missing_rate(tmp_path: P
         "执行率",
         "全年预计执行数",
     ]
-    assert ws["C6"].value == 30
+    assert Decimal(str(ws["C6"].value)) == Decimal("30")
     assert ws["C6"].number_format == "0.00"
     assert str(ws["D6"].value) == "12.345678"
     assert ws["E6"].value == "41.15%"

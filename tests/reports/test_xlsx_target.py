@@ -105,7 +105,7 @@ def test_it_shows_money_in_wan_yuan_exactly_without_float(tmp_path: Path) -> Non
     assert ws is not None
     row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "中期资金总额")
     annual = ws.cell(row, 5)
-    assert annual.value == Decimal("12.345678") or str(annual.value) == "12.345678"
+    assert Decimal(str(annual.value)) == Decimal("12.345678")
     assert annual.number_format == "0.000000"
     assert ws.cell(row, 3).number_format == "0.00000"
     assert str(ws.cell(row, 3).value) == "370.37037"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from security_helpers import Committed, CountingServer, member
+from security_helpers import Committed, CountingServer
 
 from jixiao.orgs.actions import do_create_unit
 from jixiao.orgs.actors import SYSTEM
@@ -17,6 +17,7 @@ from jixiao.orgs.models import Unit
 from jixiao.security.actions.assets import do_create_asset
 from jixiao.security.models import Asset
 from jixiao.security.notify import flush
+from org_tree import member
 
 
 @pytest.fixture(autouse=True)
@@ -63,11 +64,6 @@ def education_editor(education: Unit) -> User:
 @pytest.fixture
 def health_editor(health: Unit) -> User:
     return member("health_editor", health, RoleChoices.EDITOR)
-
-
-@pytest.fixture
-def outsider(db: None) -> User:
-    return User.objects.create_user("outsider", password="pw", is_staff=True)
 
 
 @pytest.fixture

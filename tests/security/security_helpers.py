@@ -5,23 +5,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 
-from django.contrib.auth.models import User
-
 from jixiao.domain.probes import Baseline, Check, ProbeResult, Severity, Timings, finding_key
 from jixiao.domain.probes import Finding as ProbeFinding
 from jixiao.domain.probes.findings import asset_of
-from jixiao.orgs.actions import do_grant_membership
-from jixiao.orgs.actors import SYSTEM
-from jixiao.orgs.models import Unit
 from jixiao.security.models import Asset
-
-
-def member(username: str, unit: Unit, role: str) -> User:
-    """A person with ``role`` on ``unit``."""
-    user = User.objects.create_user(username, password="pw", is_staff=True)
-    do_grant_membership(user, unit, role, acting_user=SYSTEM, reason="test setup")
-    return user
-
 
 # The ``committed`` fixture: a block whose on-commit work runs, and whose notifications have been sent.
 Committed = Callable[[], contextlib.AbstractContextManager[None]]

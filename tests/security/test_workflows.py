@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from security_helpers import member
 
 from jixiao.audit.models import AuditEvent
 from jixiao.orgs.actors import SYSTEM
@@ -27,6 +26,7 @@ from jixiao.security.workflows import (
     WARNING_WORKFLOW,
     FindingVerb,
 )
+from org_tree import member
 
 
 @pytest.mark.parametrize(
