@@ -419,6 +419,7 @@ def _resolve_units(plans: list[_Plan], *, acting_user: Actor, reason: str) -> No
     for unit in Unit.objects.unrestricted().filter(name__in=names):
         by_name.setdefault(unit.name, []).append(unit)
     created: dict[tuple[str | None, str | None], Unit] = {}
+    known_names: list[str] | None = None  # every unit's name, read once when a name is not found
 
     for plan in plans:
         code, name = plan.doc.project.unit_code or None, plan.doc.project.unit or None
@@ -449,7 +450,9 @@ def _resolve_units(plans: list[_Plan], *, acting_user: Actor, reason: str) -> No
             plan.unit = candidates[0]
             continue
         if name is not None and code is None:
-            near = _close_unit(plan, name)
+            if known_names is None:
+                known_names = list(Unit.objects.unrestricted().values_list("name", flat=True))
+            near = _close_unit(plan, name, known_names)
             if near is not None:
                 plan.unit = near
                 continue
@@ -465,13 +468,14 @@ def _resolve_units(plans: list[_Plan], *, acting_user: Actor, reason: str) -> No
         plan.unit = do_create_unit(
             name or code or "", parent=roots[0], code=code, acting_user=acting_user, reason=reason
         )
+        if known_names is not None:
+            known_names.append(plan.unit.name)
         created[(code, name)] = plan.unit
 
 
-def _close_unit(plan: _Plan, name: str) -> Unit | None:
+def _close_unit(plan: _Plan, name: str, names: list[str]) -> Unit | None:
     """An existing unit whose name differs from the form's by a character, a 本级 suffix, spaces or
     traditional characters: matched (with a note to confirm), never created anew; several: refused."""
-    names = list(Unit.objects.unrestricted().values_list("name", flat=True))
     match = closest_unit(name, names)
     if match.candidates:
         raise FormImportError(
