@@ -6,4 +6,5 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("jixiao.web.urls")),
+    path("", include("jixiao.performance.urls")),
 ]

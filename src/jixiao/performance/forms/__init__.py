@@ -1,0 +1,1 @@
+"""Django forms of the performance pages, one module per view module."""
