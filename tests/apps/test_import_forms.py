@@ -245,16 +245,16 @@ def test_a_failing_form_leaves_the_database_exactly_as_before(
 
     assert table_counts() == before
     assert Project.objects.unrestricted().get().goal_annual.startswith("目标1：常态化开展")
-    assert caught.value.where == "004_seed.txt, form 1 «网络信息办公专项经费»"
-    assert caught.value.field == "fund_uses[2].amount"
-    assert "more than 2 decimal places" in str(caught.value)
+    assert caught.value.where == "004_seed.txt，第1张表「网络信息办公专项经费」"
+    assert caught.value.field == "第2项资金用途的金额（元）"
+    assert "15000.005的小数超过2位" in str(caught.value)
 
 
 def test_a_form_without_a_project_name_is_rejected_with_its_place(suzhou: Unit, security_form: Form) -> None:
     first, second = security_form(), security_form()
     second.project.name = None
 
-    with pytest.raises(FormImportError, match=r"000_seed.txt, form 2: project.name: .*项目名称"):
+    with pytest.raises(FormImportError, match=r"000_seed.txt，第2张表：项目名称：表中没有项目名称"):
         do_import_forms([first, second], acting_user=SYSTEM, reason="seed")
 
     assert Project.objects.unrestricted().count() == 0
@@ -264,12 +264,12 @@ def test_a_float_is_rejected_rather_than_stored_inexactly(suzhou: Unit, security
     form = security_form()
     form.funds_annual.total = 300000.1  # type: ignore[assignment]
 
-    with pytest.raises(FormImportError, match="not an exact decimal"):
+    with pytest.raises(FormImportError, match=r"年度资金的.*：“300000.1”不是准确的十进制数"):
         do_import_forms([form], acting_user=SYSTEM, reason="seed")
 
 
 def test_the_same_project_twice_in_one_batch_is_an_error(suzhou: Unit, security_form: Form) -> None:
-    with pytest.raises(FormImportError, match=r"the same project as 000_seed\.txt, form 1"):
+    with pytest.raises(FormImportError, match=r"与000_seed\.txt，第1张表「.*」是同一个项目"):
         do_import_forms([security_form(), security_form()], acting_user=SYSTEM, reason="seed")
 
 
@@ -348,7 +348,7 @@ def test_a_missing_unit_is_created_under_the_root_and_audited(root: Unit, securi
 
 
 def test_without_a_root_unit_a_missing_unit_is_an_error(db: None, security_form: Form) -> None:
-    with pytest.raises(FormImportError, match="no single root unit"):
+    with pytest.raises(FormImportError, match="不存在，也没有唯一的上级单位"):
         do_import_forms([security_form()], acting_user=SYSTEM, reason="seed")
 
     assert Unit.objects.unrestricted().count() == 0

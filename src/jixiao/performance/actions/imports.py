@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -147,9 +148,9 @@ class FormImportError(Exception):
 
     def __init__(self, where: str, field: str | None, message: str) -> None:
         self.where = where
-        self.field = field
+        self.field = field  # in words: 「第3个绩效指标「满意度」的指标值」
         self.message = message
-        super().__init__(f"{where}: {field}: {message}" if field else f"{where}: {message}")
+        super().__init__(f"{where}：{field}：{message}" if field else f"{where}：{message}")
 
 
 @dataclass(frozen=True)
@@ -208,11 +209,12 @@ def _text(value: str | None) -> str:
     return "" if value is None else str(value)
 
 
-def _check_decimal(value: Any, where: str, name: str, max_digits: int, places: int) -> None:
+def _decimal_problem(value: Any, max_digits: int, places: int) -> str | None:
+    """Why the database could not keep ``value`` exactly, or None."""
     if not isinstance(value, Decimal):
-        raise FormImportError(where, name, f"{value!r} is not an exact decimal")
+        return f"“{value}”不是准确的十进制数"
     if not value.is_finite():
-        raise FormImportError(where, name, f"{value} is not a finite number")
+        return f"“{value}”不是有限的数"
     _, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
     if (
@@ -220,73 +222,77 @@ def _check_decimal(value: Any, where: str, name: str, max_digits: int, places: i
         and len(digits) <= MAX_SIGNIFICANT_DIGITS
         and len(digits) + exponent <= max_digits - places
     ):
-        return  # the common case, decided without normalize()
+        return None  # the common case, decided without normalize()
     _, digits, exponent = value.normalize().as_tuple()
     assert isinstance(exponent, int)
     if -exponent > places:
-        raise FormImportError(where, name, f"{value} has more than {places} decimal places")
+        return f"{value}的小数超过{places}位"
     if len(digits) + exponent > max_digits - places:
-        raise FormImportError(where, name, f"{value} is too large to store")
+        return f"{value}太大，无法保存（整数部分最多{max_digits - places}位）"
     if len(digits) > MAX_SIGNIFICANT_DIGITS:
-        raise FormImportError(
-            where, name, f"{value} has more than {MAX_SIGNIFICANT_DIGITS} significant digits"
-        )
+        return f"{value}的有效数字超过{MAX_SIGNIFICANT_DIGITS}位"
+    return None
 
 
-def _decimal_check(max_digits: int, places: int) -> Callable[[Any, str, str], None]:
-    def check(value: Any, where: str, name: str) -> None:
-        _check_decimal(value, where, name, max_digits, places)
-
-    return check
-
-
-_CHECKS: dict[type[models.Model], dict[str, Callable[[Any, str, str], None]]] = {}
+def _text_problem(value: Any, max_length: int, choices: dict[str, str] | None) -> str | None:
+    if len(value) > max_length:
+        return f"超过{max_length}个字符：{value[:40]}…"
+    if choices is not None and value not in choices:
+        return f"“{value}”不是可选的值（{'、'.join(choices.values())}）"
+    return None
 
 
-def _checks_for(model: type[models.Model]) -> dict[str, Callable[[Any, str, str], None]]:
-    """Per-field checks read from the model, so the database never rounds, truncates or rejects a value."""
+Check = Callable[[Any], "str | None"]
+_CHECKS: dict[type[models.Model], dict[str, Check]] = {}
+
+
+def _checks_for(model: type[models.Model]) -> dict[str, Check]:
+    """Per-field checks read from the model, so the database never rounds, truncates or rejects a value.
+
+    A check answers why a value cannot be stored, or None.
+    """
     if model in _CHECKS:
         return _CHECKS[model]
-    checks: dict[str, Callable[[Any, str, str], None]] = {}
+    checks: dict[str, Check] = {}
     for f in model._meta.concrete_fields:
         if isinstance(f, models.DecimalField):
-            checks[f.name] = _decimal_check(f.max_digits or 0, f.decimal_places or 0)
+            checks[f.name] = partial(
+                _decimal_problem, max_digits=f.max_digits or 0, places=f.decimal_places or 0
+            )
         elif isinstance(f, models.CharField) and f.max_length:
-            choices = frozenset(str(c[0]) for c in f.flatchoices) if f.choices else None
-
-            def check(
-                v: Any, w: str, n: str, ml: int = f.max_length, choices: frozenset[str] | None = choices
-            ) -> None:
-                if len(v) > ml:
-                    raise FormImportError(w, n, f"longer than {ml} characters: {v[:40]}…")
-                if choices is not None and v not in choices:
-                    raise FormImportError(w, n, f"{v!r} is not one of {sorted(choices)}")
-
-            checks[f.name] = check
+            choices = {str(k): str(v) for k, v in f.flatchoices} if f.choices else None
+            checks[f.name] = partial(_text_problem, max_length=f.max_length, choices=choices)
     _CHECKS[model] = checks
     return checks
 
 
 def _validate(model: type[models.Model], row: Mapping[str, Any], where: str, prefix: str) -> None:
+    """Check a row before it is stored; ``prefix`` names the row in words (「第3个绩效指标「满意度」的」)."""
     checks = _checks_for(model)
     for name, value in row.items():
+        if value is None:
+            continue
         check = checks.get(name)
-        if check is not None and value is not None:
-            check(value, where, f"{prefix}{name}")
+        if check is not None:
+            problem = check(value)
+            if problem is not None:
+                field = model._meta.get_field(name)
+                label = getattr(field, "verbose_name", name)
+                raise FormImportError(where, f"{prefix}{label}", problem)
 
 
 def _where(doc: FormDocument, position: int) -> str:
-    name = f" «{doc.project.name}»" if doc.project.name else ""
-    return f"{doc.source}, form {position}{name}"
+    name = f"「{doc.project.name}」" if doc.project.name else ""
+    return f"{doc.source}，第{position}张表{name}"
 
 
 def _plan(doc: FormDocument, where: str) -> _Plan:
     info = doc.project
     name = info.name or (DEPARTMENT_WIDE_NAME if doc.kind == FormKind.DEPARTMENT_WIDE else None)
     if not name:
-        raise FormImportError(where, "project.name", "the form has no project name (项目名称)")
+        raise FormImportError(where, "项目名称", "表中没有项目名称")
     if doc.year is not None and not 1900 <= doc.year <= 2200:
-        raise FormImportError(where, "year", f"{doc.year} is not a budget year")
+        raise FormImportError(where, "年度", f"{doc.year}不是有效的预算年度")
     project: dict[str, Any] = {
         "name": name,
         "code": info.code or None,
@@ -308,13 +314,13 @@ def _plan(doc: FormDocument, where: str) -> _Plan:
             {"message": w.message, "location": str(w.location) if w.location else None} for w in doc.warnings
         ],
     }
-    _validate(Project, project, where, "project.")
+    _validate(Project, project, where, "项目的")
 
     funds: dict[str, dict[str, Any]] = {}
     for horizon, money in (("medium_term", doc.funds_medium_term), ("annual", doc.funds_annual)):
         if not money.is_empty():
             row: dict[str, Any] = {"total": money.total, "fiscal": money.fiscal, "other": money.other}
-            _validate(ProjectFunds, row, where, f"funds.{horizon}.")
+            _validate(ProjectFunds, row, where, "年度资金的" if horizon == "annual" else "中期资金的")
             funds[horizon] = row
 
     budget_execution: dict[str, Any] | None = None
@@ -329,7 +335,7 @@ def _plan(doc: FormDocument, where: str) -> _Plan:
             "recorded_score": be.recorded_score,
             "source_location": str(be.location) if be.location else "",
         }
-        _validate(BudgetExecution, budget_execution, where, "budget_execution.")
+        _validate(BudgetExecution, budget_execution, where, "预算执行情况的")
 
     fund_uses = []
     for order, use in enumerate(doc.fund_uses, start=1):
@@ -340,7 +346,7 @@ def _plan(doc: FormDocument, where: str) -> _Plan:
             "raw": use.raw,
             "source_location": str(use.location) if use.location else "",
         }
-        _validate(FundUse, row, where, f"fund_uses[{order}].")
+        _validate(FundUse, row, where, f"第{order}项资金用途的")
         fund_uses.append(row)
 
     spending_plan = []
@@ -351,7 +357,7 @@ def _plan(doc: FormDocument, where: str) -> _Plan:
             "cumulative_percent": step.cumulative_percent,
             "source_location": str(step.location) if step.location else "",
         }
-        _validate(SpendingStep, row, where, f"spending_plan[{order}].")
+        _validate(SpendingStep, row, where, f"第{order}步支出计划的")
         spending_plan.append(row)
 
     indicators = []
@@ -386,7 +392,7 @@ def _plan(doc: FormDocument, where: str) -> _Plan:
             "deviation_reason": _text(ind.deviation_reason),
             "source_location": str(ind.location) if ind.location else "",
         }
-        _validate(Indicator, row, where, f"indicators[{number}].")
+        _validate(Indicator, row, where, f"第{number}个绩效指标「{row['name']}」的")
         indicators.append(row)
     indicators.sort(key=lambda r: (r["horizon"], r["order"]))
 
@@ -425,7 +431,7 @@ def _resolve_units(plans: list[_Plan], *, acting_user: Actor, reason: str) -> No
         code, name = plan.doc.project.unit_code or None, plan.doc.project.unit or None
         if code is None and name is None:
             raise FormImportError(
-                plan.where, "project.unit", "the form does not name its unit (实施单位); pass unit="
+                plan.where, "实施单位", "表中没有写明实施单位，请补上单位名称或在导入时选定单位"
             )
         if (code, name) in created:
             plan.unit = created[(code, name)]
@@ -439,12 +445,14 @@ def _resolve_units(plans: list[_Plan], *, acting_user: Actor, reason: str) -> No
             if conflicting:
                 raise FormImportError(
                     plan.where,
-                    "project.unit_code",
-                    f"unit {name} has code {conflicting[0].code}, the form says {code}",
+                    "单位编码",
+                    f"单位“{name}”的编码是{conflicting[0].code}，表中写的是{code}",
                 )
         if len(candidates) > 1:
             raise FormImportError(
-                plan.where, "project.unit", f"{len(candidates)} units are named {name}; pass unit="
+                plan.where,
+                "实施单位",
+                f"有{len(candidates)}个单位都叫“{name}”，请在表中写明单位编码或在导入时选定单位",
             )
         if candidates:
             plan.unit = candidates[0]
@@ -460,10 +468,8 @@ def _resolve_units(plans: list[_Plan], *, acting_user: Actor, reason: str) -> No
         if len(roots) != 1:
             raise FormImportError(
                 plan.where,
-                "project.unit",
-                f"unit {code or ''}{name or ''} does not exist and there is no single root unit to create it "
-                "under"
-                " (create one with do_create_unit)",
+                "实施单位",
+                f"单位“{name or code or ''}”不存在，也没有唯一的上级单位可以在其下新建它，请先由管理员建立单位",
             )
         plan.unit = do_create_unit(
             name or code or "", parent=roots[0], code=code, acting_user=acting_user, reason=reason
@@ -480,7 +486,7 @@ def _close_unit(plan: _Plan, name: str, names: list[str]) -> Unit | None:
     if match.candidates:
         raise FormImportError(
             plan.where,
-            "project.unit",
+            "实施单位",
             f"单位“{name}”与多个已有单位相近（{'、'.join(match.candidates)}），请在表中写明单位全称或单位编码",
         )
     if match.match is None:
@@ -527,7 +533,7 @@ def _find_existing(plans: list[_Plan]) -> None:
         key = plan.key()
         if key in seen:
             raise FormImportError(
-                plan.where, None, f"the same project as {seen[key]}: a batch holds each project once"
+                plan.where, None, f"与{seen[key]}是同一个项目：一次导入中每个项目只能出现一次"
             )
         seen[key] = plan.where
         plan.existing = found.get(key)
