@@ -294,6 +294,11 @@ JIXIAO_SECURITY_WEBHOOKS = env_list("JIXIAO_SECURITY_WEBHOOKS")
 JIXIAO_SECURITY_EMAILS = env_list("JIXIAO_SECURITY_EMAILS")
 JIXIAO_NOTIFY_TIMEOUT_SECONDS = env_float("JIXIAO_NOTIFY_TIMEOUT_SECONDS", 10.0)
 
+# Reminders of the 待办 inbox: sent this many working days before a deadline and again once it has passed,
+# by e-mail to the person (when their account has an address) and to these apprise URLs (a group chat robot).
+JIXIAO_REMINDER_WORKING_DAYS = env_int("JIXIAO_REMINDER_WORKING_DAYS", 3)
+JIXIAO_REMINDER_WEBHOOKS = env_list("JIXIAO_REMINDER_WEBHOOKS")
+
 EMAIL_BACKEND = env_str("JIXIAO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("JIXIAO_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("JIXIAO_EMAIL_PORT", 25)

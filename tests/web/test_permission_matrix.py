@@ -29,7 +29,15 @@ def urls_of(project: Project, evidence_pk: int) -> list[str]:
     ]
 
 
-LISTS = ["/", "/projects/", "/projects/?export=xlsx", "/reports/", "/projects/?sort=-light&q=经费"]
+LISTS = [
+    "/",
+    "/inbox/",
+    "/inbox/?step=TO_REVIEW",
+    "/projects/",
+    "/projects/?export=xlsx",
+    "/reports/",
+    "/projects/?sort=-light&q=经费",
+]
 
 
 def body(response: object) -> bytes:

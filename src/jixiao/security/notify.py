@@ -49,11 +49,18 @@ def bounded(url: str, seconds: float) -> str:
 
 
 def notify(
-    subject: str, body: str, *, emails: Iterable[str] = (), webhooks: Sequence[str] | None = None
+    subject: str,
+    body: str,
+    *,
+    emails: Iterable[str] = (),
+    webhooks: Sequence[str] | None = None,
+    office: bool = True,
 ) -> dict[str, bool]:
-    """Send now, each channel bounded by its timeout; returns which channels succeeded (``email``, ``webhook``)."""
+    """Send now, each channel bounded by its timeout; returns which channels succeeded (``email``, ``webhook``).
+
+    ``office`` copies the security office's own recipients (off for a message meant for one person)."""
     sent: dict[str, bool] = {}
-    recipients = sorted({e for e in [*emails, *office_emails()] if e})
+    recipients = sorted({e for e in [*emails, *(office_emails() if office else ())] if e})
     if recipients:
         try:
             send_mail(subject, body, None, recipients)

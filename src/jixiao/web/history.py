@@ -33,6 +33,7 @@ ACTIONS: dict[str, Promise] = {
     "project.updated": _("重新导入更新项目"),
     "project.unchanged": _("重新导入（无变化）"),
     "import.completed": _("完成导入"),
+    "reminders.sent": _("发送待办提醒"),
     "result.created": _("填报完成情况"),
     "result.updated": _("修改完成情况"),
     "result.draft": _("退回草稿"),

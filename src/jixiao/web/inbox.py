@@ -62,6 +62,11 @@ class InboxItem:
         return max((today - self.deadline).days, 0)
 
     @property
+    def key(self) -> str:
+        """Names the item for reminders: a moved deadline makes a new item."""
+        return f"{self.step.name}|{self.url}|{self.deadline or ''}"
+
+    @property
     def overdue(self) -> bool:
         return self.overdue_days() > 0
 

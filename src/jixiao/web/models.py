@@ -38,3 +38,36 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.address} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class ReminderSent(models.Model):
+    """A reminder of an inbox item that was sent: once before its deadline and once when it is overdue.
+
+    Written only by ``do_send_reminders``; the key names the item (its step, address and deadline), so a
+    moved deadline is a new item and gets its own reminders.
+    """
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("到期前提醒")
+        OVERDUE = "overdue", _("逾期提醒")
+
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.CASCADE, related_name="reminders", verbose_name=_("提醒对象")
+    )
+    key = models.CharField(_("待办事项"), max_length=500)
+    kind = models.CharField(_("提醒类型"), max_length=16, choices=Kind.choices)
+    deadline = models.DateField(_("截止日期"))
+    subject = models.CharField(_("标题"), max_length=300)
+    channels = models.JSONField(_("发送结果"), default=dict, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("待办提醒")
+        verbose_name_plural = _("待办提醒")
+        ordering = ("-sent_at", "-id")
+        constraints = (
+            models.UniqueConstraint(fields=["user", "key", "kind"], name="web_reminder_once_per_kind"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_kind_display()} {self.subject}"

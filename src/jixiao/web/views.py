@@ -31,7 +31,7 @@ from jixiao.performance.documents import target_form
 from jixiao.performance.selectors import build_monitoring_snapshot, default_cutoff_month
 from jixiao.reports.data import ReportDataError
 from jixiao.reports.fonts import FontNotFoundError
-from jixiao.web import documents, history, selectors
+from jixiao.web import documents, history, inbox, selectors
 from jixiao.web.export import attachment, table_xlsx
 from jixiao.web.filtersets import ProjectFilter
 from jixiao.web.forms import SignInForm
@@ -77,8 +77,48 @@ def home(request: HttpRequest) -> HttpResponse:
             "tiles": selectors.key_indicator_tiles(rows),
             "chart": selectors.execution_chart(rows, cutoff),
             "chart_rows": [r for r in rows if r.rate is not None],
+            **_inbox_context(request, limit=HOME_INBOX_ITEMS),
         },
     )
+
+
+HOME_INBOX_ITEMS = 8
+INBOX_STEPS = {*(step.name for step in inbox.Step), "OVERDUE"}
+
+
+def _inbox_context(request: HttpRequest, *, limit: int | None) -> dict[str, Any]:
+    """The inbox's tabs and the items of the chosen one (``?step=``), at most ``limit`` of them."""
+    items = inbox.items_for(request.user)
+    counts = inbox.counts(items)
+    step = request.GET.get("step", "")
+    step = step if step in INBOX_STEPS else ""
+    if step == "OVERDUE":
+        chosen = [i for i in items if i.overdue]
+    elif step:
+        chosen = [i for i in items if i.step.name == step]
+    else:
+        chosen = items
+    tabs = [{"key": "", "label": _("全部"), "count": len(items)}]
+    tabs += [{"key": s.name, "label": s.label, "count": counts[s.name]} for s in inbox.Step]
+    tabs.append({"key": "OVERDUE", "label": _("逾期"), "count": counts["OVERDUE"]})
+    shown = chosen if limit is None else chosen[:limit]
+    return {
+        "tabs": tabs,
+        "step": step,
+        "shown": shown,
+        "more": len(chosen) - len(shown),
+        "compact": limit is not None,
+    }
+
+
+@require_GET
+@login_required
+def inbox_page(request: HtmxHttpRequest) -> HttpResponse:
+    """``/inbox/``: everything waiting for this person; an htmx request for one tab gets the list alone."""
+    compact = request.htmx and request.GET.get("compact") == "1"
+    context = _inbox_context(request, limit=HOME_INBOX_ITEMS if compact else None)
+    template = "web/_inbox.html" if request.htmx else "web/inbox.html"
+    return render(request, template, context)
 
 
 @require_GET
