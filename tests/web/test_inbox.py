@@ -77,7 +77,8 @@ def test_items_come_returned_first_then_overdue_then_by_deadline(
     found = inbox.items_for(suzhou_editor)
 
     assert [i.subject for i in found] == ["丙项目", "乙项目", "丁项目", "甲项目", "戊项目"]
-    assert found[1].overdue and found[1].overdue_days() == 3
+    assert found[1].overdue
+    assert found[1].overdue_days() == 3
     assert inbox.counts(found) == {"TO_FILL": 2, "TO_SUBMIT": 1, "TO_REVIEW": 1, "RETURNED": 1, "OVERDUE": 1}
     assert inbox.items_for(shunping_editor) == []
 
@@ -102,7 +103,8 @@ def test_home_shows_the_inbox_with_its_tabs(
     html = client.get("/").content.decode()
 
     assert 'data-testid="inbox"' in html
-    assert "修改完成情况：丙项目" in html and "退回原因：佐证材料不全" in html
+    assert "修改完成情况：丙项目" in html
+    assert "退回原因：佐证材料不全" in html
     assert "逾期3天" in html
     assert html.index("丙项目") < html.index("乙项目") < html.index("甲项目")
     assert '被退回 <span class="badge text-bg-light">1</span>' in html
@@ -114,13 +116,17 @@ def test_a_tab_shows_only_its_step_and_htmx_gets_the_list_alone(
     client.force_login(suzhou_editor)
 
     page = client.get("/inbox/", {"step": "TO_FILL"}).content.decode()
-    assert "丁项目" in page and "戊项目" in page
-    assert "甲项目" not in page and "丙项目" not in page
+    assert "丁项目" in page
+    assert "戊项目" in page
+    assert "甲项目" not in page
+    assert "丙项目" not in page
     assert "<html" in page
 
     overdue = client.get("/inbox/", {"step": "OVERDUE"}, HTTP_HX_REQUEST="true").content.decode()
-    assert "乙项目" in overdue and "丁项目" not in overdue
-    assert "<html" not in overdue and 'id="inbox"' in overdue
+    assert "乙项目" in overdue
+    assert "丁项目" not in overdue
+    assert "<html" not in overdue
+    assert 'id="inbox"' in overdue
 
     unknown = client.get("/inbox/", {"step": "NOPE"}).content.decode()
     assert all(name in unknown for name in ("甲项目", "乙项目", "丙项目", "丁项目", "戊项目"))
@@ -129,13 +135,14 @@ def test_a_tab_shows_only_its_step_and_htmx_gets_the_list_alone(
 def test_the_inbox_asks_for_sign_in(client: Client, db: None) -> None:
     response = client.get("/inbox/")
 
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
 
 
 class _Hook(BaseHTTPRequestHandler):
     posts: list[dict[str, Any]]
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         self.server.posts.append(json.loads(self.rfile.read(length)))  # type: ignore[attr-defined]
         self.send_response(200)
@@ -190,13 +197,15 @@ def test_reminders_go_once_before_the_deadline_and_once_when_overdue(
         "a personal reminder is not copied to the office"
     )
     overdue = next(m for m in mail.outbox if m.subject.startswith("【逾期】"))
-    assert "已逾期3天" in overdue.body and "办理地址：/projects/2/" in overdue.body
+    assert "已逾期3天" in overdue.body
+    assert "办理地址：/projects/2/" in overdue.body
     assert sorted(p["title"] for p in hook) == subjects
     assert AuditEvent.objects.unrestricted().filter(action="reminders.sent", reason="待办提醒").count() == 1
 
     again = do_send_reminders(acting_user=SYSTEM, today=TODAY)
     assert flush(timeout=15)
-    assert again == {} and len(mail.outbox) == 2
+    assert again == {}
+    assert len(mail.outbox) == 2
 
     # Seven days later 甲 is within 3 working days (a 'before' reminder) and 丁 is overdue (its second reminder).
     later = do_send_reminders(acting_user=SYSTEM, today=TODAY + dt.timedelta(days=7))
@@ -224,4 +233,5 @@ def test_a_reminder_that_cannot_be_recorded_sends_nothing(
     assert flush(timeout=15)
 
     assert not ReminderSent.objects.exists()
-    assert mail.outbox == [] and hook == []
+    assert mail.outbox == []
+    assert hook == []
