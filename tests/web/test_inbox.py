@@ -235,3 +235,21 @@ def test_a_reminder_that_cannot_be_recorded_sends_nothing(
     assert not ReminderSent.objects.exists()
     assert mail.outbox == []
     assert hook == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_monitor_process_sends_reminders_at_most_once_an_hour(
+    dated_items: User, hook: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jixiao.security import monitor
+
+    monkeypatch.setattr(monitor, "_last_reminders", None)
+    now = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
+    jobs = monitor.periodic_jobs()
+
+    assert jobs["inbox_reminders"](now) == {"overdue": 1, "before": 1}
+    assert flush(timeout=15)
+    # Within the hour nothing runs; after it the run finds nothing new to send.
+    assert jobs["inbox_reminders"](now + dt.timedelta(minutes=59)) == {}
+    assert jobs["inbox_reminders"](now + dt.timedelta(minutes=61)) == {}
+    assert ReminderSent.objects.count() == 2

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable
@@ -55,7 +56,26 @@ def periodic_jobs() -> dict[str, Callable[[Any], Any]]:
         "monitor_events": lambda now: process_monitor_events(now=now),
         "incident_clocks": lambda now: do_check_incident_clocks(now, acting_user=SYSTEM),
         "notice_rechecks": enqueue_notice_rechecks,
+        "inbox_reminders": _reminders_hourly,
     }
+
+
+_last_reminders: dt.datetime | None = None
+
+
+def _reminders_hourly(now: dt.datetime) -> dict[str, int]:
+    """The 待办 inbox's reminders, at most once an hour (each is sent once; the hour only bounds the work)."""
+    global _last_reminders
+    if _last_reminders is not None and now - _last_reminders < dt.timedelta(hours=1):
+        return {}
+    _last_reminders = now
+    from jixiao.web.actions.reminders import do_send_reminders
+
+    return dict(
+        do_send_reminders(
+            acting_user=SYSTEM, reason="待办提醒（监测进程每小时）", today=timezone.localdate(now)
+        )
+    )
 
 
 class Monitor:
