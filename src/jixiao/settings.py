@@ -192,6 +192,7 @@ AUTH_PASSWORD_VALIDATORS = [
 FORMAT_MODULE_PATH = ["jixiao.web.formats"]
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

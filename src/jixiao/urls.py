@@ -5,6 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the 中文 / English switch
     path("", include("jixiao.web.urls")),
     path("", include("jixiao.performance.urls")),
 ]
