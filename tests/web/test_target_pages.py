@@ -101,7 +101,7 @@ def test_the_import_previews_every_file_and_stores_only_what_was_confirmed(
     assert "网络信息办公专项经费" in text
     assert "不能导入" in text
     stored = re.findall(r'name="file" value="([^"]+)"[^>]*checked', text)
-    assert stored == ["1.bin"]
+    assert stored == ["1/000_be243faf42b34df7.txt"]
 
     other = client_of("shunping_officer")
     assert other.get(preview_url).status_code == 404  # another person's upload
@@ -138,7 +138,7 @@ def test_the_declaration_goes_round_submit_return_fix_resubmit_approve_adjust(
 ) -> None:
     officer, head, reviewer = (client_of(u) for u in ("suzhou_officer", "suzhou_head", "suzhou_reviewer"))
     preview_url, page = import_seeds(officer, seeds_dir)
-    officer.post(preview_url, {"file": ["1.bin"]})
+    officer.post(preview_url, {"file": ["1/000_be243faf42b34df7.txt"]})
     project = Project.objects.unrestricted().get(name="网络安全和信息化工作经费")
     url = f"/projects/{project.pk}/"
     head_user = User.objects.get(username="suzhou_head")

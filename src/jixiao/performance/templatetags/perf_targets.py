@@ -45,3 +45,11 @@ def targets_panel(context: dict[str, Any], project: Project) -> dict[str, Any]:
         "csrf_token": context.get("csrf_token"),
         "request": context["request"],
     }
+
+
+@register.filter
+def who(user: Any, fallback: str = "") -> str:
+    """A person's name (full name, else user name); the recorded label, else 系统, when there is no person."""
+    if user is None:
+        return fallback or "系统"
+    return (user.get_full_name() or "").strip() or user.get_username()

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
-from jixiao.domain.forms import read_forms
+import jixiao.domain.forms
 from jixiao.domain.forms.model import FormDocument, FormReadError
 from jixiao.domain.review import review
 from jixiao.orgs.permissions import units_for
@@ -81,14 +81,26 @@ def _stage(user_pk: int, uploads: list[Any]) -> str:
     folder.mkdir(parents=True, mode=0o700)
     files = []
     for number, upload in enumerate(uploads, 1):
-        stored = f"{number}.bin"  # the person's file name is kept in meta.json, never used as a path
+        # One numbered folder per file, the file under its own name made safe: the reader names the file in
+        # its messages, and no name can reach outside the folder.
+        name = _safe_name(upload.name, number)
+        (folder / str(number)).mkdir(mode=0o700)
+        stored = f"{number}/{name}"
         with (folder / stored).open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-        files.append({"name": Path(upload.name or f"文件{number}").name[:200], "stored": stored})
+        files.append({"name": name, "stored": stored})
     meta = {"user": user_pk, "created": time.time(), "files": files}
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return token
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+
+
+def _safe_name(name: str | None, number: int) -> str:
+    base = _UNSAFE.sub("_", Path((name or "").replace("\\", "/")).name).strip(" .")
+    return base[:150] or f"文件{number}"
 
 
 def _staged(request: HttpRequest, token: str) -> tuple[Path, dict[str, Any]]:
@@ -202,7 +214,11 @@ def _dry_run(forms: list[FormDocument], user: Any) -> tuple[dict[str, str], dict
 
 
 def _read(folder: Path, entry: dict[str, Any]) -> list[FormDocument]:
-    return read_forms(folder / entry["stored"], display_name=entry["name"])
+    path = (folder / str(entry["stored"])).resolve()
+    if folder.resolve() not in path.parents:
+        raise FormReadError("not a staged file")
+    # Read through the module, not a name bound at import: the readers are one module's functions.
+    return jixiao.domain.forms.read_forms(path)
 
 
 def preview_file(folder: Path, entry: dict[str, Any], user: Any) -> FilePreview:

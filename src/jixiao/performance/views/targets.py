@@ -270,6 +270,8 @@ def _header_or_blank(form: ProjectHeaderForm) -> ProjectDraft:
 def project_new_check(request: HttpRequest) -> HttpResponse:
     """``/projects/new/check/`` (htmx): the review findings and the typed readings of the form as typed."""
     form = ProjectHeaderForm(request.POST, user=request.user)
+    if not form.fields["unit"].queryset.exists():  # type: ignore[attr-defined]
+        raise PermissionDenied(_("您没有可以填报项目的单位"))
     form.is_valid()
     rows = rows_from(request.POST, set())
     indicators, errors = drafts(rows)
