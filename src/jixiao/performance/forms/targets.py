@@ -104,6 +104,10 @@ class GoalsForm(forms.Form):
         label=_("中期目标"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
 
 def _yuan(wan: Decimal | None) -> Decimal | None:
     return None if wan is None else (wan * _WAN).quantize(Decimal("0.01"))
