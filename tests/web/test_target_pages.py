@@ -274,3 +274,27 @@ def test_a_row_is_added_by_htmx(people: dict[str, Any]) -> None:
 def _no_staging_left(settings: Any) -> Any:
     yield
     shutil.rmtree(Path(settings.MEDIA_ROOT) / "import-staging", ignore_errors=True)
+
+
+def test_an_uploaded_file_name_never_leaves_the_staging_folder(
+    people: dict[str, Any], seeds_dir: Path, settings: Any
+) -> None:
+    officer = client_of("suzhou_officer")
+    seed = sorted(seeds_dir.iterdir())[0].read_bytes()
+    upload = SimpleUploadedFile("../../../逃逸.txt", seed, content_type="text/plain")
+    response = officer.post("/imports/", {"uploads": [upload]}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    preview_url = response["HX-Redirect"]  # the htmx upload is sent on by the client
+    staged = [p for p in (Path(settings.MEDIA_ROOT) / "import-staging").rglob("*") if p.is_file()]
+    assert sorted(p.name for p in staged) == ["meta.json", "逃逸.txt"]
+    assert not (Path(settings.MEDIA_ROOT).parent / "逃逸.txt").exists()
+    assert "逃逸.txt" in officer.get(preview_url).content.decode()
+    # A chosen name that is not one of the staged files stores nothing.
+    assert officer.post(preview_url, {"file": ["../meta.json"]}).status_code == 422
+    assert not Project.objects.unrestricted().exists()
+
+
+def test_an_upload_without_files_answers_422_in_chinese(people: dict[str, Any]) -> None:
+    response = client_of("suzhou_officer").post("/imports/", {})
+    assert response.status_code == 422
+    assert "请选择要导入的文件" in response.content.decode()

@@ -27,7 +27,10 @@ class MultipleFileField(forms.FileField):
         files = (
             [single(d, initial) for d in data] if isinstance(data, list | tuple) else [single(data, initial)]
         )
-        return [f for f in files if f]
+        chosen = [f for f in files if f]
+        if not chosen and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return chosen
 
 
 class UploadForm(forms.Form):

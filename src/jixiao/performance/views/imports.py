@@ -40,7 +40,14 @@ from jixiao.performance.actions.imports import FormImportError, ImportResult, do
 from jixiao.performance.choices import FormKindChoices
 from jixiao.performance.forms.imports import UploadForm
 from jixiao.performance.models import Project, TargetAdjustment
-from jixiao.performance.views.targets import FindingView, _import_error_text, _me, finding_views, place
+from jixiao.performance.views.targets import (
+    FindingView,
+    _import_error_text,
+    _me,
+    _posted,
+    finding_views,
+    place,
+)
 
 STAGING_DIR = "import-staging"
 STAGING_HOURS = 24
@@ -264,7 +271,7 @@ def _may_import(user: Any) -> None:
 def upload(request: HttpRequest) -> HttpResponse:
     """``/imports/``: choose the files; after the upload, the preview."""
     _may_import(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(_posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             _expire_old()

@@ -192,6 +192,11 @@ def _editor_context(rows: list[Row], doc: FormDocument | None, errors: list[str]
     }
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The POST data of a POST (bound even when empty, so that its errors show), else ``None``."""
+    return request.POST if request.method == "POST" else None
+
+
 def _me(request: HttpRequest) -> User:
     """The signed-in person (every view here is behind ``login_required``)."""
     return cast(User, request.user)
@@ -230,7 +235,7 @@ def target_row(request: HttpRequest) -> HttpResponse:
 @login_required
 def project_new(request: HttpRequest) -> HttpResponse:
     """``/projects/new/``: a project declared in a form (a 草稿 of a unit the person may change)."""
-    form = ProjectHeaderForm(request.POST or None, user=request.user)
+    form = ProjectHeaderForm(_posted(request), user=request.user)
     field = form.fields["unit"]
     if not field.queryset.exists():  # type: ignore[attr-defined]
         raise PermissionDenied(_("您没有可以填报项目的单位"))
@@ -289,7 +294,7 @@ def targets_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("您可以查看该项目，但无权修改其绩效目标"))
     adjusting = project.target_status not in EDITABLE
     goals = GoalsForm(
-        request.POST or None,
+        _posted(request),
         initial={"goal_annual": project.goal_annual, "goal_medium_term": project.goal_medium_term},
     )
     reason = ""
@@ -378,7 +383,7 @@ def targets_review(request: HttpRequest, pk: int) -> HttpResponse:
     project = _visible(request, pk)
     if not can(request.user, "review", project.unit):
         raise PermissionDenied(_("您无权审核该项目的绩效目标"))
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(_posted(request))
     status = 200
     if request.method == "POST":
         approve = request.POST.get("decision") == "approve"
@@ -426,7 +431,7 @@ def adjustment_detail(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
     )
     may_review = can(request.user, "review", project.unit)
     own = adjustment.proposed_by_id is not None and adjustment.proposed_by_id == request.user.pk
-    form = AdjustmentDecisionForm(request.POST or None)
+    form = AdjustmentDecisionForm(_posted(request))
     status = 200
     if request.method == "POST":
         if not may_review:
