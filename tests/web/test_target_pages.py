@@ -298,3 +298,12 @@ def test_an_upload_without_files_answers_422_in_chinese(people: dict[str, Any]) 
     response = client_of("suzhou_officer").post("/imports/", {})
     assert response.status_code == 422
     assert "请选择要导入的文件" in response.content.decode()
+
+
+def test_the_project_list_offers_declaring_only_to_those_who_may(people: dict[str, Any]) -> None:
+    assert 'href="/imports/"' in client_of("suzhou_officer").get("/projects/").content.decode()
+    assert 'href="/projects/new/"' in client_of("suzhou_head").get("/projects/").content.decode()
+    for username in ("suzhou_reviewer", "auditor", "finance"):
+        page = client_of(username).get("/projects/").content.decode()
+        assert 'href="/imports/"' not in page, username
+        assert 'href="/projects/new/"' not in page, username

@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.db.models import Prefetch
 
-from jixiao.orgs.permissions import can
+from jixiao.orgs.permissions import can, units_for
 from jixiao.performance.choices import TargetStatusChoices
 from jixiao.performance.models import Project, TargetAdjustment
 from jixiao.performance.models.reviews import TargetReview, TargetReviewLine
@@ -53,3 +53,9 @@ def who(user: Any, fallback: str = "") -> str:
     if user is None:
         return fallback or "系统"
     return (user.get_full_name() or "").strip() or user.get_username()
+
+
+@register.inclusion_tag("performance/targets_links.html", takes_context=True)
+def declaration_links(context: dict[str, Any]) -> dict[str, Any]:
+    """新建项目 and 导入 for a person who may declare targets in some unit; nothing for anyone else."""
+    return {"may_declare": units_for(context["request"].user, "change").exists()}
