@@ -307,3 +307,43 @@ def test_the_project_list_offers_declaring_only_to_those_who_may(people: dict[st
         page = client_of(username).get("/projects/").content.decode()
         assert 'href="/imports/"' not in page, username
         assert 'href="/projects/new/"' not in page, username
+
+
+def test_an_htmx_upload_without_files_gets_its_form_back_with_the_error(people: dict[str, Any]) -> None:
+    response = client_of("suzhou_officer").post("/imports/", {}, HTTP_HX_REQUEST="true")
+    text = response.content.decode()
+    assert response.status_code == 200  # htmx swaps no 4xx answer
+    assert text.lstrip().startswith('<form id="upload-form"')
+    assert "请选择要导入的文件" in text
+
+
+def clean(html: str) -> None:
+    """What the content policy demands of a page: only the app's scripts, no inline style or handler."""
+    for tag in re.findall(r"<script\b[^>]*>", html):
+        assert 'src="/static/' in tag or 'type="application/json"' in tag, tag
+    assert not re.search(r"\sstyle\s*=", html)
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert not re.search(r"\son[a-z]+\s*=", html)
+    assert "None" not in re.sub(r"<[^>]+>", " ", html)  # never a Python None shown
+
+
+def test_every_declaration_page_is_clean_under_the_content_policy(
+    people: dict[str, Any], seeds_dir: Path
+) -> None:
+    officer, head, reviewer = (client_of(u) for u in ("suzhou_officer", "suzhou_head", "suzhou_reviewer"))
+    preview_url, page = import_seeds(officer, seeds_dir)
+    clean(page.decode())
+    clean(officer.get("/imports/").content.decode())
+    clean(officer.get("/projects/new/").content.decode())
+    officer.post(preview_url, {"file": ["1/000_be243faf42b34df7.txt"]})
+    project = Project.objects.unrestricted().get(name="网络安全和信息化工作经费")
+    url = f"/projects/{project.pk}/"
+    clean(officer.get(f"{url}targets/").content.decode())
+    head.post(f"{url}targets/submit/")
+    clean(reviewer.get(f"{url}targets/review/").content.decode())
+    reviewer.post(f"{url}targets/review/", {**GRADES, "comment": "", "decision": "approve"})
+    clean(reviewer.get(url).content.decode())
+    proposed = officer.post(
+        f"{url}targets/", {**rows_post(project, {"处置重点网络安全应急事件时限": "≤5小时"}), "reason": "调整"}
+    )
+    clean(reviewer.get(proposed["Location"]).content.decode())

@@ -280,8 +280,10 @@ def upload(request: HttpRequest) -> HttpResponse:
             if getattr(request, "htmx", False):
                 return HttpResponseClientRedirect(url)
             return redirect(url)
-        template = "performance/import_upload.html#upload-form" if getattr(request, "htmx", False) else None
-        return render(request, template or "performance/import_upload.html", {"form": form}, status=422)
+        if getattr(request, "htmx", False):
+            # htmx swaps no 4xx answer by default: the form with its errors comes back as a 200 partial.
+            return render(request, "performance/import_upload.html#upload-form", {"form": form})
+        return render(request, "performance/import_upload.html", {"form": form}, status=422)
     return render(request, "performance/import_upload.html", {"form": form})
 
 
