@@ -347,3 +347,49 @@ def test_every_declaration_page_is_clean_under_the_content_policy(
         f"{url}targets/", {**rows_post(project, {"处置重点网络安全应急事件时限": "≤5小时"}), "reason": "调整"}
     )
     clean(reviewer.get(proposed["Location"]).content.decode())
+
+
+def test_a_finding_names_the_row_as_the_page_numbers_it(people: dict[str, Any]) -> None:
+    suzhou = Unit.objects.unrestricted().get(name="中共宿州市委网络安全和信息化委员会办公室")
+    rows = {
+        "row-key": ["a", "b"],
+        "row-ident": ["", ""],
+        "row-horizon": ["annual", "annual"],
+        "row-level1": ["", "产出指标"],
+        "row-level2": ["", "数量指标"],
+        "row-name": ["", "监测网站数"],
+        "row-target": ["", "150"],  # a number without its unit
+        "row-weight": ["", ""],
+    }
+    header = {"unit": suzhou.pk, "year": 2024, "name": "网络安全监测", "kind": "target"}
+    check = client_of("suzhou_officer").post("/projects/new/check/", {**header, **rows}).content.decode()
+    assert "第2行 “监测网站数”" in check  # the blank first row still counts as row 1 on the page
+    assert "有数值但没有计量单位" in check
+
+
+def test_a_reviewer_rejects_an_adjustment_with_a_reason_and_the_targets_stay(
+    people: dict[str, Any], seeds_dir: Path
+) -> None:
+    officer, head, reviewer = (client_of(u) for u in ("suzhou_officer", "suzhou_head", "suzhou_reviewer"))
+    preview_url, _ = import_seeds(officer, seeds_dir)
+    officer.post(preview_url, {"file": ["1/000_be243faf42b34df7.txt"]})
+    project = Project.objects.unrestricted().get(name="网络安全和信息化工作经费")
+    url = f"/projects/{project.pk}/"
+    head.post(f"{url}targets/submit/")
+    reviewer.post(f"{url}targets/review/", {**GRADES, "decision": "approve"})
+    proposed = officer.post(
+        f"{url}targets/",
+        {**rows_post(project, {"处置重点网络安全应急事件时限": "≤5小时"}), "reason": "人手不足"},
+    )
+    assert reviewer.post(proposed["Location"], {"reason": "", "decision": "reject"}).status_code == 422
+    assert (
+        reviewer.post(proposed["Location"], {"reason": "理由不充分", "decision": "reject"}).status_code == 302
+    )
+    page = reviewer.get(proposed["Location"]).content.decode()
+    assert "已驳回" in page
+    assert "理由不充分" in page
+    assert "人手不足" in page
+    kept = Indicator.objects.unrestricted().get(
+        project=project, horizon="annual", name="处置重点网络安全应急事件时限"
+    )
+    assert kept.target_raw == "≤6小时"

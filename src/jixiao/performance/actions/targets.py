@@ -122,6 +122,7 @@ class IndicatorDraft:
     target: str
     weight: Decimal | None = None
     ident: int | None = None
+    position: int | None = None  # the row's number on the page, which findings name (第N行)
 
     def is_blank(self) -> bool:
         return not (self.level1 or self.level2 or self.name or self.target)
@@ -146,7 +147,7 @@ def _domain_indicator(row: IndicatorDraft, position: int, base: DomainIndicator 
     level1, level2, name = row.level1.strip(), row.level2.strip(), row.name.strip()
     target = parse_target(row.target.strip(), indicator=name or None, level2=level2 or None)
     # Row numbers count the page's indicator rows from 1: a finding says 第 N 行.
-    location = Location(file=WEB_SOURCE, row=position)
+    location = Location(file=WEB_SOURCE, row=row.position or position)
     values: dict[str, Any] = {
         "horizon": Horizon(row.horizon),
         "level1": level1 or None,

@@ -195,6 +195,7 @@ def drafts(rows: list[Row]) -> tuple[list[IndicatorDraft], list[str]]:
                 target=row.target,
                 weight=weight,
                 ident=int(row.ident) if row.ident else None,
+                position=number,
             )
         )
     return out, errors
