@@ -70,12 +70,16 @@ def row_of(page: Page, name: str, horizon: str = "annual") -> Any:
     )
 
 
-def review(page: Page, base: str, project: Project, decision: str, comment: str) -> None:
+def review(
+    page: Page, base: str, project: Project, decision: str, comment: str, shots: Path | None = None
+) -> None:
     page.goto(f"{base}/projects/{project.pk}/")
     page.get_by_test_id("targets-panel").get_by_role("link", name="审核").click()
     for criterion, grade in (("完整性", "良"), ("相关性", "优"), ("适当性", "良"), ("可行性", "中")):
         page.get_by_label(criterion, exact=True).select_option(label=grade)
     page.get_by_label("审核意见（退回时必填）").fill(comment)
+    if shots is not None:
+        page.screenshot(path=shots / "targets-review.png")
     page.get_by_role("button", name=decision).click()
     expect(page.get_by_test_id("target-review")).to_contain_text(comment or decision)
 
@@ -95,6 +99,11 @@ def test_import_submit_return_fix_resubmit_approve_and_adjust_in_the_browser(
         " var bar = document.querySelector('[data-upload] progress');"
         " if (bar && !bar.hidden) { window.reportProgress(bar.value); } });"
     )
+    officer.goto(f"{base}/projects/new/")
+    officer.get_by_label("项目名称").fill("网络安全宣传周")
+    officer.locator('input[name="row-target"]').first.fill("≥4万家")
+    expect(officer.get_by_test_id("reading").first).to_have_text("定量 ≥ 40,000 家")
+    officer.screenshot(path=shots / "project-new.png")
     officer.goto(f"{base}/imports/")
     officer.get_by_label("绩效表文件").set_input_files(sorted(str(p) for p in seeds_dir.iterdir()))
     officer.get_by_role("button", name="上传并预览").click()
@@ -121,7 +130,7 @@ def test_import_submit_return_fix_resubmit_approve_and_adjust_in_the_browser(
 
     # The reviewer returns with grades and a comment.
     reviewer = sign_in(browser, base, "suzhou_reviewer", errors)
-    review(reviewer, base, project, "退回", "时限指标请重新测算")
+    review(reviewer, base, project, "退回", "时限指标请重新测算", shots)
     expect(reviewer.get_by_test_id("target-status")).to_have_text("已退回")
 
     # The officer fixes a target and watches the findings follow the typing.

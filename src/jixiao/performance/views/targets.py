@@ -18,6 +18,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -235,7 +236,9 @@ def target_row(request: HttpRequest) -> HttpResponse:
 @login_required
 def project_new(request: HttpRequest) -> HttpResponse:
     """``/projects/new/``: a project declared in a form (a 草稿 of a unit the person may change)."""
-    form = ProjectHeaderForm(_posted(request), user=request.user)
+    form = ProjectHeaderForm(
+        _posted(request), user=request.user, initial={"year": timezone.localdate().year + 1}
+    )
     field = form.fields["unit"]
     if not field.queryset.exists():  # type: ignore[attr-defined]
         raise PermissionDenied(_("您没有可以填报项目的单位"))
