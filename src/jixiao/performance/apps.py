@@ -6,3 +6,6 @@ class PerformanceConfig(AppConfig):
 
     name = "jixiao.performance"
     verbose_name = "预算绩效"
+
+    def ready(self) -> None:
+        from jixiao.performance import inbox  # noqa: F401  (registers the 待办 providers)

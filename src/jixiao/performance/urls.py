@@ -4,7 +4,7 @@ Each block belongs to one view module of ``jixiao.performance.views``; paths han
 they concern one project, so a page's address says what it is about and can be bookmarked.
 """
 
-from django.urls import path  # noqa: F401  (each block below adds its paths)
+from django.urls import path
 
 from jixiao.performance import views  # noqa: F401  (view modules register below)
 
@@ -13,7 +13,22 @@ app_name = "performance"
 urlpatterns: list = []
 
 # Target declaration, import, review and adjustment (views/targets.py, views/imports.py)
-urlpatterns += []
+from jixiao.performance.views import imports as import_views  # noqa: E402
+from jixiao.performance.views import targets as target_views  # noqa: E402
+
+urlpatterns += [
+    path("projects/new/", target_views.project_new, name="project_new"),
+    path("projects/new/check/", target_views.project_new_check, name="project_new_check"),
+    path("projects/targets/row/", target_views.target_row, name="target_row"),
+    path("projects/<int:pk>/targets/", target_views.targets_edit, name="targets"),
+    path("projects/<int:pk>/targets/check/", target_views.targets_check, name="targets_check"),
+    path("projects/<int:pk>/targets/submit/", target_views.targets_submit, name="targets_submit"),
+    path("projects/<int:pk>/targets/review/", target_views.targets_review, name="targets_review"),
+    path("projects/<int:pk>/adjustments/<int:aid>/", target_views.adjustment_detail, name="adjustment"),
+    path("imports/", import_views.upload, name="imports"),
+    path("imports/batches/<int:batch>/", import_views.done, name="import_done"),
+    path("imports/<str:token>/", import_views.preview, name="import_preview"),
+]
 
 # Results per period, evidence (views/results.py)
 urlpatterns += []

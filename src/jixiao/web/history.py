@@ -42,6 +42,7 @@ ACTIONS: dict[str, Promise] = {
     "targets.submitted": _("绩效目标送审"),
     "targets.approved": _("绩效目标审核通过"),
     "targets.returned": _("退回绩效目标"),
+    "targets.graded": _("绩效目标审核评级"),
     "target_adjustment.proposed": _("提出目标调整"),
     "target_adjustment.approved": _("批准目标调整"),
     "target_adjustment.rejected": _("驳回目标调整"),

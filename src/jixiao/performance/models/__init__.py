@@ -21,6 +21,7 @@ from jixiao.performance.models.projects import (
     default_accumulation,
 )
 from jixiao.performance.models.results import Evidence, PeriodFields, PeriodLock, PeriodResult
+from jixiao.performance.models.reviews import TargetReview, TargetReviewLine
 from jixiao.performance.models.spending import BudgetAdjustment, Expenditure
 
 __all__ = [
@@ -43,5 +44,7 @@ __all__ = [
     "SpendingStep",
     "TargetAdjustment",
     "TargetAdjustmentLine",
+    "TargetReview",
+    "TargetReviewLine",
     "default_accumulation",
 ]
