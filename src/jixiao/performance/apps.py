@@ -6,3 +6,6 @@ class PerformanceConfig(AppConfig):
 
     name = "jixiao.performance"
     verbose_name = "预算绩效"
+
+    def ready(self) -> None:
+        from jixiao.performance import inbox_results  # noqa: F401  (the 待办 inbox's result items)

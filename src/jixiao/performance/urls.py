@@ -4,7 +4,7 @@ Each block belongs to one view module of ``jixiao.performance.views``; paths han
 they concern one project, so a page's address says what it is about and can be bookmarked.
 """
 
-from django.urls import path  # noqa: F401  (each block below adds its paths)
+from django.urls import path
 
 from jixiao.performance import views  # noqa: F401  (view modules register below)
 
@@ -16,10 +16,36 @@ urlpatterns: list = []
 urlpatterns += []
 
 # Results per period, evidence (views/results.py)
-urlpatterns += []
+from jixiao.performance.views import results as results_views  # noqa: E402
+
+urlpatterns += [
+    path("projects/<int:pk>/results/<slug:period>/", results_views.results_grid, name="results"),
+    path(
+        "projects/<int:pk>/results/<slug:period>/submit/",
+        results_views.results_submit,
+        name="results-submit",
+    ),
+    path("results/<int:pk>/review/", results_views.result_review, name="result-review"),
+    path("results/<int:pk>/evidence/", results_views.evidence_upload, name="evidence-upload"),
+    path("evidence/<int:pk>/remove/", results_views.evidence_remove, name="evidence-remove"),
+]
 
 # Spending and budget adjustments (views/spending.py)
-urlpatterns += []
+from jixiao.performance.views import spending as spending_views  # noqa: E402
+
+urlpatterns += [
+    path("projects/<int:pk>/spending/", spending_views.spending_page, name="spending"),
+    path(
+        "projects/<int:pk>/spending/expenditures/",
+        spending_views.expenditure_create,
+        name="expenditure-create",
+    ),
+    path(
+        "projects/<int:pk>/spending/adjustments/",
+        spending_views.adjustment_create,
+        name="adjustment-create",
+    ),
+]
 
 # Monitoring rounds and finance's monitoring tasks (views/monitoring.py)
 urlpatterns += []
