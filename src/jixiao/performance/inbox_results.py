@@ -68,10 +68,12 @@ def results_to_fill(user: Any) -> Iterable[InboxItem]:
         .values("pk", "name", "year", "unit__name")
     }
     due: dict[int, Period] = {}
+    years: dict[int, int] = {}
     for pk, project in projects.items():
-        period = current_period(project["year"], today)
-        if period is not None:
-            due[pk] = period
+        year = project["year"]
+        period = current_period(year, today)
+        if period is not None and year is not None:
+            due[pk], years[pk] = period, year
     if not due:
         return []
     wanted = dict(
@@ -112,7 +114,7 @@ def results_to_fill(user: Any) -> Iterable[InboxItem]:
                 subject=project["name"],
                 url=_grid(pk, period),
                 unit=project["unit__name"],
-                deadline=fill_deadline(int(project["year"]), period),
+                deadline=fill_deadline(years[pk], period),
             )
         )
     return items

@@ -20,18 +20,21 @@ _CENT = Decimal("0.01")
 _LIMIT = Decimal(10) ** 16
 
 
-class MoneyField(forms.CharField):
+class MoneyField(forms.Field):
     """Money typed in 万元 (or with its unit: ``万``, ``万元``, ``元``) → ``Decimal`` in 元, to the cent."""
+
+    widget = forms.TextInput
 
     def __init__(self, *, allow_negative: bool = False, **kwargs: Any) -> None:
         self.allow_negative = allow_negative
-        kwargs.setdefault("max_length", 40)
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        text = super().to_python(value)
+    def to_python(self, value: Any) -> Decimal | None:
+        text = str(value or "").strip()
         if not text:
             return None
+        if len(text) > 40:
+            raise forms.ValidationError(_("金额过长"), code="too_long")
         try:
             amount = parse_amount(text, "万元")
         except (ValueError, ArithmeticError):
