@@ -4,6 +4,7 @@ the 待办 inbox's result items."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -493,3 +494,27 @@ def test_the_inbox_lists_results_to_fill_submit_review_and_returned_ones(
     assert inbox.items_for(suzhou_editor)[0].step is inbox.Step.RETURNED  # returned first
     assert by_step(suzhou_viewer) == {}
     assert by_step(shunping_editor) == {}
+
+
+def test_the_grid_and_spending_pages_hold_to_the_content_policy_and_say_no_code(
+    project: Project, suzhou_editor: User
+) -> None:
+    client = saved_block(project, suzhou_editor)
+    result = stored(project, COUNT)
+    client.post(f"/results/{result.pk}/evidence/", {"file": upload("a.pdf", PDF, "application/pdf")})
+    pages = [
+        client.get(grid(project)).content.decode(),
+        client.post(grid(project), cells(project, value_hours="5.5家")).content.decode(),
+        client.post(f"/results/{result.pk}/evidence/", headers={"HX-Request": "true"}).content.decode(),
+        client.get(f"/projects/{project.pk}/spending/").content.decode(),
+    ]
+    for html in pages:
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            assert 'src="/static/' in tag or 'type="application/json"' in tag, tag
+        assert not re.search(r"\sstyle\s*=", html)
+        assert not re.search(r"\son[a-z]+\s*=", html)
+        assert not re.search(r'(src|href)="(https?:)?//', html)
+        words = re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", " ", html, flags=re.S))
+        for code in ("None", "draft", "submitted", "approved", "returned", "fiscal", "payment", "month-7"):
+            assert not re.search(rf"(?<![A-Za-z_-]){code}(?![A-Za-z_-])", words), code
+    assert "请选择要上传的文件" in pages[2]

@@ -3,6 +3,7 @@ adjusted budget and the project's own plan month by month (a chart with its tabl
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from decimal import Decimal
@@ -14,6 +15,7 @@ from perf_pages_helpers import signed_in, small_project
 from jixiao.orgs.models import Unit
 from jixiao.performance.forms.spending import AdjustmentForm, ExpenditureForm
 from jixiao.performance.models import BudgetAdjustment, Expenditure, Project
+from jixiao.performance.views.spending import month_lines, months_passed
 
 pytestmark = pytest.mark.django_db
 
@@ -101,11 +103,11 @@ def test_an_officer_records_spending_and_an_adjustment_and_sees_execution_agains
     html = client.get(page(project)).content.decode()
     figures = {
         key: re.search(rf'data-testid="{key}">([^<]*)<', html).group(1)  # type: ignore[union-attr]
-        for key in ("initial", "adjustments", "adjusted", "executed", "rate")
+        for key in ("initial", "adjustment-total", "adjusted", "executed", "rate")
     }
     assert figures == {
         "initial": "30.00",
-        "adjustments": "10.00",
+        "adjustment-total": "10.00",
         "adjusted": "40.00",
         "executed": "18.50",
         "rate": "46.25%",
@@ -158,3 +160,13 @@ def test_readers_see_the_page_without_forms_and_may_not_record(
     assert foreign.post(f"{page(project)}adjustments/", adjust("1")).status_code == 404
     assert not Expenditure.objects.unrestricted().exists()
     assert not BudgetAdjustment.objects.unrestricted().exists()
+
+
+def test_months_still_to_come_carry_no_execution() -> None:
+    today = dt.date(2026, 8, 20)
+    assert (months_passed(2025, today), months_passed(2026, today), months_passed(2027, today)) == (12, 8, 0)
+    lines = month_lines([], Decimal(400000), {3: Decimal(60000)}, through=8)
+    assert [line.rate for line in lines[7:9]] == [Decimal(15), None]
+    assert (lines[8].spent, lines[8].cumulative) == (None, None)
+    early = month_lines([], Decimal(400000), {10: Decimal(40000)}, through=8)
+    assert early[9].rate == Decimal(10)  # recorded ahead of time: shown, never hidden

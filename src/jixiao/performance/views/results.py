@@ -257,7 +257,6 @@ def _context(
             "approved": sum(
                 1 for r in rows if r.result is not None and r.result.status == ResultStatusChoices.APPROVED
             ),
-            "evidence": sum(len(r.evidence) for r in rows),
         },
     }
 

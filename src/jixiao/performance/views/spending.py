@@ -7,6 +7,7 @@ through ``performance.actions.spending``.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -48,8 +50,8 @@ class MonthLine:
     the project's plan and the time elapsed (all % of the adjusted budget)."""
 
     month: int
-    spent: Decimal
-    cumulative: Decimal
+    spent: Decimal | None
+    cumulative: Decimal | None
     rate: Decimal | None
     plan: Decimal | None
     time: Decimal
@@ -59,20 +61,35 @@ class MonthLine:
         return self.rate is not None and self.plan is not None and self.rate < self.plan
 
 
+def months_passed(year: int | None, today: dt.date) -> int:
+    """How many months of the project's year have begun: all 12 for a past year (or none given), none yet
+    for a future one."""
+    if year is None or year < today.year:
+        return 12
+    return today.month if year == today.year else 0
+
+
 def month_lines(
-    steps: list[DomainSpendingStep], adjusted: Decimal | None, spent_by_month: dict[int, Decimal]
+    steps: list[DomainSpendingStep],
+    adjusted: Decimal | None,
+    spent_by_month: dict[int, Decimal],
+    through: int = 12,
 ) -> list[MonthLine]:
+    """Month by month to December; months after ``through`` (still to come) carry no execution, unless
+    something was recorded for them already."""
+    last = max([through, *spent_by_month])
     lines = []
     cumulative = _ZERO
     for month in range(1, 13):
         spent = spent_by_month.get(month, _ZERO)
         cumulative += spent
-        rate = cumulative / adjusted * _HUNDRED if adjusted else None
+        known = month <= last
+        rate = cumulative / adjusted * _HUNDRED if adjusted and known else None
         lines.append(
             MonthLine(
                 month=month,
-                spent=spent,
-                cumulative=cumulative,
+                spent=spent if known else None,
+                cumulative=cumulative if known else None,
                 rate=rate,
                 plan=plan_percent_at(steps, month),
                 time=Decimal(month) / 12 * _HUNDRED,
@@ -120,8 +137,10 @@ def _page(
         DomainSpendingStep(step.label, step.cumulative_percent)
         for step in SpendingStep.objects.restrict(user, "view").filter(project=project).order_by("order")
     ]
-    lines = month_lines(steps, budget.adjusted, spent_by_month)
-    executed = lines[-1].cumulative
+    lines = month_lines(
+        steps, budget.adjusted, spent_by_month, months_passed(project.year, timezone.localdate())
+    )
+    executed = sum(spent_by_month.values(), _ZERO)
     chart = {
         "title": _("累计执行率与支出计划（占调整后预算）"),
         "names": [f"{line.month}月" for line in lines],
