@@ -4,7 +4,9 @@ the 待办 inbox's result items."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
+from docx import Document as DocxDocument
 from perf_pages_helpers import COUNT, HOURS, NONE, RATE, RULES, indicator, signed_in, small_project
 
 from jixiao.audit.models import AuditEvent
@@ -518,3 +521,42 @@ def test_the_grid_and_spending_pages_hold_to_the_content_policy_and_say_no_code(
         for code in ("None", "draft", "submitted", "approved", "returned", "fiscal", "payment", "month-7"):
             assert not re.search(rf"(?<![A-Za-z_-]){code}(?![A-Za-z_-])", words), code
     assert "请选择要上传的文件" in pages[2]
+
+
+def _zip(**members: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name.replace("__", "/").replace("CT", "[Content_Types].xml"), content)
+    return buffer.getvalue()
+
+
+def test_a_word_or_excel_file_is_checked_for_its_parts_not_only_for_being_a_zip(
+    project: Project, suzhou_editor: User
+) -> None:
+    saved_block(project, suzhou_editor)
+    result = stored(project, COUNT)
+    client = signed_in(suzhou_editor)
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    document = io.BytesIO()
+    DocxDocument().save(document)
+    tries = [
+        ("照片包.docx", _zip(**{"a.jpg": b"x"}), "缺少word/document.xml"),
+        ("表格.docx", _zip(CT=b"<Types/>", xl__workbook_xml=b"<workbook/>"), "缺少word/document.xml"),
+        ("截断.docx", _zip(CT=b"<Types/>", word__document_xml=b"<w/>")[:30], "压缩包损坏或被截断"),
+    ]
+    for name, content, said in tries:
+        answer = client.post(
+            f"/results/{result.pk}/evidence/",
+            {"file": upload(name, content, docx)},
+            headers={"HX-Request": "true"},
+        )
+        assert said in answer.content.decode(), name
+    assert not Evidence.objects.unrestricted().exists()
+    accepted = client.post(
+        f"/results/{result.pk}/evidence/",
+        {"file": upload("工作总结.docx", document.getvalue(), docx)},
+        headers={"HX-Request": "true"},
+    )
+    assert "工作总结.docx" in accepted.content.decode()
+    assert Evidence.objects.unrestricted().get().content_type == docx
