@@ -208,3 +208,40 @@ def test_an_officer_pastes_fixes_attaches_and_submits_a_reviewer_approves_and_re
     # A grid with a cell that cannot be read answers 422 (the convention for a refused form), which Chromium
     # reports in the console; anything else there is a script error, a refused asset or a policy violation.
     assert [e for e in errors if "status of 422" not in e] == []
+
+
+def test_a_pasted_block_fills_by_position_by_name_or_by_its_header_s_columns(
+    live_server: Any, office: Project, browser: Browser
+) -> None:
+    errors: list[str] = []
+    page = sign_in(browser, live_server.url, "officer", errors)
+    page.goto(f"{live_server.url}/projects/{office.pk}/results/month-7/")
+    value = "input[data-col='0']"
+
+    # Two values and a narrative from the focused cell down, no header, no names.
+    paste(page, f"tbody tr:nth-child(2) {value}", "96%\t问卷结果\n5小时\n")
+    expect(row(page, RATE).locator(value)).to_have_value("96%")
+    expect(row(page, RATE).locator("textarea")).to_have_value("问卷结果")
+    expect(row(page, HOURS).locator(value)).to_have_value("5小时")
+    expect(row(page, COUNT).locator(value)).to_have_value("")
+
+    # A header that names its columns (a target column between name and value) and the rows out of order.
+    block = f"序号\t指标名称\t年度指标值\t实际完成值\t备注\n1\t{HOURS}\t≤6小时\t4小时\t夜间值守\n2\t{COUNT}\t≥4万家\t4.1万家\t\n"
+    paste(page, f"tbody tr:nth-child(4) {value}", block)
+    expect(row(page, HOURS).locator(value)).to_have_value("4小时")
+    expect(row(page, HOURS).locator("textarea")).to_have_value("夜间值守")
+    expect(row(page, COUNT).locator(value)).to_have_value("4.1万家")
+    expect(row(page, RATE).locator(value)).to_have_value("96%")  # not in the block: left as it was
+    expect(page.get_by_test_id("paste-note")).to_contain_text("已填入 4 个单元格")
+
+    # Lines pasted into a narrative stay in that narrative.
+    paste(page, f"#{row(page, RULES).get_attribute('id')} textarea", "第一段\n第二段")
+    expect(row(page, RULES).locator("textarea")).to_have_value("")  # default paste: nothing set by script
+    expect(row(page, HOURS).locator("textarea")).to_have_value("夜间值守")
+
+    # The period switcher goes to the chosen period's grid.
+    page.get_by_role("combobox", name="期间").select_option(label="第二季度")
+    expect(page).to_have_url(f"{live_server.url}/projects/{office.pk}/results/quarter-2/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("第二季度完成情况")
+    page.context.close()
+    assert errors == []

@@ -4,8 +4,12 @@
 (function () {
   "use strict";
 
-  var HEADER_WORDS = /完成值|实际|指标|等级|说明|备注|名称|序号|情况/;
-  var NUMBER = /\d/;
+  // A header cell as offices write them: 序号, 指标名称, 三级指标, 完成值, 实际完成值, 完成等级, 完成情况说明, 备注…
+  var HEADER_CELL = /^(序号|[一二三]级指标|指标|指标名称|名称|(实际)?完成(值|数|情况|等级)?|实际值|等级|(完成情况)?说明|备注|(度量|计量)?单位|目标值|(年度)?指标值)([（(].*[)）])?$/;
+  var NAME_HEADER = /指标|名称/;
+  var VALUE_HEADER = /完成(值|数|等级)?$|实际|等级/;
+  var NOTE_HEADER = /说明|备注|完成情况$/;
+  var TARGET_HEADER = /目标|指标值|单位|序号/;
 
   // Excel's clipboard text: rows end with \r\n or \n, cells are separated by tabs, a cell holding a tab, a
   // line break or a quote is quoted with doubled quotes inside.
@@ -32,12 +36,27 @@
   function trim(s) { return (s || "").replace(/^[\s\u3000]+|[\s\u3000]+$/g, ""); }
 
   function isHeader(row) {
-    var words = false, numbers = false;
+    var labels = 0;
     for (var i = 0; i < row.length; i++) {
-      if (HEADER_WORDS.test(row[i])) { words = true; }
-      if (NUMBER.test(row[i])) { numbers = true; }
+      var cell = trim(row[i]).replace(/\s/g, "");
+      if (cell === "") { continue; }
+      if (!HEADER_CELL.test(cell)) { return false; }
+      labels += 1;
     }
-    return words && !numbers;
+    return labels > 0;
+  }
+
+  // Which pasted column holds the name, the value and the narrative, read from the header's labels.
+  function headerColumns(header) {
+    var found = { name: -1, value: -1, note: -1 };
+    for (var i = 0; i < header.length; i++) {
+      var label = trim(header[i]).replace(/\s/g, "");
+      if (TARGET_HEADER.test(label) && !VALUE_HEADER.test(label)) { continue; }
+      if (NOTE_HEADER.test(label) && found.note < 0) { found.note = i; }
+      else if (VALUE_HEADER.test(label) && found.value < 0) { found.value = i; }
+      else if (NAME_HEADER.test(label) && found.name < 0) { found.name = i; }
+    }
+    return found.value >= 0 ? found : null;
   }
 
   function gridRows(grid) {
@@ -54,7 +73,7 @@
     var filled = 0;
     for (var j = 0; j < cells.length; j++) {
       var field = tr.querySelector("[data-col='" + (startCol + j) + "']");
-      if (!field) { continue; }
+      if (!field || cells[j] === null || cells[j] === undefined) { continue; }
       field.value = trim(cells[j]);
       field.classList.add("pasted");
       filled += 1;
@@ -67,6 +86,12 @@
     if (note) { note.textContent = text; note.hidden = false; }
   }
 
+  // The cells of one pasted line in the grid's column order (value, narrative), from ``columns``.
+  function pick(line, columns) {
+    // A column the block does not have is left as it is (null), never cleared.
+    return [columns.value >= 0 ? line[columns.value] || "" : null, columns.note >= 0 ? line[columns.note] || "" : null];
+  }
+
   function onPaste(event) {
     var target = event.target;
     if (!target || !target.getAttribute || target.getAttribute("data-col") === null) { return; }
@@ -74,31 +99,37 @@
     if (!grid) { return; }
     var data = event.clipboardData || window.clipboardData;
     var text = data ? data.getData("text/plain") || data.getData("Text") : "";
-    if (text.indexOf("\t") < 0 && text.replace(/\r?\n$/, "").indexOf("\n") < 0) { return; } // one value
+    var lines = text.replace(/(\r?\n)+$/, "");
+    if (lines.indexOf("\t") < 0 && (lines.indexOf("\n") < 0 || target.tagName === "TEXTAREA")) { return; }
     event.preventDefault();
     var block = parseTsv(text);
-    if (block.length && isHeader(block[0])) { block.shift(); }
+    var columns = null;
+    if (block.length && isHeader(block[0])) { columns = headerColumns(block.shift()); }
     var rows = gridRows(grid);
     var names = byName(rows);
-    var startCol = parseInt(target.getAttribute("data-col"), 10);
-    var matched = 0, i;
-    for (i = 0; i < block.length; i++) { if (block[i].length > 1 && names[trim(block[i][0])]) { matched += 1; } }
+    var i, matched = 0;
+    if (!columns) {
+      for (i = 0; i < block.length; i++) { if (block[i].length > 1 && names[trim(block[i][0])]) { matched += 1; } }
+      if (matched && matched >= Math.ceil(block.length / 2)) { columns = { name: 0, value: 1, note: 2 }; }
+    }
     var filled = 0, skipped = [];
-    if (matched && matched >= Math.ceil(block.length / 2)) {
-      // The block carries the indicator names in its first column: each line goes to its indicator.
+    if (columns && columns.name >= 0) {
+      // The block names its indicators: each line goes to the row of its indicator.
       for (i = 0; i < block.length; i++) {
-        var tr = names[trim(block[i][0])];
-        if (!tr) { skipped.push(trim(block[i][0]) || String(i + 1)); continue; }
-        if (!tr.querySelector("[data-col]")) { skipped.push(tr.getAttribute("data-name")); continue; }
-        filled += fill(tr, 0, block[i].slice(1));
+        var name = trim(block[i][columns.name]);
+        var tr = names[name];
+        if (!tr || !tr.querySelector("[data-col]")) { skipped.push(name || String(i + 1)); continue; }
+        filled += fill(tr, 0, pick(block[i], columns));
       }
     } else {
+      // Line by line from the focused row down, cell by cell from the focused column on.
       var start = rows.indexOf(target.closest("tr"));
+      var startCol = columns ? 0 : parseInt(target.getAttribute("data-col"), 10);
       for (i = 0; i < block.length; i++) {
         var row = rows[start + i];
         if (!row) { skipped.push(String(i + 1)); continue; }
         if (!row.querySelector("[data-col]")) { skipped.push(row.getAttribute("data-name")); continue; }
-        filled += fill(row, startCol, block[i]);
+        filled += fill(row, startCol, columns ? pick(block[i], columns) : block[i]);
       }
     }
     var message = "已填入 " + filled + " 个单元格，保存后逐格检查。";
