@@ -33,6 +33,7 @@ from jixiao.performance.actions.results import (
     do_record_results,
     do_remove_evidence,
     do_submit_result,
+    do_submit_results,
 )
 from jixiao.performance.forms.results import read_value_cell
 from jixiao.performance.inbox_results import current_period, fill_deadline
@@ -560,3 +561,20 @@ def test_a_word_or_excel_file_is_checked_for_its_parts_not_only_for_being_a_zip(
     )
     assert "工作总结.docx" in accepted.content.decode()
     assert Evidence.objects.unrestricted().get().content_type == docx
+
+
+def test_submitting_several_keeps_nothing_when_one_is_refused(
+    project: Project, suzhou_editor: User, suzhou_reviewer: User
+) -> None:
+    july = do_record_result(indicator(project, COUNT), JULY, value=Decimal(1), acting_user=suzhou_editor)
+    august = do_record_result(
+        indicator(project, COUNT), Period.month(8), value=Decimal(2), acting_user=suzhou_editor
+    )
+    do_lock_period(project, Period.month(8), acting_user=suzhou_reviewer, reason="8月已核对")
+
+    with pytest.raises(ResultBatchError) as refused:
+        do_submit_results([july, august], acting_user=suzhou_editor)
+
+    assert list(refused.value.errors) == [august.pk]
+    assert "8月已锁定" in refused.value.errors[august.pk]
+    assert set(PeriodResult.objects.unrestricted().values_list("status", flat=True)) == {"draft"}
