@@ -115,6 +115,7 @@ def result_posts(project: Project, evidence_pk: int, result_pk: int) -> list[tup
     return [
         (f"/projects/{project.pk}/results/month-7/", "change", 302),
         (f"/projects/{project.pk}/results/month-7/submit/", "change", 302),
+        (f"/projects/{project.pk}/results/month-7/approve/", "review", 302),
         (f"/results/{result_pk}/review/", "review", 302),
         (f"/results/{result_pk}/evidence/", "change", 302),
         (f"/projects/{project.pk}/spending/expenditures/", "change", 422),

@@ -578,3 +578,29 @@ def test_submitting_several_keeps_nothing_when_one_is_refused(
     assert list(refused.value.errors) == [august.pk]
     assert "8月已锁定" in refused.value.errors[august.pk]
     assert set(PeriodResult.objects.unrestricted().values_list("status", flat=True)) == {"draft"}
+
+
+def test_a_reviewer_approves_every_submitted_result_at_once_except_their_own(
+    project: Project, suzhou: Unit, suzhou_editor: User, suzhou_reviewer: User
+) -> None:
+    client = saved_block(project, suzhou_editor)
+    client.post(f"{grid(project)}submit/")
+    reviewer = signed_in(suzhou_reviewer)
+    assert 'data-testid="approve-all"' in reviewer.get(grid(project)).content.decode()
+
+    assert reviewer.post(f"{grid(project)}approve/").status_code == 302
+    assert set(
+        PeriodResult.objects.unrestricted()
+        .filter(indicator__project=project)
+        .values_list("status", flat=True)
+    ) == {"approved"}
+    assert signed_in(suzhou_editor).post(f"{grid(project)}approve/").status_code == 403
+
+    both = member("suzhou_both", suzhou, RoleChoices.EDITOR)
+    do_grant_membership(both, suzhou, RoleChoices.REVIEWER, acting_user=SYSTEM, reason="测试")
+    mine = signed_in(both)
+    mine.post(grid(project, "month-8"), cells(project, value_count="1"))
+    mine.post(f"{grid(project, 'month-8')}submit/")
+    answer = mine.post(f"{grid(project, 'month-8')}approve/", follow=True)
+    assert "没有待您审核的完成情况" in answer.content.decode()
+    assert stored(project, COUNT, Period.month(8)).status == "submitted"

@@ -25,6 +25,11 @@ urlpatterns += [
         results_views.results_submit,
         name="results-submit",
     ),
+    path(
+        "projects/<int:pk>/results/<slug:period>/approve/",
+        results_views.results_approve,
+        name="results-approve",
+    ),
     path("results/<int:pk>/review/", results_views.result_review, name="result-review"),
     path("results/<int:pk>/evidence/", results_views.evidence_upload, name="evidence-upload"),
     path("evidence/<int:pk>/remove/", results_views.evidence_remove, name="evidence-remove"),

@@ -41,6 +41,7 @@ __all__ = [
     "ResultBatchError",
     "ResultEntry",
     "do_approve_result",
+    "do_approve_results",
     "do_attach_evidence",
     "do_lock_period",
     "do_record_result",
@@ -520,6 +521,24 @@ def do_submit_results(
     if errors:
         raise ResultBatchError(errors)
     return submitted
+
+
+@transaction.atomic
+def do_approve_results(
+    results: Sequence[PeriodResult], *, acting_user: Actor, reason: str = ""
+) -> list[PeriodResult]:
+    """Approve several submitted results, all or nothing (``ResultBatchError`` keyed by result id); four
+    eyes holds for each."""
+    approved: list[PeriodResult] = []
+    errors: dict[Any, str] = {}
+    for result in results:
+        try:
+            approved.append(do_approve_result(result, acting_user=acting_user, reason=reason))
+        except ValidationError as error:
+            errors[result.pk] = _messages(error)
+    if errors:
+        raise ResultBatchError(errors)
+    return approved
 
 
 @transaction.atomic

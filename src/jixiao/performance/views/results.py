@@ -27,6 +27,7 @@ from jixiao.performance.actions.results import (
     ResultBatchError,
     ResultEntry,
     do_approve_result,
+    do_approve_results,
     do_attach_evidence,
     do_record_results,
     do_remove_evidence,
@@ -392,6 +393,45 @@ def results_submit(request: SignedInRequest, pk: int, period: str) -> HttpRespon
         messages.error(request, _("本次提交未生效，所有完成情况保持原状"))
         return redirect(grid_url(project, chosen))
     messages.success(request, _("已提交%(n)d项完成情况，等待审核") % {"n": len(chosen_results)})
+    return redirect(grid_url(project, chosen))
+
+
+@login_required
+@require_POST
+def results_approve(request: SignedInRequest, pk: int, period: str) -> HttpResponse:
+    """Approve every submitted result of the period that this reviewer neither entered nor submitted."""
+    project = _project(request, pk)
+    chosen = parse_period(period)
+    if not can(request.user, "review", project.unit):
+        raise PermissionDenied(_("您没有审核该项目完成情况的权限"))
+    waiting = list(
+        PeriodResult.objects.restrict(request.user, "review")
+        .filter(
+            indicator__project=project,
+            indicator__withdrawn=False,
+            period_kind=chosen.kind,
+            period_index=chosen.index,
+            status=ResultStatusChoices.SUBMITTED,
+        )
+        .exclude(entered_by=request.user)
+        .exclude(submitted_by=request.user)
+        .select_related("indicator")
+        .order_by("indicator__order", "pk")
+    )
+    if not waiting:
+        messages.info(request, _("没有待您审核的完成情况"))
+        return redirect(grid_url(project, chosen))
+    try:
+        do_approve_results(waiting, acting_user=request.user, reason=request.POST.get("reason", "").strip())
+    except ResultBatchError as error:
+        labels = {r.pk: r.indicator.label for r in waiting}
+        for key, message in error.errors.items():
+            messages.error(
+                request, _("“%(name)s”未能审核通过：%(message)s") % {"name": labels[key], "message": message}
+            )
+        messages.error(request, _("本次审核未生效，所有完成情况保持原状"))
+        return redirect(grid_url(project, chosen))
+    messages.success(request, _("已审核通过%(n)d项完成情况") % {"n": len(waiting)})
     return redirect(grid_url(project, chosen))
 
 
