@@ -172,6 +172,7 @@ def test_an_officer_pastes_fixes_attaches_and_submits_a_reviewer_approves_and_re
     # The reviewer approves the count and returns the hours with a reason.
     reviewer = sign_in(browser, base, "reviewer", errors)
     reviewer.goto(officer.url)
+    reviewer.screenshot(path=shots / "results-review.png", full_page=True)
     row(reviewer, COUNT).get_by_role("button", name="审核通过").click()
     expect(row(reviewer, COUNT)).to_contain_text("已审核")
     row(reviewer, HOURS).get_by_placeholder("退回原因（退回时必填）").fill("请附处置记录，时限按小时填")
@@ -199,6 +200,7 @@ def test_an_officer_pastes_fixes_attaches_and_submits_a_reviewer_approves_and_re
     # The lights are computed from approved results: the project's light has changed.
     officer.goto(f"{base}/projects/{project.pk}/")
     light_after = light_of(officer)
+    officer.get_by_test_id("results-links").screenshot(path=shots / "project-results-links.png")
     assert light_after != light_before, (light_before, light_after)
     expect(officer.get_by_test_id("indicators").first).to_contain_text("12,000 家")
     officer.goto(f"{base}/")
