@@ -604,3 +604,15 @@ def test_a_reviewer_approves_every_submitted_result_at_once_except_their_own(
     answer = mine.post(f"{grid(project, 'month-8')}approve/", follow=True)
     assert "没有待您审核的完成情况" in answer.content.decode()
     assert stored(project, COUNT, Period.month(8)).status == "submitted"
+
+
+def test_a_rate_entered_as_counts_can_be_replaced_by_its_percentage(
+    project: Project, suzhou_editor: User
+) -> None:
+    client = saved_block(project, suzhou_editor)
+    assert client.post(grid(project), cells(project, value_rate="95%")).status_code == 302
+    rate = stored(project, RATE)
+    assert (rate.numerator, rate.denominator, rate.value) == (None, None, Decimal(95))
+    client.post(grid(project), cells(project, value_rate="57/60"))
+    rate = stored(project, RATE)
+    assert (rate.numerator, rate.denominator, rate.value) == (Decimal(57), Decimal(60), Decimal(95))

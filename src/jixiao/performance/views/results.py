@@ -309,6 +309,7 @@ def _unchanged(row: GridRow, reading: CellReading, narrative: str) -> bool:
             if reading.numerator is None
             else (result.numerator, result.denominator) == (reading.numerator, reading.denominator)
         )
+        and result.has_counts == (reading.numerator is not None)
         and (result.grade or None) == reading.grade
         and result.narrative == narrative
     )
