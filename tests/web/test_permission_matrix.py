@@ -103,3 +103,79 @@ def test_each_role_sees_its_own_unit_and_never_a_foreign_one(world: World, usern
     assert client.get(SIGN_IN).status_code == 302  # already signed in: straight to the home page
     assert client.post("/accounts/logout/").status_code == 302
     assert client.get("/").status_code == 302
+
+
+# --- the results grid, evidence and spending pages (performance/urls.py: Results, Spending) ----------------
+
+# The roles allowed to change, submit and review in the demo (ROLES_FOR_ACTION): an office's officer and
+# head change and submit; the bureau's reviewer, finance and the administrator review.
+CHANGES = {"suzhou_officer", "suzhou_head", "shunping_officer", "shunping_head", "admin"}
+REVIEWS = {"suzhou_reviewer", "shunping_reviewer", "finance", "admin"}
+
+
+def result_pages(project: Project) -> list[str]:
+    return [f"/projects/{project.pk}/results/month-7/", f"/projects/{project.pk}/spending/"]
+
+
+def result_posts(project: Project, evidence_pk: int, result_pk: int) -> list[tuple[str, str, int]]:
+    """(url, who may, answer when allowed) for each change; the data changes nothing where it is allowed
+    (no cell, no selection, no decision, no file, an amount that is not one), except the removal, last."""
+    return [
+        (f"/projects/{project.pk}/results/month-7/", "change", 302),
+        (f"/projects/{project.pk}/results/month-7/submit/", "change", 302),
+        (f"/projects/{project.pk}/results/month-7/approve/", "review", 302),
+        (f"/results/{result_pk}/review/", "review", 302),
+        (f"/results/{result_pk}/evidence/", "change", 302),
+        (f"/projects/{project.pk}/spending/expenditures/", "change", 422),
+        (f"/projects/{project.pk}/spending/adjustments/", "change", 422),
+        (f"/evidence/{evidence_pk}/remove/", "change", 302),
+    ]
+
+
+POST_DATA = {"expenditure-amount": "很多", "expenditure-month": "3", "adjustment-amount": "0", "result": "0"}
+
+
+def test_signed_out_the_results_and_spending_pages_send_to_the_sign_in_page(world: World) -> None:
+    client = Client()
+    evidence = world.suzhou_evidence
+    for url in result_pages(world.suzhou_project):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(f"{SIGN_IN}?next="), url
+    for url, _who, _answer in result_posts(world.suzhou_project, evidence.pk, evidence.result_id):
+        response = client.post(url, POST_DATA)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(f"{SIGN_IN}?next="), url
+
+
+@pytest.mark.parametrize("username", DEMO_USERNAMES)
+def test_each_role_reads_and_changes_results_and_spending_only_as_its_role_allows(
+    world: World, username: str
+) -> None:
+    client = Client()
+    client.force_login(user(username))
+    offices = {
+        world.suzhou_project.pk: (world.suzhou_project, world.suzhou_evidence),
+        world.shunping_project.pk: (world.shunping_project, world.shunping_evidence),
+    }
+    own, foreign = world.own_and_foreign(username)
+    visible = list(offices.values()) if own is None else [offices[own.pk]]
+    hidden = [] if foreign is None else [offices[foreign.pk]]
+
+    for project, evidence in hidden:
+        for url in result_pages(project):
+            assert client.get(url).status_code == 404, (username, url)
+        for url, _who, _answer in result_posts(project, evidence.pk, evidence.result_id):
+            response = client.post(url, POST_DATA)
+            assert response.status_code == 404, (username, url)
+            assert "页面不存在".encode() in response.content
+    for project, evidence in visible:
+        for url in result_pages(project):
+            response = client.get(url)
+            assert response.status_code == 200, (username, url)
+            if foreign is not None:
+                assert foreign.unit.name.encode() not in response.content, (username, url)
+        for url, who, answer in result_posts(project, evidence.pk, evidence.result_id):
+            allowed = username in (CHANGES if who == "change" else REVIEWS)
+            expected = answer if allowed else 403
+            assert client.post(url, POST_DATA).status_code == expected, (username, url)

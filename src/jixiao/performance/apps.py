@@ -8,4 +8,5 @@ class PerformanceConfig(AppConfig):
     verbose_name = "预算绩效"
 
     def ready(self) -> None:
-        from jixiao.performance import inbox  # noqa: F401  (registers the 待办 providers)
+        # Registers the 待办 inbox's providers: targets and adjustments, results.
+        from jixiao.performance import inbox, inbox_results  # noqa: F401

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -51,6 +53,8 @@ def check_evidence(upload: UploadedFile) -> str:
             raise ValidationError(f"佐证材料“{name}”的内容不是{endings[0]}文件", code="content_mismatch")
         if magic is None and not _is_text(head):
             raise ValidationError(f"佐证材料“{name}”不是UTF-8文本", code="content_mismatch")
+        if content_type in _OFFICE_PARTS:
+            _check_office(upload, name, endings[0], _OFFICE_PARTS[content_type])
         declared = (getattr(upload, "content_type", None) or "").split(";")[0].strip().lower()
         if declared and declared not in (content_type, "application/octet-stream"):
             raise ValidationError(
@@ -60,6 +64,34 @@ def check_evidence(upload: UploadedFile) -> str:
         return content_type
     allowed = "、".join(e for _, endings in EVIDENCE_TYPES.values() for e in endings)
     raise ValidationError(f"佐证材料“{name}”的类型不允许；允许：{allowed}", code="type_not_allowed")
+
+
+# A Word or Excel file is a zip archive, but not every zip is one: these members say which it is.
+_OFFICE_PARTS = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "word/document.xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xl/workbook.xml",
+}
+
+
+def _check_office(upload: UploadedFile, name: str, ending: str, part: str) -> None:
+    """A .docx or .xlsx is a readable zip archive, not encrypted, holding the parts of its format."""
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError, OSError):
+        raise ValidationError(
+            f"佐证材料“{name}”不是完整的{ending}文件（压缩包损坏或被截断）", code="content_mismatch"
+        ) from None
+    finally:
+        upload.seek(0)
+    names = {info.filename for info in members}
+    if "[Content_Types].xml" not in names or part not in names:
+        raise ValidationError(
+            f"佐证材料“{name}”的内容不是{ending}文件（缺少{part}）", code="content_mismatch"
+        )
+    if any(info.flag_bits & 0x1 for info in members):
+        raise ValidationError(f"佐证材料“{name}”设有密码，请去除密码后再上传", code="encrypted")
 
 
 def _is_text(head: bytes) -> bool:

@@ -31,10 +31,41 @@ urlpatterns += [
 ]
 
 # Results per period, evidence (views/results.py)
-urlpatterns += []
+from jixiao.performance.views import results as results_views  # noqa: E402
+
+urlpatterns += [
+    path("projects/<int:pk>/results/<slug:period>/", results_views.results_grid, name="results"),
+    path(
+        "projects/<int:pk>/results/<slug:period>/submit/",
+        results_views.results_submit,
+        name="results-submit",
+    ),
+    path(
+        "projects/<int:pk>/results/<slug:period>/approve/",
+        results_views.results_approve,
+        name="results-approve",
+    ),
+    path("results/<int:pk>/review/", results_views.result_review, name="result-review"),
+    path("results/<int:pk>/evidence/", results_views.evidence_upload, name="evidence-upload"),
+    path("evidence/<int:pk>/remove/", results_views.evidence_remove, name="evidence-remove"),
+]
 
 # Spending and budget adjustments (views/spending.py)
-urlpatterns += []
+from jixiao.performance.views import spending as spending_views  # noqa: E402
+
+urlpatterns += [
+    path("projects/<int:pk>/spending/", spending_views.spending_page, name="spending"),
+    path(
+        "projects/<int:pk>/spending/expenditures/",
+        spending_views.expenditure_create,
+        name="expenditure-create",
+    ),
+    path(
+        "projects/<int:pk>/spending/adjustments/",
+        spending_views.adjustment_create,
+        name="adjustment-create",
+    ),
+]
 
 # Monitoring rounds and finance's monitoring tasks (views/monitoring.py)
 urlpatterns += []

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -37,15 +38,23 @@ from jixiao.performance.workflows import RESULT_WORKFLOW, ResultVerb
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "ResultBatchError",
+    "ResultEntry",
     "do_approve_result",
+    "do_approve_results",
     "do_attach_evidence",
     "do_lock_period",
     "do_record_result",
+    "do_record_results",
+    "do_remove_evidence",
     "do_return_result",
     "do_set_accumulation",
     "do_set_indicator_weight",
     "do_submit_result",
+    "do_submit_results",
     "do_unlock_period",
+    "is_rate",
+    "rate_from_counts",
 ]
 
 _VALUE_DIGITS, _VALUE_PLACES = 24, 6
@@ -103,6 +112,40 @@ def _what(indicator: Indicator, period: Period) -> str:
     return f"“{indicator.label}”{period.label}完成情况"
 
 
+def is_rate(indicator: Indicator) -> bool:
+    """Whether the indicator is a percentage, which may be entered as numerator and denominator."""
+    return indicator.target_kind == TargetKindChoices.QUANTITATIVE and indicator.target_unit in ("%", "‰")
+
+
+def rate_from_counts(
+    indicator: Indicator, numerator: Decimal | None, denominator: Decimal | None, value: Decimal | None = None
+) -> Decimal:
+    """The rate in the indicator's unit (% or ‰) from its counts, to six places; refused in Chinese when the
+    indicator is not a rate, a count is missing, negative or not a number, the denominator is 0, or a value
+    given beside the counts is not their quotient."""
+    if not is_rate(indicator):
+        raise ValidationError(
+            f"指标“{indicator.label}”不是比率（单位不是%），不按分子/分母填报", code="not_a_rate"
+        )
+    for name, count in (("分子", numerator), ("分母", denominator)):
+        if not isinstance(count, Decimal) or not count.is_finite():
+            raise ValidationError(f"指标“{indicator.label}”按分子/分母填报时须填写{name}", code="counts")
+        if count < 0:
+            raise ValidationError(f"指标“{indicator.label}”的{name}不能为负数，收到 {count}", code="counts")
+    assert numerator is not None
+    assert denominator is not None
+    if denominator == 0:
+        raise ValidationError(f"指标“{indicator.label}”的分母为0，无法计算比率", code="counts")
+    scale = Decimal(1000) if indicator.target_unit == "‰" else Decimal(100)
+    rate = (numerator / denominator * scale).quantize(Decimal(1).scaleb(-_VALUE_PLACES), ROUND_HALF_UP)
+    if value is not None and value != rate:
+        raise ValidationError(
+            f"指标“{indicator.label}”的完成值{value}与分子/分母 {numerator}/{denominator} 算出的{rate}不符",
+            code="counts",
+        )
+    return rate
+
+
 # --- actions --------------------------------------------------------------------------------------------
 
 
@@ -116,10 +159,15 @@ def do_record_result(
     narrative: str = "",
     note: str = "",
     links: Sequence[str] = (),
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
     acting_user: Actor,
     reason: str = "",
 ) -> PeriodResult:
     """Enter or change the result of ``indicator`` for ``period`` as a draft (a returned one becomes a draft).
+
+    A rate (an indicator in %) may be entered as its counts: ``numerator`` and ``denominator`` (满意人数 and
+    调查人数); the value is then their quotient in %, to six places.
 
     Refused when the period is locked (the message names the lock), when the result is submitted or
     approved, for a withdrawn or not-applicable indicator, and, for a per-period indicator, when the period
@@ -131,6 +179,8 @@ def do_record_result(
     refuse_if_locked(project, period, what)
     if indicator.withdrawn:
         raise ValidationError(f"指标“{indicator.label}”已从目标表中撤销，不再填报")
+    if numerator is not None or denominator is not None:
+        value = rate_from_counts(indicator, numerator, denominator, value)
     _check_value(indicator, value, grade, narrative)
     clean_links = _check_links(links)
 
@@ -156,6 +206,8 @@ def do_record_result(
         "narrative": narrative.strip(),
         "note": note.strip(),
         "links": clean_links,
+        "numerator": numerator,
+        "denominator": denominator,
     }
     now = timezone.now()
     details = {"indicator": indicator.pk, "period": period.label}
@@ -393,3 +445,135 @@ def do_set_indicator_weight(
         changes={"assigned_weight": [before, weight]},
     )
     return indicator
+
+
+# --- several results at once (the period's grid) ---------------------------------------------------------
+
+
+class ResultBatchError(ValidationError):
+    """Some entries of a batch were refused, so none was kept; ``errors`` maps each entry's key to why."""
+
+    def __init__(self, errors: dict[Any, str]) -> None:
+        self.errors = errors
+        super().__init__("；".join(errors.values()), code="batch")
+
+
+@dataclass(frozen=True)
+class ResultEntry:
+    """One row of a grid to record: ``key`` names the row in the errors (the indicator's id, say)."""
+
+    key: Any
+    indicator: Indicator
+    period: Period
+    value: Decimal | None = None
+    grade: str | None = None
+    narrative: str = ""
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+
+def _messages(error: ValidationError) -> str:
+    return "；".join(error.messages)
+
+
+@transaction.atomic
+def do_record_results(
+    entries: Sequence[ResultEntry], *, acting_user: Actor, reason: str = ""
+) -> list[PeriodResult]:
+    """Record every entry through ``do_record_result``, all or nothing: when any entry is refused, nothing is
+    kept and ``ResultBatchError`` names every refused entry with its reason."""
+    recorded: list[PeriodResult] = []
+    errors: dict[Any, str] = {}
+    for entry in entries:
+        try:
+            recorded.append(
+                do_record_result(
+                    entry.indicator,
+                    entry.period,
+                    value=entry.value,
+                    grade=entry.grade,
+                    narrative=entry.narrative,
+                    numerator=entry.numerator,
+                    denominator=entry.denominator,
+                    acting_user=acting_user,
+                    reason=reason,
+                )
+            )
+        except ValidationError as error:
+            errors[entry.key] = _messages(error)
+    if errors:
+        raise ResultBatchError(errors)
+    return recorded
+
+
+@transaction.atomic
+def do_submit_results(
+    results: Sequence[PeriodResult], *, acting_user: Actor, reason: str = ""
+) -> list[PeriodResult]:
+    """Submit several results for review, all or nothing (``ResultBatchError`` keyed by result id)."""
+    submitted: list[PeriodResult] = []
+    errors: dict[Any, str] = {}
+    for result in results:
+        try:
+            submitted.append(do_submit_result(result, acting_user=acting_user, reason=reason))
+        except ValidationError as error:
+            errors[result.pk] = _messages(error)
+    if errors:
+        raise ResultBatchError(errors)
+    return submitted
+
+
+@transaction.atomic
+def do_approve_results(
+    results: Sequence[PeriodResult], *, acting_user: Actor, reason: str = ""
+) -> list[PeriodResult]:
+    """Approve several submitted results, all or nothing (``ResultBatchError`` keyed by result id); four
+    eyes holds for each."""
+    approved: list[PeriodResult] = []
+    errors: dict[Any, str] = {}
+    for result in results:
+        try:
+            approved.append(do_approve_result(result, acting_user=acting_user, reason=reason))
+        except ValidationError as error:
+            errors[result.pk] = _messages(error)
+    if errors:
+        raise ResultBatchError(errors)
+    return approved
+
+
+@transaction.atomic
+def do_remove_evidence(evidence: Evidence, *, acting_user: Actor, reason: str = "") -> None:
+    """Take an evidence file off a result that is still open (草稿 or 已退回) and delete the stored file
+    once the removal is committed."""
+    evidence = (
+        Evidence.objects.unrestricted()
+        .select_related("result__indicator__project__unit")
+        .select_for_update(of=("self",))
+        .get(pk=evidence.pk)
+    )
+    result = evidence.result
+    project = result.indicator.project
+    require(acting_user, "change", project)
+    what = _what(result.indicator, result.period)
+    refuse_if_locked(project, result.period, what)
+    _check_open(result, what)
+    audit.record(
+        acting_user,
+        "evidence.removed",
+        evidence,
+        reason=reason,
+        unit=project.unit,
+        changes={"original_name": [evidence.original_name, None]},
+        details={"result": result.pk, "file": evidence.file.name, "size": evidence.size},
+    )
+    storage, name = evidence.file.storage, evidence.file.name or ""
+    evidence.delete()
+    if name:
+        transaction.on_commit(lambda: _delete_quietly(storage, name))
+
+
+def _delete_quietly(storage: Any, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError:  # the row is gone; a file left behind is only disk space, never a failed action
+        logger.warning("could not delete evidence file %s", name, exc_info=True)

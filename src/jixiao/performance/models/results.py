@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +39,9 @@ class PeriodResult(PeriodFields):
         Indicator, on_delete=models.CASCADE, related_name="results", verbose_name=_("指标")
     )
     value = models.DecimalField(_("完成值"), max_digits=24, decimal_places=6, null=True, blank=True)
+    # A rate entered as its count (满意率 = 满意人数 ÷ 调查人数): ``value`` is then computed from the two, in %.
+    numerator = models.DecimalField(_("分子"), max_digits=24, decimal_places=6, null=True, blank=True)
+    denominator = models.DecimalField(_("分母"), max_digits=24, decimal_places=6, null=True, blank=True)
     grade = models.CharField(_("完成等级"), max_length=16, choices=GradeChoices.choices, blank=True)
     narrative = models.TextField(_("完成情况说明"), blank=True)
     note = models.TextField(_("备注"), blank=True)
@@ -63,11 +67,20 @@ class PeriodResult(PeriodFields):
             models.UniqueConstraint(
                 fields=["indicator", "period_kind", "period_index"], name="performance_result_unique_period"
             ),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True, denominator__isnull=True)
+                | Q(numerator__isnull=False, denominator__gt=0),
+                name="performance_result_counts_together",
+            ),
         )
 
     def __str__(self) -> str:
         shown = self.grade or (f"{self.value.normalize():f}" if self.value is not None else "—")
         return f"{self.indicator.label} {self.period.label} {shown}"
+
+    @property
+    def has_counts(self) -> bool:
+        return self.numerator is not None and self.denominator is not None
 
 
 class Evidence(models.Model):
