@@ -4,7 +4,7 @@ Each block belongs to one view module of ``jixiao.performance.views``; paths han
 they concern one project, so a page's address says what it is about and can be bookmarked.
 """
 
-from django.urls import path  # noqa: F401  (each block below adds its paths)
+from django.urls import path
 
 from jixiao.performance import views  # noqa: F401  (view modules register below)
 
@@ -22,7 +22,28 @@ urlpatterns += []
 urlpatterns += []
 
 # Monitoring rounds and finance's monitoring tasks (views/monitoring.py)
-urlpatterns += []
+from jixiao.performance.views import monitoring as _monitoring  # noqa: E402
+
+urlpatterns += [
+    path("projects/<int:pk>/monitoring/", _monitoring.round_default, name="monitoring_default"),
+    path("projects/<int:pk>/monitoring/<int:cutoff>/", _monitoring.round_page, name="monitoring"),
+    path(
+        "projects/<int:pk>/monitoring/<int:cutoff>/entries/",
+        _monitoring.save_entries,
+        name="monitoring_entries",
+    ),
+    path(
+        "projects/<int:pk>/monitoring/<int:cutoff>/budget/", _monitoring.save_budget, name="monitoring_budget"
+    ),
+    path(
+        "projects/<int:pk>/monitoring/<int:cutoff>/<str:verb>/",
+        _monitoring.move_round,
+        name="monitoring_move",
+    ),
+    path("monitoring/tasks/", _monitoring.task_list, name="monitoring_tasks"),
+    path("monitoring/tasks/new/", _monitoring.task_new, name="monitoring_task_new"),
+    path("monitoring/tasks/<int:pk>/", _monitoring.task_detail, name="monitoring_task"),
+]
 
 # Self-evaluation, review, sign-off and rectification (views/evaluation.py)
 urlpatterns += []
