@@ -46,7 +46,23 @@ urlpatterns += [
 ]
 
 # Self-evaluation, review, sign-off and rectification (views/evaluation.py)
-urlpatterns += []
+from jixiao.performance.views import evaluation as _evaluation  # noqa: E402
+
+urlpatterns += [
+    path("projects/<int:pk>/evaluation/", _evaluation.evaluation_page, name="evaluation"),
+    path("projects/<int:pk>/evaluation/texts/", _evaluation.save_texts, name="evaluation_texts"),
+    path(
+        "projects/<int:pk>/evaluation/adjust/<int:indicator>/",
+        _evaluation.adjust_score,
+        name="evaluation_adjust",
+    ),
+    path("projects/<int:pk>/evaluation/finalise/", _evaluation.finalise, name="evaluation_finalise"),
+    path("projects/<int:pk>/evaluation/reopen/", _evaluation.reopen, name="evaluation_reopen"),
+    path("projects/<int:pk>/rectification/new/", _evaluation.open_item, name="rectification_new"),
+    path("rectification/<int:pk>/answer/", _evaluation.answer_item, name="rectification_answer"),
+    path("rectification/<int:pk>/<str:verb>/", _evaluation.review_item, name="rectification_review"),
+    path("rectification/evidence/<int:pk>/", _evaluation.item_evidence, name="rectification_evidence"),
+]
 
 # Period locks and lock exceptions (views/locks.py)
 urlpatterns += []

@@ -38,14 +38,7 @@ class RectificationForm(forms.Form):
     deadline = forms.DateField(label=_("整改期限"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 class AnswerForm(forms.Form):
+    """The answer's text; its evidence files (several) are read from ``request.FILES.getlist("files")``."""
+
     answer = forms.CharField(label=_("整改反馈"), widget=forms.Textarea(attrs={"rows": 3}))
-    files = forms.FileField(
-        label=_("佐证材料"),
-        required=False,
-        widget=MultipleFileInput,
-    )
