@@ -65,4 +65,17 @@ urlpatterns += [
 ]
 
 # Period locks and lock exceptions (views/locks.py)
-urlpatterns += []
+from jixiao.performance.views import locks as _locks  # noqa: E402
+
+urlpatterns += [
+    path("locks/", _locks.locks_page, name="locks"),
+    path("locks/new/", _locks.lock_new, name="lock_new"),
+    path("locks/<int:pk>/unlock/", _locks.unlock, name="unlock"),
+    path("locks/exceptions/new/", _locks.exception_new, name="lock_exception_new"),
+    path("locks/exceptions/<int:pk>/revoke/", _locks.exception_revoke, name="lock_exception_revoke"),
+]
+
+# The zip of every report a person may see (views/downloads.py)
+from jixiao.performance.views import downloads as _downloads  # noqa: E402
+
+urlpatterns += [path("reports/all.zip", _downloads.all_reports, name="reports_zip")]

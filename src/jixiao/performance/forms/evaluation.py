@@ -35,7 +35,9 @@ class FinaliseForm(forms.Form):
 class RectificationForm(forms.Form):
     problem = forms.CharField(label=_("存在问题"), widget=forms.Textarea(attrs={"rows": 2}))
     requirement = forms.CharField(label=_("整改要求"), widget=forms.Textarea(attrs={"rows": 2}))
-    deadline = forms.DateField(label=_("整改期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=_("整改期限"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class AnswerForm(forms.Form):

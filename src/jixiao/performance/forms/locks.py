@@ -24,8 +24,25 @@ def parse_period(value: str) -> Period:
     return Period(kind, int(index))
 
 
+def styled(form: forms.Form) -> None:
+    """Bootstrap's classes on every widget (checkbox lists keep their own markup in the template)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            continue
+        css = (
+            "form-select form-select-sm"
+            if isinstance(widget, forms.Select)
+            else "form-control form-control-sm"
+        )
+        widget.attrs["class"] = css
+        if isinstance(widget, forms.Textarea):
+            widget.attrs["rows"] = 2
+
+
 class _UnitsMixin:
     def _unit_choices(self, units: Any) -> None:
+        styled(self)  # type: ignore[arg-type]
         field = self.fields["units" if "units" in self.fields else "unit"]  # type: ignore[attr-defined]
         field.queryset = units
         field.label_from_instance = lambda u: u.name
@@ -48,7 +65,7 @@ class ExceptionForm(_UnitsMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.none())
     period = forms.ChoiceField(label=_("期间"), choices=PERIODS, initial="year-1")
     expires_on = forms.DateField(
-        label=_("有效期至（当日24时）"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("有效期至（当日24时）"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.orgs.models import Unit
+from jixiao.performance.forms.locks import styled
 
 MONTHS = [(m, f"1–{m}月") for m in range(1, 13)]
 
@@ -26,7 +27,9 @@ class ReasonForm(forms.Form):
 class TaskForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     cutoff_month = forms.TypedChoiceField(label=_("监控期间"), choices=MONTHS, coerce=int, initial=7)
-    deadline = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     units = forms.ModelMultipleChoiceField(
         label=_("填报单位"),
         queryset=Unit.objects.none(),
@@ -39,3 +42,4 @@ class TaskForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = units  # type: ignore[attr-defined]
         self.fields["units"].label_from_instance = lambda u: u.name  # type: ignore[attr-defined]
+        styled(self)
