@@ -6,3 +6,6 @@ class PerformanceConfig(AppConfig):
 
     name = "jixiao.performance"
     verbose_name = "预算绩效"
+
+    def ready(self) -> None:
+        from jixiao.performance import inbox_year  # noqa: F401  (the year's review work in the 待办 inbox)
