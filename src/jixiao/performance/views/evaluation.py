@@ -158,6 +158,8 @@ def _act(request: HttpRequest, project: Project, call: Any, **forms: Any) -> Htt
 @login_required
 def save_texts(request: HttpRequest, pk: int) -> HttpResponse:
     project = visible_project(request, pk)
+    if not can(request, "change", project):
+        return forbidden(request, PermissionDenied("您无权填写该项目的绩效自评"))
     form = TextsForm(request.POST)
     if not form.is_valid():
         return _page(request, project, errors=form_errors(form), status=422, forms={"texts": form})
@@ -184,6 +186,8 @@ def save_texts(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def adjust_score(request: HttpRequest, pk: int, indicator: int) -> HttpResponse:
     project = visible_project(request, pk)
+    if not can(request, "review", project):
+        return forbidden(request, PermissionDenied("只有审核人可以调整得分"))
     target = get_object_or_404(project.indicators.filter(horizon="annual", withdrawn=False), pk=indicator)
     form = AdjustForm(request.POST)
     if not form.is_valid():
@@ -204,6 +208,8 @@ def adjust_score(request: HttpRequest, pk: int, indicator: int) -> HttpResponse:
 @login_required
 def finalise(request: HttpRequest, pk: int) -> HttpResponse:
     project = visible_project(request, pk)
+    if not can(request, "review", project):
+        return forbidden(request, PermissionDenied("只有审核人可以定稿"))
     form = FinaliseForm(request.POST)
     form.is_valid()
     override = form.cleaned_data.get("override_reason", "")
@@ -219,6 +225,8 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     project = visible_project(request, pk)
+    if not can(request, "review", project):
+        return forbidden(request, PermissionDenied("只有审核人可以重新打开绩效自评"))
     reason = request.POST.get("reason", "")
     return _act(
         request, project, lambda: do_reopen_evaluation(project, acting_user=request.user, reason=reason)
@@ -229,10 +237,10 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def open_item(request: HttpRequest, pk: int) -> HttpResponse:
     project = visible_project(request, pk)
+    if not can(request, "review", project):
+        return forbidden(request, PermissionDenied("您无权下达整改"))
     form = RectificationForm(request.POST)
     if not form.is_valid():
-        if not can(request, "review", project):
-            return forbidden(request, PermissionDenied("您无权下达整改"))
         return _page(request, project, errors=form_errors(form), status=422, forms={"item": form})
     return _act(
         request,
@@ -254,10 +262,10 @@ def answer_item(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit's answer with its evidence files: stored together, or (a file refused) nothing at all."""
     item = _item(request, pk)
     project = item.project
+    if not can(request, "submit", project):
+        return forbidden(request, PermissionDenied("您无权反馈整改"))
     form = AnswerForm(request.POST, request.FILES)
     if not form.is_valid():
-        if not can(request, "submit", project):
-            return forbidden(request, PermissionDenied("您无权反馈整改"))
         return _page(request, project, errors=form_errors(form), status=422)
     user: Any = request.user
 
@@ -275,6 +283,10 @@ def answer_item(request: HttpRequest, pk: int) -> HttpResponse:
 def review_item(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     item = _item(request, pk)
     user: Any = request.user
+    if verb not in ("accepted", "returned"):
+        raise Http404("no such step")
+    if not can(request, "review", item.project):
+        return forbidden(request, PermissionDenied("只有审核人可以审核整改反馈"))
     reason = request.POST.get("reason", "")
     if verb == "accepted":
         return _act(

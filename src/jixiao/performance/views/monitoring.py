@@ -257,6 +257,8 @@ def move_round(request: HttpRequest, pk: int, cutoff: int, verb: str) -> HttpRes
         raise Http404("no such step")
     project = visible_project(request, pk)
     user: Any = request.user
+    if not can(request, "submit" if verb == "submitted" else "review", project):
+        return forbidden(request, PermissionDenied("您无权进行此操作"))
     try:
         if verb == "submitted":
             do_submit_monitoring_round(project, cutoff, acting_user=user)
