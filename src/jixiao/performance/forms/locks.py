@@ -70,6 +70,7 @@ class ExceptionForm(_UnitsMixin, forms.Form):
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "exception_%s")  # beside the lock form on one page: ids of its own
         super().__init__(*args, **kwargs)
         self._unit_choices(units)
 
