@@ -69,7 +69,7 @@ def monitoring_items(user: Any) -> Iterable[InboxItem]:
                     continue
                 if round_ is not None and round_.status == RoundStatusChoices.RETURNED:
                     step, reason = Step.RETURNED, round_.return_reason
-                elif round_ is not None and getattr(round_, "filled", 0):
+                elif round_ is not None and round_.filled:
                     step, reason = Step.TO_SUBMIT, ""
                 else:
                     step, reason = Step.TO_FILL, ""
@@ -86,25 +86,25 @@ def monitoring_items(user: Any) -> Iterable[InboxItem]:
                     )
                 )
     # A returned round without a task still waits for the unit.
-    for round_ in (
+    for returned in (
         MonitoringRound.objects.restrict(user, "submit")
         .filter(status=RoundStatusChoices.RETURNED)
         .select_related("project__unit")
     ):
-        if any(i.url == _round_url(round_.project_id, round_.cutoff_month) for i in items):
+        if any(i.url == _round_url(returned.project_id, returned.cutoff_month) for i in items):
             continue
         items.append(
             InboxItem(
                 step=Step.RETURNED,
-                what=f"运行监控（1–{round_.cutoff_month}月）",
-                subject=round_.project.name,
-                url=_round_url(round_.project_id, round_.cutoff_month),
-                unit=round_.project.unit.name,
-                reason=round_.return_reason,
-                since=round_.reviewed_at,
+                what=f"运行监控（1–{returned.cutoff_month}月）",
+                subject=returned.project.name,
+                url=_round_url(returned.project_id, returned.cutoff_month),
+                unit=returned.project.unit.name,
+                reason=returned.return_reason,
+                since=returned.reviewed_at,
             )
         )
-    for round_ in (
+    for submitted in (
         MonitoringRound.objects.restrict(user, "review")
         .filter(status=RoundStatusChoices.SUBMITTED)
         .select_related("project__unit")
@@ -112,11 +112,11 @@ def monitoring_items(user: Any) -> Iterable[InboxItem]:
         items.append(
             InboxItem(
                 step=Step.TO_REVIEW,
-                what=f"审核运行监控（1–{round_.cutoff_month}月）",
-                subject=round_.project.name,
-                url=_round_url(round_.project_id, round_.cutoff_month),
-                unit=round_.project.unit.name,
-                since=round_.submitted_at,
+                what=f"审核运行监控（1–{submitted.cutoff_month}月）",
+                subject=submitted.project.name,
+                url=_round_url(submitted.project_id, submitted.cutoff_month),
+                unit=submitted.project.unit.name,
+                since=submitted.submitted_at,
             )
         )
     return items

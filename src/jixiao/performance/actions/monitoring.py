@@ -189,17 +189,19 @@ def round_problems(project: Project, cutoff_month: int) -> list[str]:
         if row.indicator.target_kind == TargetKindChoices.NOT_APPLICABLE:
             continue
         label = row.indicator.label
-        deviates = row.light.colour in _DEVIATION
+        colour = row.light.colour
+        deviates = colour is not None and colour in _DEVIATION
+        seen = colour.chinese if colour is not None else ""
         if not row.likelihood:
             problems.append(f"“{label}”未填写完成目标可能性")
         if deviates and not (row.deviation_category and row.deviation_reason.strip()):
-            problems.append(f"“{label}”进度偏差（{row.light.colour.chinese}），须填写偏差原因及类别")
+            problems.append(f"“{label}”进度偏差（{seen}），须填写偏差原因及类别")
         uncertain = row.likelihood in (LikelihoodChoices.POSSIBLE, LikelihoodChoices.IMPOSSIBLE)
         if (deviates or uncertain) and not row.corrective_measures.strip():
             why = (
                 f"完成目标可能性为“{LikelihoodChoices(row.likelihood).label}”"
                 if uncertain
-                else f"进度偏差（{row.light.colour.chinese}）"  # type: ignore[union-attr]
+                else f"进度偏差（{seen}）"
             )
             problems.append(f"“{label}”{why}，须填写纠偏措施")
     return problems

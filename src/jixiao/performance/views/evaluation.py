@@ -10,7 +10,7 @@ the unit answers with text and evidence files and the reviewer accepts or sends 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -88,7 +88,7 @@ def _page(
             {
                 "indicator": indicator,
                 "score": score,
-                "actual": figure_text(actual, unit),  # type: ignore[arg-type]
+                "actual": figure_text(actual, unit),
                 "line": lines.get(indicator.pk),
                 "rule_score": score.rule_value if score.adjustment is not None else score.value,
                 "adjustable": score.over_achievement and score.value is not None,
@@ -199,7 +199,7 @@ def adjust_score(request: HttpRequest, pk: int, indicator: int) -> HttpResponse:
         request,
         project,
         lambda: do_adjust_indicator_score(
-            target, data["score"], acting_user=request.user, reason=data["reason"]
+            target, data["score"], acting_user=cast(Any, request.user), reason=data["reason"]
         ),
     )
 
@@ -216,7 +216,9 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         project,
-        lambda: do_finalise_evaluation(project, acting_user=request.user, override_reason=override),
+        lambda: do_finalise_evaluation(
+            project, acting_user=cast(Any, request.user), override_reason=override
+        ),
         finalise=form,
     )
 
@@ -229,7 +231,9 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
         return forbidden(request, PermissionDenied("只有审核人可以重新打开绩效自评"))
     reason = request.POST.get("reason", "")
     return _act(
-        request, project, lambda: do_reopen_evaluation(project, acting_user=request.user, reason=reason)
+        request,
+        project,
+        lambda: do_reopen_evaluation(project, acting_user=cast(Any, request.user), reason=reason),
     )
 
 
@@ -245,7 +249,7 @@ def open_item(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         project,
-        lambda: do_open_rectification(project, **form.cleaned_data, acting_user=request.user),
+        lambda: do_open_rectification(project, **form.cleaned_data, acting_user=cast(Any, request.user)),
         item=form,
     )
 
