@@ -13,11 +13,14 @@ from year_helpers import reopen_year
 
 from jixiao.orgs.actors import SYSTEM
 from jixiao.performance.actions.evaluation import do_update_evaluation
+from jixiao.performance.actions.locks import do_grant_lock_exception
 from jixiao.performance.actions.monitoring import do_return_monitoring_round
 from jixiao.performance.actions.rectification import do_answer_rectification, do_open_rectification
+from jixiao.performance.actions.results import do_lock_period
 from jixiao.performance.actions.tasks import do_issue_monitoring_task
 from jixiao.performance.inbox_year import evaluation_items, monitoring_items, rectification_items
 from jixiao.performance.models import MonitoringRound, MonitoringTask
+from jixiao.performance.periods import Period
 from jixiao.web.inbox import Step, items_for, providers
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +33,7 @@ def test_the_providers_are_registered_by_the_app() -> None:
 
 def test_a_task_puts_each_units_rounds_in_its_inbox_with_the_deadline_and_overdue(world: World) -> None:
     suzhou, shunping = world.suzhou_project, world.shunping_project
+    reopen_year(suzhou, shunping)
     deadline = timezone.localdate() + dt.timedelta(days=5)
     do_issue_monitoring_task(
         [suzhou.unit, shunping.unit],
@@ -56,6 +60,17 @@ def test_a_task_puts_each_units_rounds_in_its_inbox_with_the_deadline_and_overdu
     assert items_for(officer)[0].overdue
     # A reviewer has no rounds to fill.
     assert not [i for i in monitoring_items(user("suzhou_reviewer")) if i.step is not Step.TO_REVIEW]
+    # A locked round waits for nobody: it leaves the inbox until an exception opens it again.
+    do_lock_period(suzhou, Period.month(7), acting_user=user("finance"), reason="已报送")
+    assert suzhou.name not in {i.subject for i in monitoring_items(officer)}
+    do_grant_lock_exception(
+        suzhou.unit,
+        Period.month(7),
+        timezone.now() + dt.timedelta(days=1),
+        acting_user=user("finance"),
+        reason="补报",
+    )
+    assert suzhou.name in {i.subject for i in monitoring_items(officer)}
 
 
 def test_submitted_and_returned_rounds_reach_the_reviewer_and_the_unit(world: World) -> None:

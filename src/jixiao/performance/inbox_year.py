@@ -16,13 +16,16 @@ from jixiao.performance.choices import (
     RectificationStatusChoices,
     RoundStatusChoices,
 )
+from jixiao.performance.guards import exception_for
 from jixiao.performance.models import (
     Evaluation,
     MonitoringAssignment,
     MonitoringRound,
+    PeriodLock,
     Project,
     RectificationItem,
 )
+from jixiao.performance.periods import Period
 from jixiao.web.inbox import InboxItem, Step, provider
 
 _DONE = (RoundStatusChoices.SUBMITTED, RoundStatusChoices.APPROVED)
@@ -30,6 +33,11 @@ _DONE = (RoundStatusChoices.SUBMITTED, RoundStatusChoices.APPROVED)
 
 def _round_url(project_id: int, cutoff: int) -> str:
     return reverse("performance:monitoring", args=[project_id, cutoff])
+
+
+def _locked(project: Project, cutoff: int, locks: list[PeriodLock]) -> bool:
+    month = Period.month(cutoff)
+    return any(month.within(lock.period) and exception_for(project, lock) is None for lock in locks)
 
 
 @provider
@@ -54,6 +62,9 @@ def monitoring_items(user: Any) -> Iterable[InboxItem]:
             .filter(project__in=[p.pk for p in projects])
             .annotate(filled=Count("entries"))
         }
+        locks: dict[int, list[PeriodLock]] = {}
+        for lock in PeriodLock.objects.restrict(user, "view").filter(project__in=[p.pk for p in projects]):
+            locks.setdefault(lock.project_id, []).append(lock)
         seen: set[tuple[int, int]] = set()
         for assignment in assignments:
             task = assignment.task
@@ -67,6 +78,8 @@ def monitoring_items(user: Any) -> Iterable[InboxItem]:
                 round_ = rounds.get(key)
                 if round_ is not None and round_.status in _DONE:
                     continue
+                if _locked(project, task.cutoff_month, locks.get(project.pk, [])):
+                    continue  # nothing can be done until finance lifts the lock or grants an exception
                 if round_ is not None and round_.status == RoundStatusChoices.RETURNED:
                     step, reason = Step.RETURNED, round_.return_reason
                 elif round_ is not None and round_.filled:

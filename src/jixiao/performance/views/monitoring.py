@@ -100,7 +100,7 @@ def _rows(snapshot: Any, posted: Any) -> list[dict[str, Any]]:
                 "key": key,
                 "quantitative": quantitative,
                 "actual": figure_text(row.actual, unit),
-                "forecast": figure_text(row.forecast, forecast_unit),
+                "forecast_text": figure_text(row.forecast, forecast_unit),
                 **values,
             }
         )
@@ -131,7 +131,7 @@ def _page(
         forecast = stored.budget_forecast if stored is not None else None
         budget_form = BudgetForecastForm(
             initial={
-                "amount": (forecast / _WAN).normalize() if forecast is not None else None,
+                "amount": f"{(forecast / _WAN).normalize():f}" if forecast is not None else None,
                 "note": stored.budget_note if stored is not None else "",
             }
         )
