@@ -177,3 +177,31 @@ def test_finance_issues_a_task_to_both_units_and_each_sees_its_deadline(world: W
     # Only finance issues tasks.
     assert officer.get("/monitoring/tasks/new/").status_code == 403
     assert signed_in("suzhou_reviewer").post("/monitoring/tasks/new/", {}).status_code == 403
+
+
+def test_the_year_pages_keep_the_content_policy_and_show_no_code_or_none(world: World) -> None:
+    import re
+
+    project = world.suzhou_project
+    reopen_year(project)
+    pages = [
+        ("suzhou_officer", f"/projects/{project.pk}/monitoring/7/"),
+        ("suzhou_reviewer", f"/projects/{project.pk}/evaluation/"),
+        ("suzhou_officer", f"/projects/{project.pk}/evaluation/"),
+        ("finance", "/monitoring/tasks/"),
+        ("finance", "/monitoring/tasks/new/"),
+        ("finance", "/locks/"),
+        ("suzhou_officer", f"/projects/{project.pk}/"),
+    ]
+    for username, url in pages:
+        response = signed_in(username).get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            assert 'src="/static/' in tag or 'type="application/json"' in tag, (url, tag)
+        assert not re.search(r"\sstyle\s*=", html), url
+        assert not re.search(r"\son[a-z]+\s*=", html), url
+        text = re.sub(r"<[^>]+>", " ", html)
+        assert not re.search(r"\bNone\b", text), url
+        for code in ("draft", "submitted", "approved", "returned", "finalised", "possible", "impossible"):
+            assert not re.search(rf"(?<![\w-]){code}(?![\w-])", text), (url, code)
