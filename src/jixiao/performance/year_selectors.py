@@ -19,9 +19,6 @@ from jixiao.performance.models import (
     Project,
 )
 
-_DONE = (RoundStatusChoices.SUBMITTED, RoundStatusChoices.APPROVED)
-
-
 @dataclass(frozen=True)
 class UnitProgress:
     """One unit's progress on a monitoring task: its projects of the year and their rounds."""
