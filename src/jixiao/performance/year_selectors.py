@@ -19,6 +19,7 @@ from jixiao.performance.models import (
     Project,
 )
 
+
 @dataclass(frozen=True)
 class UnitProgress:
     """One unit's progress on a monitoring task: its projects of the year and their rounds."""
