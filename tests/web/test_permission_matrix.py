@@ -144,6 +144,130 @@ def test_signed_out_the_results_and_spending_pages_send_to_the_sign_in_page(worl
         assert response["Location"].startswith(f"{SIGN_IN}?next="), url
     for url, _who, _answer in result_posts(world.suzhou_project, evidence.pk, evidence.result_id):
         response = client.post(url, POST_DATA)
+
+
+# --- the year's review pages: monitoring rounds and tasks, self-evaluation, rectification, locks, the zip ---------
+
+ROLE_ACTIONS = {
+    "officer": {"view", "change", "submit"},
+    "head": {"view", "change", "submit"},
+    "reviewer": {"view", "review"},
+    "finance": {"view", "review", "finance"},
+    "auditor": {"view"},
+    "admin": {"view", "change", "submit", "review", "finance"},
+}
+
+
+def _role(username: str) -> str:
+    return username.rsplit("_", 1)[-1]
+
+
+def year_rows(project: Project) -> dict[str, int]:
+    """A rectification item with an evidence file, a lock and a lock exception of ``project``'s unit, and a
+    monitoring task asked of that unit alone (made by the system, as test setup)."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import override_settings
+    from django.utils import timezone
+
+    from jixiao.orgs.actors import SYSTEM
+    from jixiao.performance.actions.locks import do_grant_lock_exception
+    from jixiao.performance.actions.rectification import (
+        do_attach_rectification_evidence,
+        do_open_rectification,
+    )
+    from jixiao.performance.actions.results import do_lock_period
+    from jixiao.performance.actions.tasks import do_issue_monitoring_task
+    from jixiao.performance.models import Indicator
+    from jixiao.performance.periods import Period
+
+    with override_settings(JIXIAO_STRICT_SCOPES=False):
+        later = timezone.localdate() + dt.timedelta(days=20)
+        item = do_open_rectification(
+            project, problem="目标值偏低", requirement="重新测算", deadline=later, acting_user=SYSTEM
+        )
+        upload = SimpleUploadedFile("整改.txt", "整改情况\n".encode(), content_type="text/plain")
+        evidence = do_attach_rectification_evidence(item, upload, acting_user=SYSTEM)
+        lock = do_lock_period(project, Period.month(3), acting_user=SYSTEM, reason="一季度已报")
+        exception = do_grant_lock_exception(
+            project.unit,
+            Period.month(3),
+            timezone.now() + dt.timedelta(days=2),
+            acting_user=SYSTEM,
+            reason="补报",
+        )
+        task = do_issue_monitoring_task(
+            [project.unit], year=2023, cutoff_month=7, deadline=later, acting_user=SYSTEM
+        )
+        indicator = Indicator.objects.unrestricted().filter(project=project, horizon="annual").first()
+        assert indicator is not None
+    return {
+        "project": project.pk,
+        "item": item.pk,
+        "evidence": evidence.pk,
+        "lock": lock.pk,
+        "exception": exception.pk,
+        "task": task.pk,
+        "indicator": indicator.pk,
+    }
+
+
+def year_gets(rows: dict[str, int]) -> list[str]:
+    p = rows["project"]
+    return [
+        f"/projects/{p}/monitoring/7/",
+        f"/projects/{p}/evaluation/",
+        f"/monitoring/tasks/{rows['task']}/",
+        f"/rectification/evidence/{rows['evidence']}/",
+    ]
+
+
+def year_posts(rows: dict[str, int]) -> list[tuple[str, dict[str, str], str]]:
+    """(url, data, the action it needs): data that a permitted person gets refused (422) or that changes
+    nothing, so every role can be asked in turn."""
+    p = rows["project"]
+    return [
+        (f"/projects/{p}/monitoring/7/entries/", {}, "change"),
+        (f"/projects/{p}/monitoring/7/budget/", {"amount": "-1"}, "change"),
+        (f"/projects/{p}/monitoring/7/submitted/", {}, "submit"),
+        (f"/projects/{p}/monitoring/7/approved/", {}, "review"),
+        (f"/projects/{p}/monitoring/7/returned/", {"reason": ""}, "review"),
+        (f"/projects/{p}/evaluation/texts/", {"conclusion": "x"}, "change"),
+        (f"/projects/{p}/evaluation/adjust/{rows['indicator']}/", {}, "review"),
+        (f"/projects/{p}/evaluation/finalise/", {}, "review"),
+        (f"/projects/{p}/evaluation/reopen/", {"reason": ""}, "review"),
+        (f"/projects/{p}/rectification/new/", {}, "review"),
+        (f"/rectification/{rows['item']}/answer/", {}, "submit"),
+        (f"/rectification/{rows['item']}/accepted/", {}, "review"),
+        (f"/rectification/{rows['item']}/returned/", {"reason": ""}, "review"),
+        (f"/locks/{rows['lock']}/unlock/", {"reason": ""}, "finance"),
+        (f"/locks/exceptions/{rows['exception']}/revoke/", {"reason": ""}, "finance"),
+    ]
+
+
+YEAR_LISTS = ["/monitoring/tasks/", "/locks/", "/reports/all.zip"]
+YEAR_FORMS = [
+    ("/monitoring/tasks/new/", "finance"),
+    ("/locks/new/", "finance"),
+    ("/locks/exceptions/new/", "finance"),
+]
+
+
+def test_signed_out_the_year_pages_send_to_sign_in(world: World) -> None:
+    rows = year_rows(world.suzhou_project)
+    client = Client()
+    for url in [
+        *YEAR_LISTS,
+        *year_gets(rows),
+        "/monitoring/tasks/new/",
+        f"/projects/{rows['project']}/monitoring/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(f"{SIGN_IN}?next="), url
+    for url, data, _ in year_posts(rows):
+        response = client.post(url, data)
         assert response.status_code == 302, url
         assert response["Location"].startswith(f"{SIGN_IN}?next="), url
 
@@ -179,3 +303,59 @@ def test_each_role_reads_and_changes_results_and_spending_only_as_its_role_allow
             allowed = username in (CHANGES if who == "change" else REVIEWS)
             expected = answer if allowed else 403
             assert client.post(url, POST_DATA).status_code == expected, (username, url)
+
+
+def test_the_year_pages_answer_each_role_of_the_own_and_a_foreign_unit(world: World, username: str) -> None:
+    import zipfile
+
+    suzhou, shunping = year_rows(world.suzhou_project), year_rows(world.shunping_project)
+    client = Client()
+    client.force_login(user(username))
+    allowed = ROLE_ACTIONS[_role(username)]
+    if username in SEES_BOTH:
+        own_sets, foreign_sets = [suzhou, shunping], []
+        foreign_name = None
+    else:
+        own, foreign = world.own_and_foreign(username)
+        assert own is not None
+        assert foreign is not None
+        own_sets, foreign_sets = (
+            ([suzhou], [shunping]) if own == world.suzhou_project else ([shunping], [suzhou])
+        )
+        foreign_name = foreign.unit.name
+
+    for url in YEAR_LISTS:
+        response = client.get(url)
+        assert response.status_code == 200, (username, url)
+        content = body(response)
+        if url.endswith(".zip"):
+            names = zipfile.ZipFile(BytesIO(content)).namelist()
+            assert names, username
+            if foreign_name:
+                assert not any(n.startswith(foreign_name) for n in names), username
+        elif foreign_name:
+            assert foreign_name.encode() not in content, (username, url)
+    for url, action in YEAR_FORMS:
+        response = client.get(url) if url.endswith("tasks/new/") else client.post(url, {})
+        expected = (200 if url.endswith("tasks/new/") else 422) if action in allowed else 403
+        assert response.status_code == expected, (username, url)
+
+    for rows in own_sets:
+        assert client.get(f"/projects/{rows['project']}/monitoring/").status_code == 302
+        for url in year_gets(rows):
+            response = client.get(url)
+            assert response.status_code == 200, (username, url)
+            if foreign_name and not url.startswith("/rectification/evidence/"):
+                assert foreign_name.encode() not in body(response), (username, url)
+        for url, data, action in year_posts(rows):
+            response = client.post(url, data)
+            if action in allowed:
+                assert response.status_code in (302, 422), (username, url, response.status_code)
+            else:
+                assert response.status_code == 403, (username, url, response.status_code)
+    for rows in foreign_sets:
+        for url in [f"/projects/{rows['project']}/monitoring/", *year_gets(rows)]:
+            response = client.get(url)
+            assert response.status_code == 404, (username, url)
+        for url, data, _ in year_posts(rows):
+            assert client.post(url, data).status_code == 404, (username, url)

@@ -8,5 +8,5 @@ class PerformanceConfig(AppConfig):
     verbose_name = "预算绩效"
 
     def ready(self) -> None:
-        # Registers the 待办 inbox's providers: targets and adjustments, results.
-        from jixiao.performance import inbox, inbox_results  # noqa: F401
+        # Registers the 待办 inbox's providers: targets and adjustments, results, the year's review work.
+        from jixiao.performance import inbox, inbox_results, inbox_year  # noqa: F401

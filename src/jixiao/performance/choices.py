@@ -133,3 +133,26 @@ class AdjustmentChangeChoices(models.TextChoices):
     ADDED = "added", _("新增")
     CHANGED = "changed", _("修改")
     REMOVED = "removed", _("删除")
+
+
+class RoundStatusChoices(models.TextChoices):
+    """A monitoring round (运行监控): the unit fills and 送审, a reviewer approves or returns it."""
+
+    DRAFT = "draft", _("填报中")
+    SUBMITTED = "submitted", _("已送审")
+    APPROVED = "approved", _("已审核")
+    RETURNED = "returned", _("已退回")
+
+
+class RectificationStatusChoices(models.TextChoices):
+    """A rectification item (整改): opened by a review, answered by the unit, accepted or sent back."""
+
+    OPEN = "open", _("待整改")
+    ANSWERED = "answered", _("已反馈")
+    ACCEPTED = "accepted", _("已通过")
+    RETURNED = "returned", _("已退回")
+
+
+class RectificationSourceChoices(models.TextChoices):
+    MONITORING = "monitoring", _("运行监控")
+    EVALUATION = "evaluation", _("绩效自评")

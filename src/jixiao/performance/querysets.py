@@ -22,12 +22,17 @@ if TYPE_CHECKING:
         FundUse,
         ImportBatch,
         Indicator,
+        LockException,
+        MonitoringAssignment,
         MonitoringEntry,
         MonitoringRound,
+        MonitoringTask,
         PeriodLock,
         PeriodResult,
         Project,
         ProjectFunds,
+        RectificationEvidence,
+        RectificationItem,
         SpendingStep,
         TargetAdjustment,
         TargetAdjustmentLine,
@@ -110,3 +115,27 @@ class TargetAdjustmentQuerySet(UnitScopedQuerySet["TargetAdjustment"]):
 
 class TargetAdjustmentLineQuerySet(UnitScopedQuerySet["TargetAdjustmentLine"]):
     unit_lookup = "adjustment__project__unit"
+
+
+class MonitoringTaskQuerySet(UnitScopedQuerySet["MonitoringTask"]):
+    """A task belongs to the unit that issued it (the finance bureau)."""
+
+    unit_lookup = "unit"
+
+
+class MonitoringAssignmentQuerySet(UnitScopedQuerySet["MonitoringAssignment"]):
+    """An assignment belongs to the unit asked to fill the round."""
+
+    unit_lookup = "unit"
+
+
+class RectificationItemQuerySet(UnitScopedQuerySet["RectificationItem"]):
+    unit_lookup = "project__unit"
+
+
+class RectificationEvidenceQuerySet(UnitScopedQuerySet["RectificationEvidence"]):
+    unit_lookup = "item__project__unit"
+
+
+class LockExceptionQuerySet(UnitScopedQuerySet["LockException"]):
+    unit_lookup = "unit"

@@ -68,10 +68,60 @@ urlpatterns += [
 ]
 
 # Monitoring rounds and finance's monitoring tasks (views/monitoring.py)
-urlpatterns += []
+from jixiao.performance.views import monitoring as _monitoring  # noqa: E402
+
+urlpatterns += [
+    path("projects/<int:pk>/monitoring/", _monitoring.round_default, name="monitoring_default"),
+    path("projects/<int:pk>/monitoring/<int:cutoff>/", _monitoring.round_page, name="monitoring"),
+    path(
+        "projects/<int:pk>/monitoring/<int:cutoff>/entries/",
+        _monitoring.save_entries,
+        name="monitoring_entries",
+    ),
+    path(
+        "projects/<int:pk>/monitoring/<int:cutoff>/budget/", _monitoring.save_budget, name="monitoring_budget"
+    ),
+    path(
+        "projects/<int:pk>/monitoring/<int:cutoff>/<str:verb>/",
+        _monitoring.move_round,
+        name="monitoring_move",
+    ),
+    path("monitoring/tasks/", _monitoring.task_list, name="monitoring_tasks"),
+    path("monitoring/tasks/new/", _monitoring.task_new, name="monitoring_task_new"),
+    path("monitoring/tasks/<int:pk>/", _monitoring.task_detail, name="monitoring_task"),
+]
 
 # Self-evaluation, review, sign-off and rectification (views/evaluation.py)
-urlpatterns += []
+from jixiao.performance.views import evaluation as _evaluation  # noqa: E402
+
+urlpatterns += [
+    path("projects/<int:pk>/evaluation/", _evaluation.evaluation_page, name="evaluation"),
+    path("projects/<int:pk>/evaluation/texts/", _evaluation.save_texts, name="evaluation_texts"),
+    path(
+        "projects/<int:pk>/evaluation/adjust/<int:indicator>/",
+        _evaluation.adjust_score,
+        name="evaluation_adjust",
+    ),
+    path("projects/<int:pk>/evaluation/finalise/", _evaluation.finalise, name="evaluation_finalise"),
+    path("projects/<int:pk>/evaluation/reopen/", _evaluation.reopen, name="evaluation_reopen"),
+    path("projects/<int:pk>/rectification/new/", _evaluation.open_item, name="rectification_new"),
+    path("rectification/<int:pk>/answer/", _evaluation.answer_item, name="rectification_answer"),
+    path("rectification/<int:pk>/<str:verb>/", _evaluation.review_item, name="rectification_review"),
+    path("rectification/evidence/<int:pk>/", _evaluation.item_evidence, name="rectification_evidence"),
+]
 
 # Period locks and lock exceptions (views/locks.py)
-urlpatterns += []
+from jixiao.performance.views import locks as _locks  # noqa: E402
+
+urlpatterns += [
+    path("locks/", _locks.locks_page, name="locks"),
+    path("locks/new/", _locks.lock_new, name="lock_new"),
+    path("locks/<int:pk>/unlock/", _locks.unlock, name="unlock"),
+    path("locks/exceptions/new/", _locks.exception_new, name="lock_exception_new"),
+    path("locks/exceptions/<int:pk>/revoke/", _locks.exception_revoke, name="lock_exception_revoke"),
+]
+
+# The zip of every report a person may see (views/downloads.py)
+from jixiao.performance.views import downloads as _downloads  # noqa: E402
+
+urlpatterns += [path("reports/all.zip", _downloads.all_reports, name="reports_zip")]

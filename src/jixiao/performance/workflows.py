@@ -13,7 +13,9 @@ from jixiao.domain.workflow import Edge, Workflow
 from jixiao.performance.choices import (
     AdjustmentStatusChoices,
     EvaluationStatusChoices,
+    RectificationStatusChoices,
     ResultStatusChoices,
+    RoundStatusChoices,
     TargetStatusChoices,
 )
 
@@ -139,4 +141,77 @@ EVALUATION_WORKFLOW = Workflow(
         ),
     ),
     initial=EvaluationStatusChoices.DRAFT.value,
+)
+
+
+class RoundVerb(StrEnum):
+    SUBMIT = "monitoring_round.submitted"
+    APPROVE = "monitoring_round.approved"
+    RETURN = "monitoring_round.returned"
+
+
+MR = RoundStatusChoices
+
+# 填报中 → 已送审 → 已审核, or 已退回 (with a reason) and 送审 again. What must be filled before 送审 (纠偏措施
+# where a deviation or an uncertain completion needs it) is checked by ``do_submit_monitoring_round``.
+ROUND_WORKFLOW = Workflow(
+    name="monitoring_round",
+    label="运行监控",
+    states=_labels(MR),
+    edges=(
+        Edge(
+            RoundVerb.SUBMIT,
+            frozenset({MR.DRAFT, MR.RETURNED}),
+            MR.SUBMITTED,
+            "submit",
+            reason=False,
+            label="送审",
+        ),
+        Edge(
+            RoundVerb.APPROVE,
+            frozenset({MR.SUBMITTED}),
+            MR.APPROVED,
+            "review",
+            reason=False,
+            label="审核通过",
+        ),
+        Edge(RoundVerb.RETURN, frozenset({MR.SUBMITTED, MR.APPROVED}), MR.RETURNED, "review", label="退回"),
+    ),
+    initial=MR.DRAFT,
+)
+
+
+class RectificationVerb(StrEnum):
+    ANSWER = "rectification.answered"
+    ACCEPT = "rectification.accepted"
+    RETURN = "rectification.returned"
+
+
+RC = RectificationStatusChoices
+
+# 待整改 → 已反馈 (the unit's answer with evidence) → 已通过, or 已退回 with a reason and answered again.
+RECTIFICATION_WORKFLOW = Workflow(
+    name="rectification",
+    label="整改事项",
+    states=_labels(RC),
+    edges=(
+        Edge(
+            RectificationVerb.ANSWER,
+            frozenset({RC.OPEN, RC.RETURNED}),
+            RC.ANSWERED,
+            "submit",
+            reason=False,
+            label="提交整改反馈",
+        ),
+        Edge(
+            RectificationVerb.ACCEPT,
+            frozenset({RC.ANSWERED}),
+            RC.ACCEPTED,
+            "review",
+            reason=False,
+            label="整改通过",
+        ),
+        Edge(RectificationVerb.RETURN, frozenset({RC.ANSWERED}), RC.RETURNED, "review", label="退回整改"),
+    ),
+    initial=RC.OPEN,
 )

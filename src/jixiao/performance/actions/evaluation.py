@@ -112,7 +112,8 @@ def _row(
         shown = None
     adjustment = None
     if line is not None and line.adjusted_score is not None:
-        by = line.adjusted_by.get_username() if line.adjusted_by is not None else "系统"
+        who = line.adjusted_by
+        by = (who.get_full_name().strip() or who.get_username()) if who is not None else "系统"
         adjustment = Adjustment(line.adjusted_score, line.adjustment_reason, by)
     return IndicatorRow(
         target=target,

@@ -9,20 +9,37 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from jixiao.audit import log as audit
-from jixiao.orgs.actors import Actor, person
+from jixiao.audit.transitions import transition
+from jixiao.domain.scoring.lights import Colour
+from jixiao.domain.workflow import Edge
+from jixiao.orgs.actors import Actor, actor_label, person
 from jixiao.performance.choices import (
     DeviationCategoryChoices,
     GradeChoices,
     HorizonChoices,
     LikelihoodChoices,
+    RoundStatusChoices,
     TargetKindChoices,
 )
-from jixiao.performance.guards import require
+from jixiao.performance.guards import refuse_if_locked, require
 from jixiao.performance.models import Indicator, MonitoringEntry, MonitoringRound, Project
+from jixiao.performance.periods import Period
+from jixiao.performance.workflows import ROUND_WORKFLOW, RoundVerb
 
-__all__ = ["do_record_budget_forecast", "do_record_monitoring_entry"]
+__all__ = [
+    "do_approve_monitoring_round",
+    "do_record_budget_forecast",
+    "do_record_monitoring_entry",
+    "do_return_monitoring_round",
+    "do_submit_monitoring_round",
+    "round_problems",
+]
+
+_EDITABLE = (RoundStatusChoices.DRAFT, RoundStatusChoices.RETURNED)
+_DEVIATION = (Colour.RED, Colour.YELLOW)
 
 _CENT = Decimal("0.01")
 
@@ -34,6 +51,16 @@ def _round(project: Project, cutoff_month: int) -> MonitoringRound:
         project=project, cutoff_month=cutoff_month
     )
     return round_
+
+
+def _refuse_if_closed(project: Project, round_: MonitoringRound) -> None:
+    """Entries change only while the round is being filled (填报中 or 已退回) and its months are not locked."""
+    what = f"“{project.name}”1–{round_.cutoff_month}月运行监控"
+    refuse_if_locked(project, Period.month(round_.cutoff_month), what)
+    if round_.status not in _EDITABLE:
+        raise ValidationError(
+            f"{what}{round_.get_status_display()}，不能修改（退回后才能修改）", code="round_closed"
+        )
 
 
 @transaction.atomic
@@ -83,6 +110,7 @@ def do_record_monitoring_entry(
     ):
         raise ValidationError(f"“{label}”的全年预计完成值须为定量指标的准确数值")
     round_ = _round(project, cutoff_month)
+    _refuse_if_closed(project, round_)
     fields = {
         "forecast_value": forecast_value,
         "forecast_grade": forecast_grade,
@@ -130,6 +158,7 @@ def do_record_budget_forecast(
     if amount is not None and amount != amount.quantize(_CENT):
         raise ValidationError(f"全年预计执行数 {amount} 超过两位小数（分）")
     round_ = _round(project, cutoff_month)
+    _refuse_if_closed(project, round_)
     changes: dict[str, list[Any]] = {}
     if round_.budget_forecast != amount:
         changes["budget_forecast"] = [round_.budget_forecast, amount]
@@ -146,3 +175,98 @@ def do_record_budget_forecast(
         unit=project.unit,
     )
     return round_
+
+
+def round_problems(project: Project, cutoff_month: int) -> list[str]:
+    """What still stops the round of ``project`` at ``cutoff_month`` from being submitted, each naming its
+    indicator: every indicator needs its 完成目标可能性; a deviation (a red or yellow light) needs its 偏差原因
+    (category and text); a deviation, or a completion that is not certain (有可能, 完全不可能), needs 纠偏措施."""
+    from jixiao.performance.selectors import build_monitoring_snapshot
+
+    snapshot = build_monitoring_snapshot(project, cutoff_month)
+    problems: list[str] = []
+    for row in snapshot.rows:
+        if row.indicator.target_kind == TargetKindChoices.NOT_APPLICABLE:
+            continue
+        label = row.indicator.label
+        colour = row.light.colour
+        deviates = colour is not None and colour in _DEVIATION
+        seen = colour.chinese if colour is not None else ""
+        if not row.likelihood:
+            problems.append(f"“{label}”未填写完成目标可能性")
+        if deviates and not (row.deviation_category and row.deviation_reason.strip()):
+            problems.append(f"“{label}”进度偏差（{seen}），须填写偏差原因及类别")
+        uncertain = row.likelihood in (LikelihoodChoices.POSSIBLE, LikelihoodChoices.IMPOSSIBLE)
+        if (deviates or uncertain) and not row.corrective_measures.strip():
+            why = (
+                f"完成目标可能性为“{LikelihoodChoices(row.likelihood).label}”"
+                if uncertain
+                else f"进度偏差（{seen}）"
+            )
+            problems.append(f"“{label}”{why}，须填写纠偏措施")
+    return problems
+
+
+def _move_round(
+    round_: MonitoringRound, verb: RoundVerb, *, acting_user: Actor, reason: str
+) -> MonitoringRound:
+    now = timezone.now()
+    project = round_.project
+    updates: dict[str, Any]
+    if verb == RoundVerb.SUBMIT:
+        updates = {"submitted_by": person(acting_user), "submitted_at": now, "return_reason": ""}
+    else:
+        updates = {"reviewed_by": person(acting_user), "reviewed_at": now}
+    if verb == RoundVerb.RETURN:
+        updates["return_reason"] = (reason or "").strip()
+
+    def guard(locked: MonitoringRound, edge: Edge) -> None:
+        what = f"“{project.name}”1–{locked.cutoff_month}月运行监控"
+        refuse_if_locked(project, Period.month(locked.cutoff_month), what)
+        if edge.verb == RoundVerb.SUBMIT:
+            problems = round_problems(project, locked.cutoff_month)
+            if problems:
+                raise ValidationError(f"{what}不能送审：{'；'.join(problems)}", code="round_incomplete")
+        own = person(acting_user)
+        if edge.verb == RoundVerb.APPROVE and own is not None and own.pk == locked.submitted_by_id:
+            raise ValidationError(
+                f"{what}由 {actor_label(acting_user)} 送审，不能由本人审核通过", code="own_round"
+            )
+
+    return transition(
+        round_,
+        ROUND_WORKFLOW,
+        verb,
+        acting_user=acting_user,
+        reason=reason,
+        updates=updates,
+        guard=guard,
+        details={"cutoff_month": round_.cutoff_month},
+    )
+
+
+@transaction.atomic
+def do_submit_monitoring_round(
+    project: Project, cutoff_month: int, *, acting_user: Actor, reason: str = ""
+) -> MonitoringRound:
+    """填报中 (or 已退回) → 已送审, refused with every missing item named (``round_problems``)."""
+    require(acting_user, "submit", project)
+    return _move_round(
+        _round(project, cutoff_month), RoundVerb.SUBMIT, acting_user=acting_user, reason=reason
+    )
+
+
+@transaction.atomic
+def do_approve_monitoring_round(
+    round_: MonitoringRound, *, acting_user: Actor, reason: str = ""
+) -> MonitoringRound:
+    """已送审 → 已审核, by a reviewer who did not submit it."""
+    return _move_round(round_, RoundVerb.APPROVE, acting_user=acting_user, reason=reason)
+
+
+@transaction.atomic
+def do_return_monitoring_round(
+    round_: MonitoringRound, *, acting_user: Actor, reason: str
+) -> MonitoringRound:
+    """已送审 or 已审核 → 已退回 with the reason the unit reads (required)."""
+    return _move_round(round_, RoundVerb.RETURN, acting_user=acting_user, reason=reason)

@@ -381,8 +381,8 @@ def do_lock_period(project: Project, period: Period, *, acting_user: Actor, reas
 
 @transaction.atomic
 def do_unlock_period(lock: PeriodLock, *, acting_user: Actor, reason: str) -> None:
-    """Reopen a locked period (unit admins only), with the reason in the audit log."""
-    require(acting_user, "admin", lock.project)
+    """Reopen a locked period (finance, or an administrator), with the reason in the audit log."""
+    require(acting_user, "finance", lock.project)
     reason = require_reason(reason, "解除锁定")
     audit.record(
         acting_user,

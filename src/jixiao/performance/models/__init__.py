@@ -10,6 +10,7 @@
 
 from jixiao.performance.models.evaluation import Evaluation, EvaluationLine
 from jixiao.performance.models.imports import ImportBatch, TargetAdjustment, TargetAdjustmentLine
+from jixiao.performance.models.locks import LockException
 from jixiao.performance.models.monitoring import MonitoringEntry, MonitoringRound
 from jixiao.performance.models.projects import (
     BudgetExecution,
@@ -20,9 +21,11 @@ from jixiao.performance.models.projects import (
     SpendingStep,
     default_accumulation,
 )
+from jixiao.performance.models.rectification import RectificationEvidence, RectificationItem
 from jixiao.performance.models.results import Evidence, PeriodFields, PeriodLock, PeriodResult
 from jixiao.performance.models.reviews import TargetReview, TargetReviewLine
 from jixiao.performance.models.spending import BudgetAdjustment, Expenditure
+from jixiao.performance.models.tasks import MonitoringAssignment, MonitoringTask
 
 __all__ = [
     "BudgetAdjustment",
@@ -34,13 +37,18 @@ __all__ = [
     "FundUse",
     "ImportBatch",
     "Indicator",
+    "LockException",
+    "MonitoringAssignment",
     "MonitoringEntry",
     "MonitoringRound",
+    "MonitoringTask",
     "PeriodFields",
     "PeriodLock",
     "PeriodResult",
     "Project",
     "ProjectFunds",
+    "RectificationEvidence",
+    "RectificationItem",
     "SpendingStep",
     "TargetAdjustment",
     "TargetAdjustmentLine",

@@ -7,7 +7,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.performance.choices import DeviationCategoryChoices, GradeChoices, LikelihoodChoices
+from jixiao.performance.choices import (
+    DeviationCategoryChoices,
+    GradeChoices,
+    LikelihoodChoices,
+    RoundStatusChoices,
+)
 from jixiao.performance.models.base import user_fk
 from jixiao.performance.models.projects import Indicator, Project
 from jixiao.performance.querysets import MonitoringEntryQuerySet, MonitoringRoundQuerySet
@@ -25,6 +30,14 @@ class MonitoringRound(models.Model):
     )
     budget_note = models.TextField(_("预算执行说明"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=RoundStatusChoices.choices, default=RoundStatusChoices.DRAFT
+    )
+    submitted_by = user_fk(_("送审人"))
+    submitted_at = models.DateTimeField(_("送审时间"), null=True, blank=True)
+    reviewed_by = user_fk(_("审核人"))
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回原因"), blank=True)
 
     objects = MonitoringRoundQuerySet.as_manager()
 
