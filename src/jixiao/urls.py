@@ -7,4 +7,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("jixiao.web.urls")),
     path("", include("jixiao.performance.urls")),
+    path("", include("jixiao.security.urls")),
 ]

@@ -122,7 +122,11 @@ class NoticeForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200, required=False)
     body = forms.CharField(label=_("正文"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     working_days = forms.IntegerField(
-        label=_("整改期限（工作日）"), min_value=1, max_value=60, initial=5, help_text=_("按法定节假日和调休计算")
+        label=_("整改期限（工作日）"),
+        min_value=1,
+        max_value=60,
+        initial=5,
+        help_text=_("按法定节假日和调休计算"),
     )
     contact_name = forms.CharField(label=_("联系人"), max_length=100, required=False)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=64, required=False)
@@ -158,7 +162,7 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("请填写整改情况")},
     )
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("佐证材料"), required=False, help_text=_("可选多个文件：pdf、图片、Word、Excel 或文本")
     )
 
@@ -170,14 +174,18 @@ class AnswerForm(forms.Form):
 class WarningForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)
     body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 5}))
-    severity = forms.ChoiceField(label=_("等级"), choices=SeverityChoices.choices, initial=SeverityChoices.MEDIUM)
+    severity = forms.ChoiceField(
+        label=_("等级"), choices=SeverityChoices.choices, initial=SeverityChoices.MEDIUM
+    )
     issuer = UnitChoiceField(label=_("发布单位"), queryset=Unit.objects.none(), empty_label=None)
     recipients = UnitsChoiceField(
         label=_("接收单位"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     reason = forms.CharField(label=_("原因"), max_length=500, initial=_("发布网络安全预警"))
 
-    def __init__(self, *args: Any, issuers: QuerySet[Unit], recipients: QuerySet[Unit], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, issuers: QuerySet[Unit], recipients: QuerySet[Unit], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["issuer"].queryset = issuers.order_by("path")  # type: ignore[attr-defined]
         self.fields["recipients"].queryset = recipients.order_by("path")  # type: ignore[attr-defined]

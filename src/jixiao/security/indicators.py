@@ -220,9 +220,13 @@ def records_for(value: IndicatorValue, user: AnyUser) -> Records:
             )
             links.append(f"/security/incidents/{i.pk}/")
     else:
-        everything = Asset.objects.unrestricted().filter(
-            owner__path__startswith=subtree, check_runs__started__gte=start, check_runs__started__lt=end
-        ).distinct()
+        everything = (
+            Asset.objects.unrestricted()
+            .filter(
+                owner__path__startswith=subtree, check_runs__started__gte=start, check_runs__started__lt=end
+            )
+            .distinct()
+        )
         total = everything.count()
         columns = ["资产", "责任单位", "网址"]
         for a in (

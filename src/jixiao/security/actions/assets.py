@@ -80,8 +80,9 @@ def _create_monitoring_rows(asset_ids: Sequence[int], now: dt.datetime) -> None:
             "baseline_raw_hash",
             "baseline_text_hash",
             "baseline_text",
+            "header_grade",
         ),
-        ((pk, False, 0, 0, "", "", "") for pk in asset_ids),
+        ((pk, False, 0, 0, "", "", "", "") for pk in asset_ids),
     )
 
 

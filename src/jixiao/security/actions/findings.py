@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from jixiao.audit.transitions import transition
 from jixiao.audit import log as audit
+from jixiao.audit.transitions import transition
 from jixiao.orgs.actors import Actor, person
 from jixiao.security.choices import ACTIVE_FINDING_STATUSES
 from jixiao.security.guards import require, require_reason
@@ -107,7 +107,9 @@ def do_reopen_finding(finding: Finding, *, acting_user: Actor, reason: str) -> F
 @transaction.atomic
 def do_confirm_finding(finding: Finding, *, acting_user: Actor, reason: str) -> Finding:
     """A person of the office (``security``) confirms a live finding is real; its state stays (a notice moves it)."""
-    locked = Finding.objects.unrestricted().select_for_update().select_related("asset__owner").get(pk=finding.pk)
+    locked = (
+        Finding.objects.unrestricted().select_for_update().select_related("asset__owner").get(pk=finding.pk)
+    )
     require(acting_user, "security", locked.asset.owner, "安全发现")
     reason = require_reason(reason, "确认安全发现")
     if locked.status not in ACTIVE_FINDING_STATUSES:

@@ -23,8 +23,8 @@ from jixiao.audit import log as audit
 from jixiao.audit.transitions import transition
 from jixiao.domain.probes import ALL_CHECKS, SCAN_FINDINGS
 from jixiao.orgs.actors import Actor, person
-from jixiao.performance.evidence import check_evidence
 from jixiao.orgs.models import Unit
+from jixiao.performance.evidence import check_evidence
 from jixiao.security.actions.findings import (
     do_notify_finding,
     do_reject_fix,
@@ -282,9 +282,7 @@ def do_answer_notice(
         unit=notice.unit,
         details={"answer": answer.pk, "files": [u.name for u, _ in checked]},
     )
-    notify_on_commit(
-        f"【通报整改反馈】{notice.title}", f"{notice.unit} 已反馈整改情况：\n{text}\n\n请复核。"
-    )
+    notify_on_commit(f"【通报整改反馈】{notice.title}", f"{notice.unit} 已反馈整改情况：\n{text}\n\n请复核。")
     if recheck:
         from jixiao.security.tasks import recheck_notice
 

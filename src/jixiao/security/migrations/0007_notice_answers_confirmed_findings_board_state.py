@@ -6,72 +6,113 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('security', '0006_asset_internal'),
+        ("security", "0006_asset_internal"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assetstate',
-            name='cert_expires',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='证书到期时间'),
+            model_name="assetstate",
+            name="cert_expires",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="证书到期时间"),
         ),
         migrations.AddField(
-            model_name='assetstate',
-            name='header_grade',
-            field=models.CharField(blank=True, max_length=4, verbose_name='安全头评级'),
+            model_name="assetstate",
+            name="header_grade",
+            field=models.CharField(blank=True, max_length=4, verbose_name="安全头评级"),
         ),
         migrations.AddField(
-            model_name='assetstate',
-            name='header_score',
-            field=models.IntegerField(blank=True, null=True, verbose_name='安全头得分'),
+            model_name="assetstate",
+            name="header_score",
+            field=models.IntegerField(blank=True, null=True, verbose_name="安全头得分"),
         ),
         migrations.AddField(
-            model_name='assetstate',
-            name='last_total_ms',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='最近响应时间（毫秒）'),
+            model_name="assetstate",
+            name="last_total_ms",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="最近响应时间（毫秒）"),
         ),
         migrations.AddField(
-            model_name='finding',
-            name='confirmed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='确认时间'),
+            model_name="finding",
+            name="confirmed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="确认时间"),
         ),
         migrations.AddField(
-            model_name='finding',
-            name='confirmed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='确认人'),
+            model_name="finding",
+            name="confirmed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="确认人",
+            ),
         ),
         migrations.CreateModel(
-            name='NoticeAnswer',
+            name="NoticeAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='整改情况')),
-                ('answered_at', models.DateTimeField(verbose_name='反馈时间')),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='security.notice', verbose_name='通报')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="整改情况")),
+                ("answered_at", models.DateTimeField(verbose_name="反馈时间")),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="security.notice",
+                        verbose_name="通报",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '通报整改反馈',
-                'verbose_name_plural': '通报整改反馈',
-                'ordering': ('notice', 'answered_at', 'pk'),
+                "verbose_name": "通报整改反馈",
+                "verbose_name_plural": "通报整改反馈",
+                "ordering": ("notice", "answered_at", "pk"),
             },
         ),
         migrations.CreateModel(
-            name='NoticeEvidence',
+            name="NoticeEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='security/answers/%Y/%m/', verbose_name='文件')),
-                ('original_name', models.CharField(max_length=255, verbose_name='原文件名')),
-                ('content_type', models.CharField(max_length=100, verbose_name='文件类型')),
-                ('size', models.PositiveBigIntegerField(verbose_name='大小（字节）')),
-                ('answer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='security.noticeanswer', verbose_name='整改反馈')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="security/answers/%Y/%m/", verbose_name="文件")),
+                ("original_name", models.CharField(max_length=255, verbose_name="原文件名")),
+                ("content_type", models.CharField(max_length=100, verbose_name="文件类型")),
+                ("size", models.PositiveBigIntegerField(verbose_name="大小（字节）")),
+                (
+                    "answer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="security.noticeanswer",
+                        verbose_name="整改反馈",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '整改佐证材料',
-                'verbose_name_plural': '整改佐证材料',
-                'ordering': ('answer', 'pk'),
+                "verbose_name": "整改佐证材料",
+                "verbose_name_plural": "整改佐证材料",
+                "ordering": ("answer", "pk"),
             },
         ),
     ]

@@ -121,7 +121,9 @@ class WarningReceipt(models.Model):
 class NoticeAnswer(models.Model):
     """The notified unit's answer to a notice: what it did (text) and its evidence files; a re-check follows."""
 
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="answers", verbose_name=_("通报"))
+    notice = models.ForeignKey(
+        Notice, on_delete=models.CASCADE, related_name="answers", verbose_name=_("通报")
+    )
     text = models.TextField(_("整改情况"))
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
