@@ -337,7 +337,7 @@ _DEMO_ASSETS: tuple[tuple[str, str, str, str, str, tuple[tuple[str, str, str, st
             ("headers.content-security-policy", "medium", "csp", "未设置 Content-Security-Policy 安全头"),
         ),
     ),
-    ("旧版网站", "/old/", "website", "政务网站", "ordinary", ()),
+    ("旧版网站", "/old/", "website", "政务网站", "key", ()),
 )
 
 
@@ -414,7 +414,7 @@ def load_security_demo(out: Any) -> dict[str, Any]:
         host = f"127.0.0.{10 + index}"
         created = [
             assets.do_create_asset(
-                f"{unit.name[-8:] if len(unit.name) > 8 else unit.name}{name}（演示）",
+                f"{OFFICES[index].short}{name}（演示）",
                 f"http://{host}:{DEFAULT_BASE_PORT + 100}{path}",
                 owner=unit,
                 kind=kind,
@@ -480,5 +480,9 @@ def load_security_demo(out: Any) -> dict[str, Any]:
             unit, last.year, last.month, acting_user=SYSTEM, reason=SECURITY_DEMO_REASON
         )
         monthly.do_publish_monthly_report(report, acting_user=staff, reason="已审阅")
+        # This month's report stays a draft: the staff reviews and publishes it.
+        monthly.do_generate_monthly_report(
+            unit, today.year, today.month, acting_user=staff, reason=SECURITY_DEMO_REASON
+        )
     out.write(f"security demo: users {', '.join(made['users'])}; {made['assets']} asset(s) registered\n")
     return made

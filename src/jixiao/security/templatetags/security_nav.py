@@ -18,8 +18,7 @@ def sees_security(user: Any) -> bool:
     if unrestricted_actor(user) or units_for(user, "security").exists():
         return True
     return any(
-        model.objects.restrict(user, "view").exists()
-        for model in (Notice, SecurityWarning, Incident, Asset)
+        model.objects.restrict(user, "view").exists() for model in (Notice, SecurityWarning, Incident, Asset)
     )
 
 
