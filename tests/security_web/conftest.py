@@ -18,6 +18,7 @@ from web_helpers import FAST_HASHERS, World, build_world
 def loopback_allowed(settings: Any) -> None:
     """The test sites stand on 127.0.0.1: the suite denies a documentation range instead of loopback."""
     settings.JIXIAO_SECURITY_DENY_NETWORKS = ["198.51.100.0/24"]
+    settings.JIXIAO_SECURITY_BOARD_SECONDS = 0  # the board's snapshot follows every change at once
 
 
 @pytest.fixture
