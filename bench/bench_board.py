@@ -193,6 +193,14 @@ def main() -> None:
             "board partial, tag 重点": "/security/board/live/?tag=重点",
             "board page (first load)": "/security/",
         }
+        from jixiao.security import board
+
+        rebuilds = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            board._build(board._version())
+            rebuilds.append((time.perf_counter() - started) * 1000)
+        rebuild_ms = statistics.median(rebuilds)
         anonymous = Client()
         results: dict[str, dict[str, float]] = {}
         for label, url in {**cases, "baseline: the sign-in page (no query)": "/accounts/login/"}.items():
@@ -222,6 +230,7 @@ def main() -> None:
     print(table(["request", "median ms", "p95 ms", "max ms"], rows))
     worst = max(r["p95_ms"] for label, r in results.items() if "partial" in label)
     print(f"queries per partial: {len(queries.captured_queries)}; load average {os.getloadavg()[0]:.1f}")
+    print(f"snapshot rebuild (every asset and live finding, at most once per 5 s): {rebuild_ms:.0f} ms")
     print(f"goal p95 ≤ {GOAL_P95_MS:.0f} ms: {'met' if worst <= GOAL_P95_MS else 'missed'} ({worst:.1f} ms)")
     write_json(
         OUT / "board.json",
@@ -233,6 +242,7 @@ def main() -> None:
             "requests": args.requests,
             "results": results,
             "queries_per_partial": len(queries.captured_queries),
+            "snapshot_rebuild_ms": rebuild_ms,
         },
     )
 
