@@ -8,4 +8,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the 中文 / English switch
     path("", include("jixiao.web.urls")),
     path("", include("jixiao.performance.urls")),
+    path("", include("jixiao.security.urls")),
 ]

@@ -8,3 +8,6 @@ class SecurityConfig(AppConfig):
 
     name = "jixiao.security"
     verbose_name = "网络安全监测"
+
+    def ready(self) -> None:
+        from jixiao.security import inbox  # noqa: F401 - registers the 待办 providers

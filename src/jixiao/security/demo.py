@@ -294,3 +294,195 @@ def register_demo_assets(sites: list[DemoSite], *, reason: str = "演示网站�
             )
         )
     return assets
+
+
+# --- the demo's security records (load_demo) ---------------------------------------------------------------
+
+SECURITY_DEMO_REASON = "演示数据（load_demo）"
+SECURITY_USERS = (
+    ("suzhou_security", "钱伟", "suzhou"),
+    ("shunping_security", "郑芳", "shunping"),
+)
+# (name, path on the demo host, kind, category, importance, findings as (check, severity, detail, message))
+_DEMO_ASSETS: tuple[tuple[str, str, str, str, str, tuple[tuple[str, str, str, str], ...]], ...] = (
+    ("门户网站", "/", "website", "政务网站", "key", ()),
+    (
+        "政务服务系统",
+        "/service/",
+        "information_system",
+        "信息系统",
+        "key",
+        (
+            (
+                "exposure",
+                "critical",
+                ".git/config",
+                "/.git/config 可被公开下载，状态码200，内容为 Git 仓库配置",
+            ),
+        ),
+    ),
+    (
+        "宣传网站",
+        "/news/",
+        "website",
+        "政务网站",
+        "ordinary",
+        (
+            (
+                "content.hidden_link",
+                "high",
+                "xpj-casino",
+                "页面隐藏了外链“澳门赌场 在线开户”（display:none 的 div 中）",
+            ),
+            ("headers.content-security-policy", "medium", "csp", "未设置 Content-Security-Policy 安全头"),
+        ),
+    ),
+    ("旧版网站", "/old/", "website", "政务网站", "key", ()),
+)
+
+
+def _demo_user(username: str, name: str, unit: Any) -> Any:
+    from django.contrib.auth import get_user_model
+
+    from jixiao.orgs.actions import do_grant_membership
+    from jixiao.web.demo import demo_password
+
+    User = get_user_model()
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:
+        return existing
+    user = User.objects.create_user(username, "", demo_password(), first_name=name)
+    do_grant_membership(user, unit, "security", acting_user=SYSTEM, reason=SECURITY_DEMO_REASON)
+    return user
+
+
+def _probe(asset: Any, *, ok: bool, findings: tuple[tuple[str, str, str, str], ...], total: float) -> Any:
+    from jixiao.domain.probes import Finding as ProbeFinding
+    from jixiao.domain.probes import ProbeResult, Severity, Timings, finding_key
+    from jixiao.domain.probes.findings import asset_of
+
+    return ProbeResult(
+        url=asset.url,
+        ok=ok,
+        status=200 if ok else None,
+        timings=Timings(dns=None, connect=2.0, tls=None, first_byte=total / 2, total=total),
+        tls=None,
+        headers=None,
+        content=None,
+        findings=tuple(
+            ProbeFinding(check, Severity(severity), finding_key(asset_of(asset.url), check, detail), message)
+            for check, severity, detail, message in findings
+        ),
+        final_url=asset.url if ok else None,
+        error=None if ok else "connection refused",
+    )
+
+
+def load_security_demo(out: Any) -> dict[str, Any]:
+    """Security staff for each demo office, and a month of their work: assets on 127.0.0.x with check runs
+    and findings (stored as the monitor stores them), an outage incident opened by the monitor's own job and
+    resolved, a notice sent and answered, a warning published, last month's report published.
+
+    Idempotent: an office that already has assets is left as it is.
+    """
+    from django.utils import timezone
+
+    from jixiao.orgs.models import Unit
+    from jixiao.security import jobs
+    from jixiao.security.actions import advisories, assets, incidents, monthly, notices
+    from jixiao.security.models import Asset, Finding, Incident
+    from jixiao.security.store import Probed, record_probe_results
+    from jixiao.web.demo import OFFICES
+
+    made: dict[str, Any] = {"users": [], "assets": 0}
+    offices = []
+    for index, office in enumerate(OFFICES):
+        unit = (
+            (Unit.objects.unrestricted().filter(code=office.code).first() if office.code else None)
+            or Unit.objects.unrestricted().filter(name=office.office).first()
+            or Unit.objects.unrestricted().filter(name=office.short).first()
+        )
+        if unit is None:
+            continue
+        username, name, _key = SECURITY_USERS[index]
+        staff = _demo_user(username, name, unit)
+        made["users"].append(staff.username)
+        offices.append((index, unit, staff))
+    for index, unit, staff in offices:
+        if Asset.objects.unrestricted().filter(owner=unit).exists():
+            continue
+        host = f"127.0.0.{10 + index}"
+        created = [
+            assets.do_create_asset(
+                f"{OFFICES[index].short}{name}（演示）",
+                f"http://{host}:{DEFAULT_BASE_PORT + 100}{path}",
+                owner=unit,
+                kind=kind,
+                category=category,
+                importance=importance,
+                tags=["演示", category],
+                internal=True,
+                contact_name="演示联系人",
+                contact_phone="0557-0000000",
+                acting_user=SYSTEM,
+                reason=SECURITY_DEMO_REASON,
+            )
+            for name, path, kind, category, importance, _findings in _DEMO_ASSETS
+        ]
+        made["assets"] += len(created)
+        start = timezone.now() - dt.timedelta(hours=3)
+        # Three rounds of checks: the old site fails every time (confirmed down), the others answer.
+        for round_ in range(3):
+            at = start + dt.timedelta(minutes=5 * round_)
+            record_probe_results(
+                [
+                    Probed(
+                        a,
+                        _probe(a, ok=a is not created[-1], findings=plan[5], total=80.0 + 40 * i),
+                        finished=at,
+                    )
+                    for i, (a, plan) in enumerate(zip(created, _DEMO_ASSETS, strict=True))
+                ],
+                run_started=at,
+            )
+        jobs.process_monitor_events()
+        outage = Incident.objects.unrestricted().filter(asset=created[-1]).first()
+        if outage is not None and index == 1:
+            incidents.do_acknowledge_incident(outage, acting_user=SYSTEM, reason="已安排运维人员排查")
+            incidents.do_resolve_incident(outage, acting_user=SYSTEM, reason="服务器已重启，网站恢复")
+        live = list(Finding.objects.unrestricted().filter(asset__owner=unit).order_by("pk"))
+        critical = [f for f in live if f.severity == "critical"]
+        drafted = list(notices.Notice.objects.unrestricted().filter(unit=unit, status="draft").order_by("pk"))
+        notice = drafted[0] if drafted else None
+        if notice is None and critical:
+            notice = notices.do_create_notice(
+                unit,
+                critical,
+                deadline=timezone.now() + dt.timedelta(days=7),
+                acting_user=SYSTEM,
+                reason=SECURITY_DEMO_REASON,
+            )
+        if notice is not None:
+            notices.do_send_notice(notice, acting_user=staff, reason="确认的严重问题，限期整改")
+        warning = advisories.do_create_warning(
+            unit,
+            "关于防范勒索病毒攻击的安全预警",
+            "近期勒索病毒攻击活动频繁，请各单位及时修补系统漏洞、备份重要数据、关闭不必要的远程端口。",
+            recipients=[unit],
+            severity="high",
+            acting_user=staff,
+            reason=SECURITY_DEMO_REASON,
+        )
+        advisories.do_publish_warning(warning, acting_user=staff, reason=SECURITY_DEMO_REASON)
+        today = timezone.localdate()
+        last = today.replace(day=1) - dt.timedelta(days=1)
+        report = monthly.do_generate_monthly_report(
+            unit, last.year, last.month, acting_user=SYSTEM, reason=SECURITY_DEMO_REASON
+        )
+        monthly.do_publish_monthly_report(report, acting_user=staff, reason="已审阅")
+        # This month's report stays a draft: the staff reviews and publishes it.
+        monthly.do_generate_monthly_report(
+            unit, today.year, today.month, acting_user=staff, reason=SECURITY_DEMO_REASON
+        )
+    out.write(f"security demo: users {', '.join(made['users'])}; {made['assets']} asset(s) registered\n")
+    return made

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
         MonitorEvent,
         MonthlyReport,
         Notice,
+        NoticeAnswer,
+        NoticeEvidence,
         SecurityWarning,
         WarningReceipt,
     )
@@ -81,3 +83,11 @@ class WarningReceiptQuerySet(UnitScopedQuerySet["WarningReceipt"]):
     """A receipt belongs to the unit that confirmed it (the issuer reads them through its warning)."""
 
     unit_lookup = "unit"
+
+
+class NoticeAnswerQuerySet(UnitScopedQuerySet["NoticeAnswer"]):
+    unit_lookup = "notice__unit"
+
+
+class NoticeEvidenceQuerySet(UnitScopedQuerySet["NoticeEvidence"]):
+    unit_lookup = "answer__notice__unit"

@@ -118,6 +118,17 @@ def _summary(result: ProbeResult) -> dict[str, Any]:
     return data
 
 
+def _board_fields(state: AssetState, result: ProbeResult) -> None:
+    """The live board's figures: response time of every answered fetch, certificate and header grade when seen."""
+    total = result.timings.total if result.ok else None
+    if total is not None:
+        state.last_total_ms = round(total)
+    if result.tls is not None and result.tls.expires is not None:
+        state.cert_expires = result.tls.expires
+    if result.headers is not None:
+        state.header_grade, state.header_score = result.headers.grade, result.headers.score
+
+
 def record_probe_results(
     results: Sequence[Probed], *, run_started: dt.datetime, settled_by_caller: Collection[int] = ()
 ) -> BatchOutcome:
@@ -193,6 +204,7 @@ def record_probe_results(
             state.last_checked_at = probed.finished or now
             state.last_ok = probed.result.ok
             state.last_status = probed.result.status
+            _board_fields(state, probed.result)
             baseline = probed.result.baseline
             if baseline is not None and Check.CONTENT in probed.checks:
                 state.baseline_raw_hash = baseline.raw_hash
@@ -216,7 +228,18 @@ def record_probe_results(
                     continue
                 to_store.append((probed, run, found))
 
-        fields = ("failing", "failures", "successes", "last_checked_at", "last_ok", "last_status")
+        fields = (
+            "failing",
+            "failures",
+            "successes",
+            "last_checked_at",
+            "last_ok",
+            "last_status",
+            "last_total_ms",
+            "cert_expires",
+            "header_grade",
+            "header_score",
+        )
         baseline_fields = (
             "baseline_raw_hash",
             "baseline_text_hash",

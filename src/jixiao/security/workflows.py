@@ -149,6 +149,7 @@ class NoticeVerb(StrEnum):
     SEND = "notice.sent"
     RECHECK = "notice.rechecked"
     CLOSE = "notice.closed"
+    ANSWER = "notice.answered"  # the unit's answer with evidence (the notice stays sent until verified)
 
 
 NOTICE_WORKFLOW = Workflow(

@@ -21,7 +21,7 @@ from django.utils import timezone
 from jixiao.audit import log as audit
 from jixiao.orgs.actors import Actor, actor_label, is_system
 from jixiao.orgs.models import Unit
-from jixiao.orgs.permissions import is_superuser, units_for
+from jixiao.orgs.permissions import can, is_superuser, units_for
 from jixiao.performance import bulk
 from jixiao.security.choices import ImportanceChoices, ScheduleClassChoices
 from jixiao.security.guards import require
@@ -47,9 +47,19 @@ __all__ = ["do_create_asset", "do_import_assets", "do_set_asset_active", "do_upd
 
 
 def _allowed_units(acting_user: Actor) -> set[int] | None:
+    """The units whose registry the person keeps: their own (``change``) or as the office (``security``)."""
     if is_system(acting_user) or is_superuser(acting_user):
         return None
-    return set(units_for(acting_user, "change").values_list("pk", flat=True))
+    return {
+        *units_for(acting_user, "change").values_list("pk", flat=True),
+        *units_for(acting_user, "security").values_list("pk", flat=True),
+    }
+
+
+def _require_registry(acting_user: Actor, unit: Unit) -> None:
+    """``change`` on the unit (its own registry) or ``security`` (the office keeps it), else refused."""
+    if not can(acting_user, "security", unit):
+        require(acting_user, "change", unit, "网络资产")
 
 
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -70,8 +80,9 @@ def _create_monitoring_rows(asset_ids: Sequence[int], now: dt.datetime) -> None:
             "baseline_raw_hash",
             "baseline_text_hash",
             "baseline_text",
+            "header_grade",
         ),
-        ((pk, False, 0, 0, "", "", "") for pk in asset_ids),
+        ((pk, False, 0, 0, "", "", "", "") for pk in asset_ids),
     )
 
 
@@ -213,7 +224,7 @@ def do_create_asset(
 ) -> Asset:
     """Register one asset under ``owner`` (``change`` on the unit); its schedules start now. Marking it
     internal needs ``admin``."""
-    require(acting_user, "change", owner, "网络资产")
+    _require_registry(acting_user, owner)
     if fields.get("internal"):
         require(acting_user, "admin", owner, "网络资产的内网标记")
     values = _clean({"url": url, **fields})
@@ -235,10 +246,10 @@ def do_create_asset(
 @transaction.atomic
 def do_update_asset(asset: Asset, *, acting_user: Actor, reason: str, **fields: Any) -> Asset:
     """Change an asset's fields (``owner=`` moves it: ``change`` is needed on both units)."""
-    require(acting_user, "change", asset.owner, "网络资产")
+    _require_registry(acting_user, asset.owner)
     new_owner = fields.get("owner")
     if new_owner is not None:
-        require(acting_user, "change", new_owner, "网络资产")
+        _require_registry(acting_user, new_owner)
     if "internal" in fields and bool(fields["internal"]) != asset.internal:
         require(acting_user, "admin", asset.owner, "网络资产的内网标记")
     values = _clean(dict(fields))

@@ -7,15 +7,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from jixiao.audit import log as audit
 from jixiao.audit.transitions import transition
-from jixiao.orgs.actors import Actor
+from jixiao.orgs.actors import Actor, person
+from jixiao.security.choices import ACTIVE_FINDING_STATUSES
+from jixiao.security.guards import require, require_reason
 from jixiao.security.models import Finding
 from jixiao.security.workflows import FINDING_WORKFLOW, FindingVerb
 
+CONFIRM_VERB = "finding.confirmed"
+
 __all__ = [
     "do_accept_risk",
+    "do_confirm_finding",
     "do_mark_false_positive",
     "do_notify_finding",
     "do_reject_fix",
@@ -94,3 +102,30 @@ def do_accept_risk(finding: Finding, *, acting_user: Actor, reason: str) -> Find
 @transaction.atomic
 def do_reopen_finding(finding: Finding, *, acting_user: Actor, reason: str) -> Finding:
     return _move(finding, FindingVerb.REOPEN, acting_user=acting_user, reason=reason)
+
+
+@transaction.atomic
+def do_confirm_finding(finding: Finding, *, acting_user: Actor, reason: str) -> Finding:
+    """A person of the office (``security``) confirms a live finding is real; its state stays (a notice moves it)."""
+    locked = (
+        Finding.objects.unrestricted().select_for_update().select_related("asset__owner").get(pk=finding.pk)
+    )
+    require(acting_user, "security", locked.asset.owner, "安全发现")
+    reason = require_reason(reason, "确认安全发现")
+    if locked.status not in ACTIVE_FINDING_STATUSES:
+        raise ValidationError(f"安全发现“{locked.message[:40]}”已{locked.get_status_display()}，无需确认")
+    if locked.confirmed_at is not None:
+        raise ValidationError("该安全发现已确认")
+    locked.confirmed_at, locked.confirmed_by = timezone.now(), person(acting_user)
+    locked.save(update_fields=["confirmed_at", "confirmed_by"])
+    audit.record(
+        acting_user,
+        CONFIRM_VERB,
+        locked,
+        reason=reason,
+        unit=locked.asset.owner,
+        changes={"confirmed_at": [None, locked.confirmed_at]},
+        details={"asset": locked.asset.url, "check": locked.check_name},
+    )
+    finding.confirmed_at, finding.confirmed_by = locked.confirmed_at, locked.confirmed_by
+    return finding

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,7 +24,13 @@ from jixiao.audit.transitions import transition
 from jixiao.domain.probes import ALL_CHECKS, SCAN_FINDINGS
 from jixiao.orgs.actors import Actor, person
 from jixiao.orgs.models import Unit
-from jixiao.security.actions.findings import do_notify_finding, do_reject_fix, do_verify_fixed
+from jixiao.performance.evidence import check_evidence
+from jixiao.security.actions.findings import (
+    do_notify_finding,
+    do_reject_fix,
+    do_report_fixed,
+    do_verify_fixed,
+)
 from jixiao.security.choices import (
     ACTIVE_FINDING_STATUSES,
     CheckGroupChoices,
@@ -31,7 +38,7 @@ from jixiao.security.choices import (
     NoticeStatusChoices,
 )
 from jixiao.security.guards import require, require_reason
-from jixiao.security.models import Asset, Finding, Notice
+from jixiao.security.models import Asset, Finding, Notice, NoticeAnswer, NoticeEvidence
 from jixiao.security.notify import notify_on_commit
 from jixiao.security.pipeline import probe_assets
 from jixiao.security.scheduling import GROUP_CHECKS
@@ -42,6 +49,7 @@ TLS_FULL = CheckGroupChoices.TLS_FULL
 
 __all__ = [
     "RecheckOutcome",
+    "do_answer_notice",
     "do_create_notice",
     "do_recheck_notice",
     "do_send_notice",
@@ -231,3 +239,52 @@ def do_recheck_notice(notice: Notice, *, acting_user: Actor, reason: str) -> Rec
             outcome.closed = True
             notify_on_commit(f"【通报已办结】{notice.title}", f"{notice.unit} 的通报问题已全部复核整改。")
     return outcome
+
+
+@transaction.atomic
+def do_answer_notice(
+    notice: Notice,
+    text: str,
+    files: Iterable[UploadedFile] = (),
+    *,
+    acting_user: Actor,
+    reason: str = "",
+    recheck: bool = True,
+) -> NoticeAnswer:
+    """The notified unit answers (``change`` on it): what it did, with evidence files; its live findings are
+    reported fixed and wait for the re-check, which is enqueued on commit (``tasks.recheck_notice``)."""
+    notice = Notice.objects.unrestricted().select_for_update().select_related("unit").get(pk=notice.pk)
+    require(acting_user, "change", notice.unit, "通报整改反馈")
+    text = require_reason(text, "整改反馈的整改情况")
+    if notice.status != N.SENT:
+        raise ValidationError(f"通报“{notice.title}”当前为“{notice.get_status_display()}”，不能反馈整改")
+    uploads = list(files)
+    checked = [(upload, check_evidence(upload)) for upload in uploads]  # every file checked before storing
+    answer = NoticeAnswer.objects.create(
+        notice=notice, text=text, answered_by=person(acting_user), answered_at=timezone.now()
+    )
+    for upload, content_type in checked:
+        item = NoticeEvidence(
+            answer=answer,
+            original_name=(upload.name or "")[:255],
+            content_type=content_type,
+            size=upload.size or 0,
+        )
+        item.file.save(upload.name or "evidence", upload, save=False)
+        item.save()
+    for finding in notice.findings.filter(status__in=[S.OPEN, S.NOTIFIED, S.RECTIFYING]):
+        do_report_fixed(finding, acting_user=acting_user, reason=f"整改反馈：{notice.title}")
+    audit.record(
+        acting_user,
+        NoticeVerb.ANSWER,
+        notice,
+        reason=reason.strip() or text,
+        unit=notice.unit,
+        details={"answer": answer.pk, "files": [u.name for u, _ in checked]},
+    )
+    notify_on_commit(f"【通报整改反馈】{notice.title}", f"{notice.unit} 已反馈整改情况：\n{text}\n\n请复核。")
+    if recheck:
+        from jixiao.security.tasks import recheck_notice
+
+        transaction.on_commit(lambda: recheck_notice.enqueue(notice.pk))
+    return answer

@@ -6,7 +6,13 @@ confirmations), ``incidents`` and ``reports``. ``from jixiao.security.models imp
 from jixiao.security.models.assets import Asset, AssetSchedule, AssetState
 from jixiao.security.models.checks import CheckRun, Finding, MonitorEvent
 from jixiao.security.models.incidents import Incident
-from jixiao.security.models.notices import Notice, SecurityWarning, WarningReceipt
+from jixiao.security.models.notices import (
+    Notice,
+    NoticeAnswer,
+    NoticeEvidence,
+    SecurityWarning,
+    WarningReceipt,
+)
 from jixiao.security.models.reports import MonthlyReport
 
 __all__ = [
@@ -19,6 +25,8 @@ __all__ = [
     "MonitorEvent",
     "MonthlyReport",
     "Notice",
+    "NoticeAnswer",
+    "NoticeEvidence",
     "SecurityWarning",
     "WarningReceipt",
 ]

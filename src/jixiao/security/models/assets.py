@@ -84,6 +84,11 @@ class AssetState(models.Model):
     last_checked_at = models.DateTimeField(_("最近检查"), null=True, blank=True)
     last_ok = models.BooleanField(_("最近可访问"), null=True, blank=True)
     last_status = models.PositiveIntegerField(_("最近状态码"), null=True, blank=True)
+    # What the live board shows, kept from the last result that had it (the board never reads run JSON).
+    last_total_ms = models.PositiveIntegerField(_("最近响应时间（毫秒）"), null=True, blank=True)
+    cert_expires = models.DateTimeField(_("证书到期时间"), null=True, blank=True)
+    header_grade = models.CharField(_("安全头评级"), max_length=4, blank=True)
+    header_score = models.IntegerField(_("安全头得分"), null=True, blank=True)
 
     objects = AssetStateQuerySet.as_manager()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +67,16 @@ class Finding(models.Model):
     seen_count = models.PositiveIntegerField(_("发现次数"), default=1)
     reopened_count = models.PositiveIntegerField(_("重新打开次数"), default=0)
     status_changed_at = models.DateTimeField(_("状态变更时间"))
+    # A person of the office confirmed the finding is real (``do_confirm_finding``): it may go into a notice.
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("确认人"),
+    )
     last_run = models.ForeignKey(
         CheckRun,
         on_delete=models.SET_NULL,

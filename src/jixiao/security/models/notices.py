@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.security.choices import NoticeStatusChoices, SeverityChoices, WarningStatusChoices
 from jixiao.security.models.checks import Finding
-from jixiao.security.querysets import NoticeQuerySet, SecurityWarningQuerySet, WarningReceiptQuerySet
+from jixiao.security.querysets import (
+    NoticeAnswerQuerySet,
+    NoticeEvidenceQuerySet,
+    NoticeQuerySet,
+    SecurityWarningQuerySet,
+    WarningReceiptQuerySet,
+)
 
 
 class Notice(models.Model):
@@ -110,3 +116,48 @@ class WarningReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.warning_id}: {self.unit_id} {self.confirmed_at:%Y-%m-%d %H:%M}"
+
+
+class NoticeAnswer(models.Model):
+    """The notified unit's answer to a notice: what it did (text) and its evidence files; a re-check follows."""
+
+    notice = models.ForeignKey(
+        Notice, on_delete=models.CASCADE, related_name="answers", verbose_name=_("通报")
+    )
+    text = models.TextField(_("整改情况"))
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("反馈时间"))
+
+    objects = NoticeAnswerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("通报整改反馈")
+        verbose_name_plural = _("通报整改反馈")
+        ordering = ("notice", "answered_at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.notice_id}: {self.answered_at:%Y-%m-%d %H:%M}"
+
+
+class NoticeEvidence(models.Model):
+    """A file the unit attached to its answer (checked like any evidence, always handed out as a download)."""
+
+    answer = models.ForeignKey(
+        NoticeAnswer, on_delete=models.CASCADE, related_name="files", verbose_name=_("整改反馈")
+    )
+    file = models.FileField(_("文件"), upload_to="security/answers/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+
+    objects = NoticeEvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("整改佐证材料")
+        verbose_name_plural = _("整改佐证材料")
+        ordering = ("answer", "pk")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -109,6 +109,7 @@ class Command(BaseCommand):
                 do_submit_targets(project, acting_user=SYSTEM, reason=REASON)
                 do_approve_targets(project, acting_user=SYSTEM, reason=REASON)
             activity = None if options.get("no_activity") else load_demo_activity(result.projects)
+            importlib.import_module("jixiao.security.demo").load_security_demo(self.stdout)
         batch = result.batch
         self.stdout.write(
             self.style.SUCCESS(
