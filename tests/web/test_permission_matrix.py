@@ -144,6 +144,41 @@ def test_signed_out_the_results_and_spending_pages_send_to_the_sign_in_page(worl
         assert response["Location"].startswith(f"{SIGN_IN}?next="), url
     for url, _who, _answer in result_posts(world.suzhou_project, evidence.pk, evidence.result_id):
         response = client.post(url, POST_DATA)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(f"{SIGN_IN}?next="), url
+
+
+@pytest.mark.parametrize("username", DEMO_USERNAMES)
+def test_each_role_reads_and_changes_results_and_spending_only_as_its_role_allows(
+    world: World, username: str
+) -> None:
+    client = Client()
+    client.force_login(user(username))
+    offices = {
+        world.suzhou_project.pk: (world.suzhou_project, world.suzhou_evidence),
+        world.shunping_project.pk: (world.shunping_project, world.shunping_evidence),
+    }
+    own, foreign = world.own_and_foreign(username)
+    visible = list(offices.values()) if own is None else [offices[own.pk]]
+    hidden = [] if foreign is None else [offices[foreign.pk]]
+
+    for project, evidence in hidden:
+        for url in result_pages(project):
+            assert client.get(url).status_code == 404, (username, url)
+        for url, _who, _answer in result_posts(project, evidence.pk, evidence.result_id):
+            response = client.post(url, POST_DATA)
+            assert response.status_code == 404, (username, url)
+            assert "页面不存在".encode() in response.content
+    for project, evidence in visible:
+        for url in result_pages(project):
+            response = client.get(url)
+            assert response.status_code == 200, (username, url)
+            if foreign is not None:
+                assert foreign.unit.name.encode() not in response.content, (username, url)
+        for url, who, answer in result_posts(project, evidence.pk, evidence.result_id):
+            allowed = username in (CHANGES if who == "change" else REVIEWS)
+            expected = answer if allowed else 403
+            assert client.post(url, POST_DATA).status_code == expected, (username, url)
 
 
 # --- the year's review pages: monitoring rounds and tasks, self-evaluation, rectification, locks, the zip ---------
@@ -155,39 +190,6 @@ ROLE_ACTIONS = {
     "finance": {"view", "review", "finance"},
     "auditor": {"view"},
     "admin": {"view", "change", "submit", "review", "finance"},
-
-
-# --- the security pages (/security/): every URL, as every role of its own unit and of a foreign unit -------
-
-SECURITY_USERNAMES = [*DEMO_USERNAMES, "suzhou_security", "shunping_security"]
-SECURITY_LISTS = [
-    "/security/",
-    "/security/board/live/",
-    "/security/assets/",
-    "/security/findings/",
-    "/security/findings/?status=verified_fixed",
-    "/security/notices/",
-    "/security/notices/?overdue=1",
-    "/security/warnings/",
-    "/security/incidents/",
-    "/security/incidents/?state=all",
-    "/security/reports/",
-]
-# Forms that only some may open: who may (by role), everyone else 403.
-SECURITY_FORMS = {
-    "/security/assets/new/": {"editor", "head", "security", "admin"},
-    "/security/assets/import/": {"editor", "head", "security", "admin"},
-    "/security/warnings/new/": {"security", "admin"},
-}
-# A role's actions on its own unit (orgs.choices.ROLES_FOR_ACTION).
-ROLE_ACTIONS = {
-    "editor": {"view", "change"},
-    "head": {"view", "change"},
-    "reviewer": {"view"},
-    "finance": {"view"},
-    "auditor": {"view"},
-    "security": {"view", "security"},
-    "admin": {"view", "change", "security"},
 }
 
 
@@ -301,8 +303,102 @@ def test_signed_out_the_year_pages_send_to_sign_in(world: World) -> None:
         assert response["Location"].startswith(f"{SIGN_IN}?next="), url
     for url, data, _ in year_posts(rows):
         response = client.post(url, data)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(f"{SIGN_IN}?next="), url
 
 
+@pytest.mark.parametrize("username", DEMO_USERNAMES)
+def test_the_year_pages_answer_each_role_of_the_own_and_a_foreign_unit(world: World, username: str) -> None:
+    import zipfile
+
+    suzhou, shunping = year_rows(world.suzhou_project), year_rows(world.shunping_project)
+    client = Client()
+    client.force_login(user(username))
+    allowed = ROLE_ACTIONS[_role(username)]
+    if username in SEES_BOTH:
+        own_sets, foreign_sets = [suzhou, shunping], []
+        foreign_name = None
+    else:
+        own, foreign = world.own_and_foreign(username)
+        assert own is not None
+        assert foreign is not None
+        own_sets, foreign_sets = (
+            ([suzhou], [shunping]) if own == world.suzhou_project else ([shunping], [suzhou])
+        )
+        foreign_name = foreign.unit.name
+
+    for url in YEAR_LISTS:
+        response = client.get(url)
+        assert response.status_code == 200, (username, url)
+        content = body(response)
+        if url.endswith(".zip"):
+            names = zipfile.ZipFile(BytesIO(content)).namelist()
+            assert names, username
+            if foreign_name:
+                assert not any(n.startswith(foreign_name) for n in names), username
+        elif foreign_name:
+            assert foreign_name.encode() not in content, (username, url)
+    for url, action in YEAR_FORMS:
+        response = client.get(url) if url.endswith("tasks/new/") else client.post(url, {})
+        expected = (200 if url.endswith("tasks/new/") else 422) if action in allowed else 403
+        assert response.status_code == expected, (username, url)
+
+    for rows in own_sets:
+        assert client.get(f"/projects/{rows['project']}/monitoring/").status_code == 302
+        for url in year_gets(rows):
+            response = client.get(url)
+            assert response.status_code == 200, (username, url)
+            if foreign_name and not url.startswith("/rectification/evidence/"):
+                assert foreign_name.encode() not in body(response), (username, url)
+        for url, data, action in year_posts(rows):
+            response = client.post(url, data)
+            if action in allowed:
+                assert response.status_code in (302, 422), (username, url, response.status_code)
+            else:
+                assert response.status_code == 403, (username, url, response.status_code)
+    for rows in foreign_sets:
+        for url in [f"/projects/{rows['project']}/monitoring/", *year_gets(rows)]:
+            response = client.get(url)
+            assert response.status_code == 404, (username, url)
+        for url, data, _ in year_posts(rows):
+            assert client.post(url, data).status_code == 404, (username, url)
+
+
+# --- the security pages (/security/): every URL, as every role of its own unit and of a foreign unit -------
+
+SECURITY_USERNAMES = [*DEMO_USERNAMES, "suzhou_security", "shunping_security"]
+SECURITY_LISTS = [
+    "/security/",
+    "/security/board/live/",
+    "/security/assets/",
+    "/security/findings/",
+    "/security/findings/?status=verified_fixed",
+    "/security/notices/",
+    "/security/notices/?overdue=1",
+    "/security/warnings/",
+    "/security/incidents/",
+    "/security/incidents/?state=all",
+    "/security/reports/",
+]
+# Forms that only some may open: who may (by role), everyone else 403.
+SECURITY_FORMS = {
+    "/security/assets/new/": {"editor", "head", "security", "admin"},
+    "/security/assets/import/": {"editor", "head", "security", "admin"},
+    "/security/warnings/new/": {"security", "admin"},
+}
+# A role's actions on its own unit (orgs.choices.ROLES_FOR_ACTION).
+SECURITY_ROLE_ACTIONS = {
+    "editor": {"view", "change"},
+    "head": {"view", "change"},
+    "reviewer": {"view"},
+    "finance": {"view"},
+    "auditor": {"view"},
+    "security": {"view", "security"},
+    "admin": {"view", "change", "security"},
+}
+
+
+def _security_role(username: str) -> str:
     if username == "admin":
         return "admin"
     return {"officer": "editor"}.get(username.rsplit("_", 1)[-1], username.rsplit("_", 1)[-1])
@@ -385,95 +481,6 @@ def test_signed_out_every_security_page_sends_to_the_sign_in_page(world: World) 
         assert response["Location"].startswith(f"{SIGN_IN}?next="), url
 
 
-@pytest.mark.parametrize("username", DEMO_USERNAMES)
-def test_each_role_reads_and_changes_results_and_spending_only_as_its_role_allows(
-    world: World, username: str
-) -> None:
-    client = Client()
-    client.force_login(user(username))
-    offices = {
-        world.suzhou_project.pk: (world.suzhou_project, world.suzhou_evidence),
-        world.shunping_project.pk: (world.shunping_project, world.shunping_evidence),
-    }
-    own, foreign = world.own_and_foreign(username)
-    visible = list(offices.values()) if own is None else [offices[own.pk]]
-    hidden = [] if foreign is None else [offices[foreign.pk]]
-
-    for project, evidence in hidden:
-        for url in result_pages(project):
-            assert client.get(url).status_code == 404, (username, url)
-        for url, _who, _answer in result_posts(project, evidence.pk, evidence.result_id):
-            response = client.post(url, POST_DATA)
-            assert response.status_code == 404, (username, url)
-            assert "页面不存在".encode() in response.content
-    for project, evidence in visible:
-        for url in result_pages(project):
-            response = client.get(url)
-            assert response.status_code == 200, (username, url)
-            if foreign is not None:
-                assert foreign.unit.name.encode() not in response.content, (username, url)
-        for url, who, answer in result_posts(project, evidence.pk, evidence.result_id):
-            allowed = username in (CHANGES if who == "change" else REVIEWS)
-            expected = answer if allowed else 403
-            assert client.post(url, POST_DATA).status_code == expected, (username, url)
-
-
-def test_the_year_pages_answer_each_role_of_the_own_and_a_foreign_unit(world: World, username: str) -> None:
-    import zipfile
-
-    suzhou, shunping = year_rows(world.suzhou_project), year_rows(world.shunping_project)
-    client = Client()
-    client.force_login(user(username))
-    allowed = ROLE_ACTIONS[_role(username)]
-    if username in SEES_BOTH:
-        own_sets, foreign_sets = [suzhou, shunping], []
-        foreign_name = None
-    else:
-        own, foreign = world.own_and_foreign(username)
-        assert own is not None
-        assert foreign is not None
-        own_sets, foreign_sets = (
-            ([suzhou], [shunping]) if own == world.suzhou_project else ([shunping], [suzhou])
-        )
-        foreign_name = foreign.unit.name
-
-    for url in YEAR_LISTS:
-        response = client.get(url)
-        assert response.status_code == 200, (username, url)
-        content = body(response)
-        if url.endswith(".zip"):
-            names = zipfile.ZipFile(BytesIO(content)).namelist()
-            assert names, username
-            if foreign_name:
-                assert not any(n.startswith(foreign_name) for n in names), username
-        elif foreign_name:
-            assert foreign_name.encode() not in content, (username, url)
-    for url, action in YEAR_FORMS:
-        response = client.get(url) if url.endswith("tasks/new/") else client.post(url, {})
-        expected = (200 if url.endswith("tasks/new/") else 422) if action in allowed else 403
-        assert response.status_code == expected, (username, url)
-
-    for rows in own_sets:
-        assert client.get(f"/projects/{rows['project']}/monitoring/").status_code == 302
-        for url in year_gets(rows):
-            response = client.get(url)
-            assert response.status_code == 200, (username, url)
-            if foreign_name and not url.startswith("/rectification/evidence/"):
-                assert foreign_name.encode() not in body(response), (username, url)
-        for url, data, action in year_posts(rows):
-            response = client.post(url, data)
-            if action in allowed:
-                assert response.status_code in (302, 422), (username, url, response.status_code)
-            else:
-                assert response.status_code == 403, (username, url, response.status_code)
-    for rows in foreign_sets:
-        for url in [f"/projects/{rows['project']}/monitoring/", *year_gets(rows)]:
-            response = client.get(url)
-            assert response.status_code == 404, (username, url)
-        for url, data, _ in year_posts(rows):
-            assert client.post(url, data).status_code == 404, (username, url)
-
-
 @pytest.mark.parametrize("username", SECURITY_USERNAMES)
 def test_each_role_sees_its_own_security_records_and_never_a_foreign_one(world: World, username: str) -> None:
     suzhou, shunping = world.suzhou_project.unit.name, world.shunping_project.unit.name
@@ -481,7 +488,7 @@ def test_each_role_sees_its_own_security_records_and_never_a_foreign_one(world: 
     _answer_with_evidence(shunping, "shunping_officer")
     client = Client()
     client.force_login(user(username))
-    role = _role(username)
+    role = _security_role(username)
     own_gets, own_posts = security_urls(suzhou if username.startswith("suzhou") else shunping)
     foreign_gets, foreign_posts = security_urls(shunping if username.startswith("suzhou") else suzhou)
     if username in SEES_BOTH:
@@ -507,7 +514,7 @@ def test_each_role_sees_its_own_security_records_and_never_a_foreign_one(world: 
         response = client.get(url)
         assert response.status_code == 404, (username, url)
     for url, needed in own_posts:
-        if needed not in ROLE_ACTIONS[role]:
+        if needed not in SECURITY_ROLE_ACTIONS[role]:
             assert (
                 client.post(url, {"reason": "越权尝试", "text": "x", "decision": "confirm"}).status_code
                 == 403
