@@ -6,3 +6,8 @@ class PerformanceConfig(AppConfig):
 
     name = "jixiao.performance"
     verbose_name = "预算绩效"
+
+    def ready(self) -> None:
+        from jixiao.performance import summary
+
+        summary.connect()

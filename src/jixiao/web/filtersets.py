@@ -1,5 +1,5 @@
-"""The project list's filterset (django-filter): year, unit, kind, status and a search; the light is filtered
-after the lights are computed (``views.project_list``)."""
+"""The project list's filterset (django-filter): year, unit, kind, status, self-evaluation, light (the stored
+summary's, ``performance.summary``) and a search; every filter is a condition of the database query."""
 
 from __future__ import annotations
 
@@ -36,9 +36,8 @@ class ProjectFilter(django_filters.FilterSet):
     evaluation = django_filters.ChoiceFilter(
         label=_("自评"), choices=STATUS_CHOICES, method="with_evaluation", empty_label=_("全部")
     )
-    # Applied in the view: a light is computed from the records at read time, not stored.
     light = django_filters.ChoiceFilter(
-        label=_("灯"), choices=LIGHT_CHOICES, method="keep", empty_label=_("全部")
+        label=_("灯"), choices=LIGHT_CHOICES, method="with_light", empty_label=_("全部")
     )
 
     class Meta:
@@ -48,11 +47,14 @@ class ProjectFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        units = Unit.objects.restrict(user, "view").filter(projects__isnull=False).distinct().order_by("path")
-        self.filters["unit"].extra["choices"] = [(str(u.pk), u.name) for u in units]
+        with_projects = self.queryset.order_by().values("unit_id")
+        units = Unit.objects.restrict(user, "view").filter(pk__in=with_projects).order_by("path")
+        self.filters["unit"].extra["choices"] = [
+            (str(pk), name) for pk, name in units.values_list("pk", "name")
+        ]
         years = sorted(
-            {y for y in self.queryset.values_list("year", flat=True) if y is not None}, reverse=True
-        )
+            y for y in self.queryset.order_by().values_list("year", flat=True).distinct() if y is not None
+        )[::-1]
         self.filters["year"].extra["choices"] = [(str(y), f"{y}年") for y in years]
         for field in self.form.fields.values():
             field.widget.attrs.setdefault(
@@ -79,5 +81,5 @@ class ProjectFilter(django_filters.FilterSet):
             return queryset.filter(evaluation__isnull=True)
         return queryset.filter(evaluation__status=value)
 
-    def keep(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
-        return queryset
+    def with_light(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        return queryset.filter(summary__colour=value)

@@ -1,23 +1,27 @@
-"""What the pages show about projects, read through the user's scoped querysets and the existing read
-functions (the monitoring snapshot for lights and budget execution, the review for findings)."""
+"""What the pages show about projects, read through the user's scoped querysets: lights, budget execution
+and key indicators come from each project's stored summary (``performance.summary``, computed from the
+monitoring snapshot), so the home page and the list aggregate, sort and page in the database whatever the
+number of projects."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.domain.scoring.config import QualitativeGrade
 from jixiao.domain.scoring.lights import Colour, Light
 from jixiao.orgs.models import Unit
-from jixiao.performance.choices import EvaluationStatusChoices, GradeChoices, TargetKindChoices
-from jixiao.performance.models import Evaluation, Project
-from jixiao.performance.selectors import MonitoringRow, MonitoringSnapshot, build_monitoring_snapshot
+from jixiao.performance.choices import EvaluationStatusChoices, GradeChoices
+from jixiao.performance.models import Project, ProjectSummary
+from jixiao.performance.summary import LIGHT_RANK as LIGHT_RANK
+from jixiao.performance.summary import NO_LIGHT, ensure_summaries, light_of
 
 NO_EVALUATION = "none"
 STATUS_CHOICES = [
@@ -25,7 +29,6 @@ STATUS_CHOICES = [
     (EvaluationStatusChoices.DRAFT.value, _("填写中")),
     (EvaluationStatusChoices.FINALISED.value, _("已定稿")),
 ]
-NO_LIGHT = "none"
 LIGHT_CHOICES = [
     (Colour.RED.value, _("红灯")),
     (Colour.YELLOW.value, _("黄灯")),
@@ -35,68 +38,103 @@ LIGHT_CHOICES = [
 ]
 _STATUS_LABELS = dict(STATUS_CHOICES)
 _GRADE_LABELS = {g.value: str(g.label) for g in GradeChoices}
-# Worst first: a list sorted by light shows red at the top.
-LIGHT_RANK = {
-    Colour.RED.value: 0,
-    Colour.YELLOW.value: 1,
-    Colour.BLUE.value: 2,
-    Colour.GREEN.value: 3,
-    NO_LIGHT: 4,
-}
 
 
 def visible_projects(user: Any) -> QuerySet[Project]:
     return Project.objects.restrict(user, "view").select_related("unit")
 
 
+def evaluation_label(status: str | None) -> str:
+    """The self-evaluation's state as the list shows it (``未开始`` when there is none)."""
+    return str(_STATUS_LABELS.get(status or NO_EVALUATION, _STATUS_LABELS[NO_EVALUATION]))
+
+
+def summarised_projects(user: Any, cutoff_month: int) -> QuerySet[Project]:
+    """The projects ``user`` may see, each with its stored summary (``performance.summary``) made fresh first.
+
+    One query when every summary is fresh; a summary that a change made stale is computed here, before it is
+    read (a handful after a day's work, all of them only after the cut-off month or the summary's version
+    changed, which ``refresh_project_summaries`` does ahead of time).
+    """
+    visible = Project.objects.restrict(user, "view")
+    ensure_summaries(visible, cutoff_month)
+    return visible.select_related("unit", "summary")
+
+
+_TWELVE = Decimal(12)
+_HUNDRED = Decimal(100)
+
+
 @dataclass
 class ProjectRow:
-    """One project as the lists show it: money in 元 (shown in 万元), the light at the cut-off month."""
+    """One project as the home page shows it: money in 元 (shown in 万元), the light at the cut-off month."""
 
     project: Project
-    snapshot: MonitoringSnapshot
-    status: str
+    summary: ProjectSummary
 
     @property
     def light(self) -> Light:
-        return self.snapshot.light
+        s = self.summary
+        return light_of(s.colour, s.light_method, s.light_explanation)
 
     @property
     def colour(self) -> str:
-        return self.snapshot.light.colour.value if self.snapshot.light.colour else NO_LIGHT
-
-    @property
-    def status_label(self) -> str:
-        return str(_STATUS_LABELS[self.status])
+        return self.summary.colour
 
     @property
     def budget(self) -> Decimal | None:
-        return self.snapshot.annual_budget
+        return self.summary.budget
 
     @property
     def executed(self) -> Decimal:
-        return self.snapshot.executed
+        return self.summary.executed
 
     @property
     def rate(self) -> Decimal | None:
-        return self.snapshot.rate
+        return self.summary.rate
 
     @property
     def plan_percent(self) -> Decimal | None:
-        return self.snapshot.spending.plan_percent
+        return self.summary.plan_percent
+
+    @property
+    def time_percent(self) -> Decimal:
+        return Decimal(self.summary.cutoff_month) / _TWELVE * _HUNDRED
 
 
-def project_rows(user: Any, projects: QuerySet[Project], cutoff_month: int) -> list[ProjectRow]:
-    chosen = list(projects)
-    statuses = dict(
-        Evaluation.objects.restrict(user, "view")
-        .filter(project__in=[p.pk for p in chosen])
-        .values_list("project_id", "status")
-    )
-    return [
-        ProjectRow(p, build_monitoring_snapshot(p, cutoff_month), statuses.get(p.pk, NO_EVALUATION))
-        for p in chosen
-    ]
+def _row(project: Project) -> ProjectRow:
+    return ProjectRow(project, project.summary)
+
+
+class TopRows(Sequence[ProjectRow]):
+    """The first rows of a longer list: indexing and slicing read the rows fetched, ``len`` is the whole
+    list's length (``查看全部 n 个项目``)."""
+
+    def __init__(self, rows: list[ProjectRow], total: int) -> None:
+        self.rows = rows
+        self.total = total
+
+    @overload
+    def __getitem__(self, index: int) -> ProjectRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ProjectRow]: ...
+    def __getitem__(self, index: int | slice) -> ProjectRow | list[ProjectRow]:
+        return self.rows[index]
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self) -> Iterator[ProjectRow]:
+        return iter(self.rows)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+def worst_first(projects: QuerySet[Project], total: int, limit: int = 8) -> TopRows:
+    """The ``limit`` projects with the worst light (red first), then by unit and name."""
+    chosen = projects.order_by("summary__light_rank", "unit__path", "name", "pk")[: limit + 1]
+    return TopRows([_row(p) for p in chosen], total)
 
 
 @dataclass
@@ -132,12 +170,14 @@ class UnitLights:
         return sum(self.counts.values())
 
 
-def lights_by_unit(rows: list[ProjectRow]) -> list[UnitLights]:
-    by_unit: dict[int, UnitLights] = {}
-    for row in rows:
-        entry = by_unit.setdefault(row.project.unit_id, UnitLights(row.project.unit))
-        entry.counts[row.colour] += 1
-    return sorted(by_unit.values(), key=lambda u: u.unit.path)
+def lights_by_unit(user: Any, projects: QuerySet[Project]) -> list[UnitLights]:
+    """How many projects of each light each unit has: counted by the database, one row per unit and light."""
+    counts = projects.order_by().values("unit_id", "summary__colour").annotate(n=Count("pk"))
+    by_unit: dict[int, Counter[str]] = {}
+    for entry in counts:
+        by_unit.setdefault(entry["unit_id"], Counter())[entry["summary__colour"] or NO_LIGHT] += entry["n"]
+    units = Unit.objects.restrict(user, "view").filter(pk__in=list(by_unit)).order_by("path")
+    return [UnitLights(unit, by_unit[unit.pk]) for unit in units]
 
 
 def grouped_figure(figure: Decimal) -> str:
@@ -169,52 +209,92 @@ class Tile:
     through_month: int | None
 
 
-def key_indicator_tiles(rows: list[ProjectRow], limit: int = 8) -> list[Tile]:
-    """Quantitative annual indicators with an approved value so far, worst light first."""
+def key_indicator_tiles(projects: QuerySet[Project], limit: int = 8) -> list[Tile]:
+    """Quantitative annual indicators with an approved value so far, worst light first.
+
+    Each summary holds its project's tiles and their best rank: the ``limit`` best tiles (by rank, then by
+    the projects' order) are all among the first ``limit`` projects ordered by that best rank, so only those
+    are read.
+    """
+    chosen = projects.filter(summary__tile_rank__isnull=False).order_by(
+        "summary__tile_rank", "unit__path", "-year", "name", "pk"
+    )[:limit]
+    by_project = {p.pk: p for p in chosen}
+    ordered = sorted(by_project.values(), key=lambda p: (p.unit.path, -(p.year or 0), p.name, p.pk))
     found: list[tuple[int, int, Tile]] = []
-    for order, row in enumerate(rows):
-        for line in row.snapshot.rows:
-            tile = _tile(row.project, line)
-            if tile is not None:
-                found.append(
-                    (
-                        LIGHT_RANK.get(tile.light.colour.value if tile.light.colour else NO_LIGHT, 4),
-                        order,
-                        tile,
-                    )
-                )
+    for order, project in enumerate(ordered):
+        for tile in project.summary.tiles:
+            found.append((tile["rank"], order, _tile(project, tile)))
     found.sort(key=lambda item: item[:2])
     return [tile for _, _, tile in found[:limit]]
 
 
-def _tile(project: Project, line: MonitoringRow) -> Tile | None:
-    indicator = line.indicator
-    if indicator.target_kind != TargetKindChoices.QUANTITATIVE or indicator.target_value is None:
-        return None
-    if not isinstance(line.actual, Decimal):
-        return None
+def _tile(project: Project, stored: dict[str, Any]) -> Tile:
     return Tile(
         project=project,
-        name=indicator.label,
-        actual=figure_text(line.actual),
-        target=figure_text(indicator.target_value),
-        unit=indicator.target_unit,
-        operator=indicator.get_target_operator_display() if indicator.target_operator else "",
-        light=line.light,
-        through_month=line.actual_through_month,
+        name=stored["name"],
+        actual=figure_text(Decimal(stored["actual"])),
+        target=figure_text(Decimal(stored["target"])),
+        unit=stored["unit"],
+        operator=stored["operator"],
+        light=light_of(stored["colour"], stored["method"], stored["explanation"]),
+        through_month=stored["through_month"],
     )
 
 
-def execution_chart(rows: list[ProjectRow], cutoff_month: int) -> dict[str, Any]:
+CHART_LIMIT = 30
+
+
+def execution_rows(projects: QuerySet[Project], limit: int = CHART_LIMIT) -> TopRows:
+    """The projects with an execution rate: all of them up to ``limit`` (in the list's order), else the
+    ``limit`` with the lowest rate (lowest first); ``len`` is how many have a rate."""
+    with_rate = projects.filter(summary__rate__isnull=False)
+    lowest = list(with_rate.order_by("summary__rate", "unit__path", "name", "pk")[: limit + 1])
+    if len(lowest) <= limit:
+        lowest.sort(key=lambda p: (p.unit.path, -(p.year or 0), p.name, p.pk))
+        return TopRows([_row(p) for p in lowest], len(lowest))
+    return TopRows([_row(p) for p in lowest[:limit]], with_rate.count())
+
+
+def execution_chart(rows: TopRows, cutoff_month: int) -> dict[str, Any]:
     """Budget execution against the spending plan, per project: the rate as bars, the plan as a line."""
-    shown = [r for r in rows if r.rate is not None]
+    shown = list(rows)
+    title = gettext("预算执行率与支出计划（截至%(month)d月）") % {"month": cutoff_month}
+    if len(rows) > len(shown):
+        title += gettext("：%(total)d个项目中执行率最低的%(shown)d个") % {
+            "total": len(rows),
+            "shown": len(shown),
+        }
     return {
-        "title": gettext("预算执行率与支出计划（截至%(month)d月）") % {"month": cutoff_month},
+        "title": title,
         "names": [r.project.name for r in shown],
         "actual": [float(round(r.rate, 1)) if r.rate is not None else None for r in shown],
         "plan": [float(round(r.plan_percent, 1)) if r.plan_percent is not None else None for r in shown],
-        "time": [float(round(r.snapshot.spending.time_percent, 1)) for r in shown],
+        "time": [float(round(r.time_percent, 1)) for r in shown],
         "actual_label": gettext("执行率（%）"),
         "plan_label": gettext("计划支出进度（%）"),
         "time_label": gettext("序时进度（%）"),
     }
+
+
+# --- the project list: one page of rows read as values, sorted and counted by the database -------------
+
+LIST_FIELDS = {
+    "unit_name": F("unit__name"),
+    "unit_path": F("unit__path"),
+    "budget": F("summary__budget"),
+    "executed": F("summary__executed"),
+    "rate": F("summary__rate"),
+    "colour": F("summary__colour"),
+    "light_rank": F("summary__light_rank"),
+    "light_method": F("summary__light_method"),
+    "light_explanation": F("summary__light_explanation"),
+    "evaluation_status": F("evaluation__status"),
+}
+
+
+def list_rows(projects: QuerySet[Project]) -> QuerySet[Any]:
+    """The list's rows as dicts (``web.tables.ProjectTable``), in the list's default order."""
+    return projects.order_by("unit__path", "-year", "name", "pk").values(
+        "pk", "name", "year", "kind", "target_status", **LIST_FIELDS
+    )

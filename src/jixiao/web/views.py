@@ -35,7 +35,7 @@ from jixiao.web import documents, history, selectors
 from jixiao.web.export import attachment, table_xlsx
 from jixiao.web.filtersets import ProjectFilter
 from jixiao.web.forms import SignInForm
-from jixiao.web.tables import ProjectTable, table_data
+from jixiao.web.tables import ProjectTable
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -63,20 +63,19 @@ class SignInView(auth_views.LoginView):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     cutoff = default_cutoff_month()
-    rows = selectors.project_rows(request.user, selectors.visible_projects(request.user), cutoff)
-    worst_first = sorted(
-        rows, key=lambda r: (selectors.LIGHT_RANK[r.colour], r.project.unit.path, r.project.name)
-    )
+    projects = selectors.summarised_projects(request.user, cutoff)
+    units = selectors.lights_by_unit(request.user, projects)
+    chart_rows = selectors.execution_rows(projects)
     return render(
         request,
         "web/home.html",
         {
             "cutoff": cutoff,
-            "rows": worst_first,
-            "units": selectors.lights_by_unit(rows),
-            "tiles": selectors.key_indicator_tiles(rows),
-            "chart": selectors.execution_chart(rows, cutoff),
-            "chart_rows": [r for r in rows if r.rate is not None],
+            "rows": selectors.worst_first(projects, total=sum(u.total for u in units)),
+            "units": units,
+            "tiles": selectors.key_indicator_tiles(projects),
+            "chart": selectors.execution_chart(chart_rows, cutoff),
+            "chart_rows": chart_rows,
         },
     )
 
@@ -85,23 +84,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def project_list(request: HtmxHttpRequest) -> HttpResponse:
     cutoff = default_cutoff_month()
-    filterset = ProjectFilter(
-        request.GET or None, queryset=selectors.visible_projects(request.user), user=request.user
-    )
-    projects = (
-        filterset.qs
-        if filterset.is_bound and filterset.is_valid()
-        else selectors.visible_projects(request.user)
-    )
-    rows = selectors.project_rows(
-        request.user, projects.order_by("unit__path", "-year", "name", "pk"), cutoff
-    )
-    chosen_light = (
-        filterset.form.cleaned_data.get("light") if filterset.is_bound and filterset.is_valid() else ""
-    )
-    if chosen_light:
-        rows = [r for r in rows if r.colour == chosen_light]
-    table = ProjectTable(table_data(rows))
+    visible = selectors.summarised_projects(request.user, cutoff)
+    filterset = ProjectFilter(request.GET or None, queryset=visible, user=request.user)
+    projects = filterset.qs if filterset.is_bound and filterset.is_valid() else visible
+    table = ProjectTable(selectors.list_rows(projects))
     if request.GET.get("export") == "xlsx":
         tables.RequestConfig(request, paginate=False).configure(table)
         return table_xlsx(table, str(_("项目")), str(_("项目列表")))
@@ -113,7 +99,8 @@ def project_list(request: HtmxHttpRequest) -> HttpResponse:
         "filter": filterset,
         "table": table,
         "cutoff": cutoff,
-        "count": len(rows),
+        # Counted once, by the paginator (the header and the page links read the same figure).
+        "count": table.paginator.count,
         "query": query.urlencode(),
     }
     template = "web/project_list.html#results" if request.htmx else "web/project_list.html"

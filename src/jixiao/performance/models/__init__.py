@@ -5,7 +5,8 @@
 - ``results``: results per period, evidence, period locks;
 - ``spending``: expenditures and budget adjustments;
 - ``monitoring``: monitoring rounds and entries;
-- ``evaluation``: the year-end self-evaluation and its lines.
+- ``evaluation``: the year-end self-evaluation and its lines;
+- ``summary``: each project's light, budget execution and key indicators, stored for the lists.
 """
 
 from jixiao.performance.models.evaluation import Evaluation, EvaluationLine
@@ -22,6 +23,7 @@ from jixiao.performance.models.projects import (
 )
 from jixiao.performance.models.results import Evidence, PeriodFields, PeriodLock, PeriodResult
 from jixiao.performance.models.spending import BudgetAdjustment, Expenditure
+from jixiao.performance.models.summary import ProjectSummary
 
 __all__ = [
     "BudgetAdjustment",
@@ -40,6 +42,7 @@ __all__ = [
     "PeriodResult",
     "Project",
     "ProjectFunds",
+    "ProjectSummary",
     "SpendingStep",
     "TargetAdjustment",
     "TargetAdjustmentLine",
