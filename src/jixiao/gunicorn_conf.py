@@ -52,5 +52,5 @@ max_requests_jitter = max_requests // 10
 preload_app = True
 accesslog = os.environ.get("JIXIAO_ACCESS_LOG") or None
 errorlog = "-"
-loglevel = os.environ.get("JIXIAO_LOG_LEVEL", "info")
+loglevel = os.environ.get("JIXIAO_GUNICORN_LOG_LEVEL", "info")
 proc_name = "jixiao"
