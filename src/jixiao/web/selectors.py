@@ -131,9 +131,17 @@ class TopRows(Sequence[ProjectRow]):
         return self.total > 0
 
 
+def first(projects: QuerySet[Project], order: tuple[str, ...], limit: int) -> list[Project]:
+    """The first ``limit`` projects in ``order``: the database sorts the keys alone (narrow rows), then the
+    chosen rows are read whole by primary key."""
+    keys = list(projects.order_by(*order, "pk").values_list("pk", flat=True)[:limit])
+    found = {p.pk: p for p in projects.order_by().filter(pk__in=keys)}
+    return [found[pk] for pk in keys]
+
+
 def worst_first(projects: QuerySet[Project], total: int, limit: int = 8) -> TopRows:
     """The ``limit`` projects with the worst light (red first), then by unit and name."""
-    chosen = projects.order_by("summary__light_rank", "unit__path", "name", "pk")[: limit + 1]
+    chosen = first(projects, ("summary__light_rank", "unit__path", "name"), limit + 1)
     return TopRows([_row(p) for p in chosen], total)
 
 
@@ -141,6 +149,7 @@ def worst_first(projects: QuerySet[Project], total: int, limit: int = 8) -> TopR
 class UnitLights:
     unit: Unit
     counts: Counter[str] = field(default_factory=Counter)
+    with_rate: int = 0
 
     def count(self, colour: str) -> int:
         return self.counts[colour]
@@ -172,12 +181,18 @@ class UnitLights:
 
 def lights_by_unit(user: Any, projects: QuerySet[Project]) -> list[UnitLights]:
     """How many projects of each light each unit has: counted by the database, one row per unit and light."""
-    counts = projects.order_by().values("unit_id", "summary__colour").annotate(n=Count("pk"))
-    by_unit: dict[int, Counter[str]] = {}
+    counts = (
+        projects.order_by()
+        .values("unit_id", "summary__colour")
+        .annotate(n=Count("pk"), with_rate=Count("summary__rate"))
+    )
+    by_unit: dict[int, tuple[Counter[str], list[int]]] = {}
     for entry in counts:
-        by_unit.setdefault(entry["unit_id"], Counter())[entry["summary__colour"] or NO_LIGHT] += entry["n"]
+        colours, rated = by_unit.setdefault(entry["unit_id"], (Counter(), [0]))
+        colours[entry["summary__colour"] or NO_LIGHT] += entry["n"]
+        rated[0] += entry["with_rate"]
     units = Unit.objects.restrict(user, "view").filter(pk__in=list(by_unit)).order_by("path")
-    return [UnitLights(unit, by_unit[unit.pk]) for unit in units]
+    return [UnitLights(unit, by_unit[unit.pk][0], by_unit[unit.pk][1][0]) for unit in units]
 
 
 def grouped_figure(figure: Decimal) -> str:
@@ -216,11 +231,12 @@ def key_indicator_tiles(projects: QuerySet[Project], limit: int = 8) -> list[Til
     the projects' order) are all among the first ``limit`` projects ordered by that best rank, so only those
     are read.
     """
-    chosen = projects.filter(summary__tile_rank__isnull=False).order_by(
-        "summary__tile_rank", "unit__path", "-year", "name", "pk"
-    )[:limit]
-    by_project = {p.pk: p for p in chosen}
-    ordered = sorted(by_project.values(), key=lambda p: (p.unit.path, -(p.year or 0), p.name, p.pk))
+    chosen = first(
+        projects.filter(summary__tile_rank__isnull=False),
+        ("summary__tile_rank", "unit__path", "-year", "name"),
+        limit,
+    )
+    ordered = sorted(chosen, key=lambda p: (p.unit.path, -(p.year or 0), p.name, p.pk))
     found: list[tuple[int, int, Tile]] = []
     for order, project in enumerate(ordered):
         for tile in project.summary.tiles:
@@ -245,15 +261,15 @@ def _tile(project: Project, stored: dict[str, Any]) -> Tile:
 CHART_LIMIT = 30
 
 
-def execution_rows(projects: QuerySet[Project], limit: int = CHART_LIMIT) -> TopRows:
-    """The projects with an execution rate: all of them up to ``limit`` (in the list's order), else the
-    ``limit`` with the lowest rate (lowest first); ``len`` is how many have a rate."""
-    with_rate = projects.filter(summary__rate__isnull=False)
-    lowest = list(with_rate.order_by("summary__rate", "unit__path", "name", "pk")[: limit + 1])
-    if len(lowest) <= limit:
+def execution_rows(projects: QuerySet[Project], with_rate: int, limit: int = CHART_LIMIT) -> TopRows:
+    """The ``with_rate`` projects that have an execution rate: all of them up to ``limit`` (in the list's
+    order), else the ``limit`` with the lowest rate (lowest first)."""
+    lowest = first(
+        projects.filter(summary__rate__isnull=False), ("summary__rate", "unit__path", "name"), limit
+    )
+    if with_rate <= limit:
         lowest.sort(key=lambda p: (p.unit.path, -(p.year or 0), p.name, p.pk))
-        return TopRows([_row(p) for p in lowest], len(lowest))
-    return TopRows([_row(p) for p in lowest[:limit]], with_rate.count())
+    return TopRows([_row(p) for p in lowest], with_rate)
 
 
 def execution_chart(rows: TopRows, cutoff_month: int) -> dict[str, Any]:

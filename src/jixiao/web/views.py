@@ -65,7 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
     cutoff = default_cutoff_month()
     projects = selectors.summarised_projects(request.user, cutoff)
     units = selectors.lights_by_unit(request.user, projects)
-    chart_rows = selectors.execution_rows(projects)
+    chart_rows = selectors.execution_rows(projects, with_rate=sum(u.with_rate for u in units))
     return render(
         request,
         "web/home.html",
