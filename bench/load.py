@@ -5,9 +5,10 @@ sees every project and a county officer who sees the projects of one office.
     .venv/bin/python bench/load.py                                   # 10,000 projects, both databases
     .venv/bin/python bench/load.py --projects 2000 --duration 5 --runs 1 --databases sqlite   # a quick look
 
-Per database: a fresh database (a temp SQLite file; a throwaway PostgreSQL cluster in a temp dir on a
-loopback port, started with the PostgreSQL binaries under /usr/lib/postgresql), ``bench/load_data.py`` fills it
-(the demo cloned ``--projects`` times, summaries computed), gunicorn serves it with ``jixiao.gunicorn_conf``
+The data: ``bench/load_data.py`` fills a temp SQLite file (the demo cloned ``--projects`` times, the stored
+summaries computed by the production code); ``bench/load_copy.py`` copies it into a throwaway PostgreSQL
+cluster (a temp dir on a loopback port, started with the binaries under /usr/lib/postgresql) migrated by the
+same code, so both databases hold the same rows. Per database, gunicorn serves it with ``jixiao.gunicorn_conf``
 (``--workers`` workers, persistent database connections), each person signs in, every URL is fetched once
 and must answer 200 (a warm-up and a check: a redirect to the sign-in page would look like a fast answer),
 then ``wrk`` (``bench/load.lua``: the URLs rotated, the session cookie sent) drives each page for
@@ -37,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -109,11 +111,6 @@ class Database:
     server_pids: list[int] = field(default_factory=list)  # the PostgreSQL postmaster, for CPU time
 
 
-@contextlib.contextmanager
-def sqlite_database(work: Path) -> Iterator[Database]:
-    yield Database("SQLite", f"sqlite:///{work / 'load.sqlite3'}")
-
-
 def _pg_bin() -> Path | None:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))
     return found[-1].parent if found else None
@@ -127,10 +124,12 @@ def postgres_database(work: Path) -> Iterator[Database | None]:
         print("PostgreSQL: no binaries under /usr/lib/postgresql, skipped", file=sys.stderr)
         yield None
         return
+    work.mkdir()
     data = work / "pgdata"
     data.mkdir()
     as_postgres: list[str] = []
     if os.geteuid() == 0:  # initdb refuses to run as root
+        work.parent.chmod(0o711)  # the postgres user must reach its directory
         shutil.chown(work, "postgres")
         shutil.chown(data, "postgres")
         as_postgres = ["runuser", "-u", "postgres", "--"]
@@ -206,10 +205,11 @@ def app_env(database: Database, work: Path, port: int, workers: int) -> dict[str
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
-    server = subprocess.Popen(
-        [str(GUNICORN), "-c", "python:jixiao.gunicorn_conf"], env=env, cwd=ROOT, stderr=subprocess.PIPE
-    )
+def gunicorn(env: dict[str, str], port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    with log.open("ab") as out:
+        server = subprocess.Popen(
+            [str(GUNICORN), "-c", "python:jixiao.gunicorn_conf"], env=env, cwd=ROOT, stderr=out
+        )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -217,8 +217,7 @@ def gunicorn(env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5).read()
                 break
             if server.poll() is not None or time.monotonic() > deadline:
-                _, err = server.communicate(timeout=5) if server.poll() is not None else (b"", b"")
-                raise SystemExit(f"gunicorn did not start: {err.decode(errors='replace')[-2000:]}")
+                raise SystemExit(f"gunicorn did not start: {log.read_text(errors='replace')[-2000:]}")
             time.sleep(0.3)
         yield server
     finally:
@@ -250,14 +249,18 @@ def quoted(path: str) -> str:
     return urllib.parse.quote(path, safe="/?=&")
 
 
-def check(base: str, cookie: str, paths: list[str]) -> None:
+def check(base: str, cookie: str, paths: list[str], log: Path) -> None:
     """Every path answers 200 to this person (not a redirect to the sign-in page, not an error)."""
     for path in paths:
         request = urllib.request.Request(base + quoted(path), headers={"Cookie": cookie})
         opener = urllib.request.build_opener(_NoRedirect)
-        with opener.open(request, timeout=60) as response:
-            if response.status != 200:
-                raise SystemExit(f"{path} answered {response.status}")
+        try:
+            with opener.open(request, timeout=60) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        if status != 200:
+            raise SystemExit(f"{path} answered {status}; the server's log:\n{log.read_text()[-3000:]}")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -345,9 +348,9 @@ def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return summary
 
 
-def bench_database(database: Database, work: Path, args: argparse.Namespace) -> dict[str, Any]:
-    port = free_port()
-    env = app_env(database, work, port, args.workers)
+def fill(database: Database, work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Generate the data into ``database`` (``load_data.py``) and collect the static files once."""
+    env = app_env(database, work, 0, args.workers)
     started = time.perf_counter()
     made = subprocess.run(
         [
@@ -365,7 +368,7 @@ def bench_database(database: Database, work: Path, args: argparse.Namespace) -> 
     )
     if made.returncode != 0:
         raise SystemExit(f"load_data failed on {database.name}:\n{made.stderr[-3000:]}")
-    data = json.loads(made.stdout.strip().splitlines()[-1])
+    data: dict[str, Any] = json.loads(made.stdout.strip().splitlines()[-1])
     data["timings"]["total_s"] = time.perf_counter() - started
     print(f"{database.name}: {json.dumps(data['counts'])}, {json.dumps(data['timings'])}", file=sys.stderr)
     subprocess.run(
@@ -375,15 +378,46 @@ def bench_database(database: Database, work: Path, args: argparse.Namespace) -> 
         check=True,
         capture_output=True,
     )
+    return data
+
+
+def copy_into(database: Database, sqlite_file: Path, work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Migrate ``database`` and copy the SQLite database's rows into it (``load_copy.py``)."""
+    env = app_env(database, work, 0, args.workers)
+    subprocess.run(
+        [str(PYTHON), "-m", "jixiao.manage", "migrate", "--noinput"],
+        env={**env, "JIXIAO_DEBUG": "1"},
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    done = subprocess.run(
+        [str(PYTHON), str(HERE / "load_copy.py"), str(sqlite_file), database.url],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    copied: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"{database.name}: copied {copied['rows']:,} rows in {copied['copy_s']:.0f} s", file=sys.stderr)
+    return copied
+
+
+def bench_database(
+    database: Database, data: dict[str, Any], work: Path, args: argparse.Namespace
+) -> dict[str, Any]:
+    port = free_port()
+    env = app_env(database, work, port, args.workers)
     base = f"http://127.0.0.1:{port}"
     results: dict[str, Any] = {"database": database.name, "data": data, "pages": {}}
-    with gunicorn(env, port) as server:
+    log = work / f"gunicorn-{database.name}.log"
+    with gunicorn(env, port, log) as server:
         pids = [server.pid, *database.server_pids]
         cookies = {REVIEWER: sign_in(base, REVIEWER), OFFICER: sign_in(base, OFFICER), "": ""}
         sets = page_sets(data["sample"])
         for person, pages in sets.items():
             for paths in pages.values():
-                check(base, cookies[person], paths)
+                check(base, cookies[person], paths, log)
         for run in range(args.runs):
             for person, pages in sets.items():
                 for page, paths in pages.items():
@@ -445,17 +479,24 @@ def main(argv: list[str] | None = None) -> int:
     every: list[dict[str, Any]] = []
     with open("/proc/loadavg") as loadavg:
         load_before = loadavg.read().split()[:3]
-    for name in chosen:
-        with tempfile.TemporaryDirectory(prefix=f"jixiao-load-{name}-") as tmp:
-            work = Path(tmp)
-            opener = sqlite_database if name == "sqlite" else postgres_database
-            with opener(work) as database:
-                if database is None:
-                    print(f"### {name}\n\nskipped: no database server could be started\n")
-                    continue
-                results = bench_database(database, work, args)
-                every.append(results)
-                print(table(results) + "\n", flush=True)
+    with tempfile.TemporaryDirectory(prefix="jixiao-load-") as tmp:
+        work = Path(tmp)
+        sqlite_file = work / "load.sqlite3"
+        sqlite = Database("SQLite", f"sqlite:///{sqlite_file}")
+        data = fill(sqlite, work, args)
+        if "sqlite" in chosen:
+            results = bench_database(sqlite, data, work, args)
+            every.append(results)
+            print(table(results) + "\n", flush=True)
+        if "postgres" in chosen:
+            with postgres_database(work / "pg") as postgres:
+                if postgres is None:
+                    print("### PostgreSQL\n\nskipped: no PostgreSQL cluster could be started\n")
+                else:
+                    data = {**data, "copy": copy_into(postgres, sqlite_file, work, args)}
+                    results = bench_database(postgres, data, work, args)
+                    every.append(results)
+                    print(table(results) + "\n", flush=True)
     with open("/proc/loadavg") as loadavg:
         load_after = loadavg.read().split()[:3]
     print(

@@ -6,6 +6,8 @@ forgotten when what it is computed from changes, computed again before a list re
 - ``ensure_summaries(projects, cutoff_month)`` refreshes, among ``projects``, those whose summary is missing,
   of another cut-off month or version, or older than the project's ``updated_at`` (one query when all are
   fresh). The pages call it before they read summaries.
+- ``data_state()`` changes whenever a summary may have changed: a page may keep what it computed from the
+  summaries for as long as it stays the same (``web.selectors.home_data``).
 - The receivers below forget (delete) the summaries a saved or deleted row may change: a result or an
   indicator changes its project's lights; money (funds, spending plan, expenditure, budget adjustment, the
   project itself) changes its project's execution and that of the 部门整体 form of the same unit and year,
@@ -22,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Max, Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -37,7 +39,7 @@ from jixiao.performance.models import (
     ProjectFunds,
     SpendingStep,
 )
-from jixiao.performance.models.summary import ProjectSummary
+from jixiao.performance.models.summary import ProjectSummary, SummaryGeneration
 from jixiao.performance.selectors import MonitoringRow, MonitoringSnapshot, build_monitoring_snapshot
 
 # Bump when what a summary holds, or how it is computed, changes: every stored summary is then recomputed.
@@ -165,10 +167,26 @@ def ensure_summaries(projects: models.QuerySet[Project], cutoff_month: int) -> i
 # --- forgetting what a change makes stale ------------------------------------------------------------
 
 
+def data_state() -> tuple[Any, ...]:
+    """What changes whenever a summary or what the lists show of a project may have changed: the projects'
+    count, highest id and latest ``updated_at``, and the generation ``forget`` raises. Two cheap queries."""
+    projects = Project.objects.unrestricted().aggregate(
+        n=Count("pk"), top=Max("pk"), changed=Max("updated_at")
+    )
+    generation = SummaryGeneration.objects.values_list("value", flat=True).first() or 0
+    return projects["n"], projects["top"], projects["changed"], generation
+
+
+def _next_generation() -> None:
+    if not SummaryGeneration.objects.filter(pk=1).update(value=F("value") + 1):
+        SummaryGeneration.objects.bulk_create([SummaryGeneration(pk=1, value=1)], ignore_conflicts=True)
+
+
 def forget(project_ids: Sequence[int]) -> None:
     """Forget the summaries of these projects (computed again when next read)."""
     if project_ids:
         ProjectSummary.objects.unrestricted().filter(project_id__in=list(project_ids)).delete()
+        _next_generation()
 
 
 def forget_money(project_id: int | None) -> None:
@@ -176,6 +194,7 @@ def forget_money(project_id: int | None) -> None:
     if project_id is None:
         return
     same_year = Project.objects.unrestricted().filter(pk=project_id).values("unit_id", "year")
+    _next_generation()
     ProjectSummary.objects.unrestricted().filter(
         Q(project_id=project_id)
         | Q(
@@ -187,6 +206,7 @@ def forget_money(project_id: int | None) -> None:
 
 
 def _on_result(sender: Any, instance: PeriodResult, **kwargs: Any) -> None:
+    _next_generation()
     ProjectSummary.objects.unrestricted().filter(
         project_id__in=Indicator.objects.unrestricted().filter(pk=instance.indicator_id).values("project_id")
     ).delete()

@@ -44,18 +44,22 @@ class ProjectFilter(django_filters.FilterSet):
         model = Project
         fields = ("q", "year", "unit", "kind", "status", "evaluation", "light")
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, choices: dict[str, list[tuple[str, str]]] | None = None, **kwargs: Any
+    ) -> None:
+        """``choices``: the unit and year choices (``selectors.list_choices``); read here when not given."""
         super().__init__(*args, **kwargs)
         self.user = user
-        with_projects = self.queryset.order_by().values("unit_id")
-        units = Unit.objects.restrict(user, "view").filter(pk__in=with_projects).order_by("path")
-        self.filters["unit"].extra["choices"] = [
-            (str(pk), name) for pk, name in units.values_list("pk", "name")
-        ]
-        years = sorted(
-            y for y in self.queryset.order_by().values_list("year", flat=True).distinct() if y is not None
-        )[::-1]
-        self.filters["year"].extra["choices"] = [(str(y), f"{y}年") for y in years]
+        if choices is None:
+            with_projects = self.queryset.order_by().values("unit_id")
+            units = Unit.objects.restrict(user, "view").filter(pk__in=with_projects).order_by("path")
+            years = self.queryset.order_by("-year").values_list("year", flat=True).distinct()
+            choices = {
+                "unit": [(str(pk), name) for pk, name in units.values_list("pk", "name")],
+                "year": [(str(y), f"{y}年") for y in years if y is not None],
+            }
+        self.filters["unit"].extra["choices"] = choices["unit"]
+        self.filters["year"].extra["choices"] = choices["year"]
         for field in self.form.fields.values():
             field.widget.attrs.setdefault(
                 "class",

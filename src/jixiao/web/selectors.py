@@ -5,12 +5,14 @@ number of projects."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterator, Sequence
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, overload
+from typing import Any, TypeVar, cast, overload
 
+from django.db import connection
 from django.db.models import Count, F, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +23,7 @@ from jixiao.orgs.models import Unit
 from jixiao.performance.choices import EvaluationStatusChoices, GradeChoices
 from jixiao.performance.models import Project, ProjectSummary
 from jixiao.performance.summary import LIGHT_RANK as LIGHT_RANK
-from jixiao.performance.summary import NO_LIGHT, ensure_summaries, light_of
+from jixiao.performance.summary import NO_LIGHT, data_state, ensure_summaries, light_of
 
 NO_EVALUATION = "none"
 STATUS_CHOICES = [
@@ -61,6 +63,7 @@ def summarised_projects(user: Any, cutoff_month: int) -> QuerySet[Project]:
     return visible.select_related("unit", "summary")
 
 
+_T = TypeVar("_T")
 _TWELVE = Decimal(12)
 _HUNDRED = Decimal(100)
 
@@ -314,3 +317,90 @@ def list_rows(projects: QuerySet[Project]) -> QuerySet[Any]:
     return projects.order_by("unit__path", "-year", "name", "pk").values(
         "pk", "name", "year", "kind", "target_status", **LIST_FIELDS
     )
+
+
+# --- what the home page and the list compute from every visible project, kept per process -------------
+
+KEEP_SECONDS = 60.0  # at most this old, whatever happens (a unit renamed sends no signal)
+_KEPT = 512
+_kept: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The units a person sees and the state of the data (``performance.summary.data_state``): what is
+    computed from the visible projects' summaries stays true for as long as both stay the same."""
+
+    units: tuple[int, ...]
+    state: tuple[Any, ...]
+    cutoff_month: int
+
+    def key(self, name: str) -> tuple[Any, ...]:
+        database = (connection.alias, connection.settings_dict["NAME"])
+        return (*database, name, self.units, self.state, self.cutoff_month)
+
+
+def scope_of(user: Any, cutoff_month: int) -> Scope:
+    """Three small queries: the person's units (through ``restrict``, as every page) and the data state."""
+    units = tuple(Unit.objects.restrict(user, "view").order_by("pk").values_list("pk", flat=True))
+    return Scope(units, data_state(), cutoff_month)
+
+
+def kept(key: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
+    """``compute()``, or what it gave in this process under the same key less than ``KEEP_SECONDS`` ago."""
+    now = time.monotonic()
+    found = _kept.get(key)
+    if found is not None and now - found[0] < KEEP_SECONDS:
+        _kept.move_to_end(key)
+        return cast(_T, found[1])
+    value = compute()
+    _kept[key] = (now, value)
+    while len(_kept) > _KEPT:
+        _kept.popitem(last=False)
+    return value
+
+
+def fresh_projects(user: Any, scope: Scope) -> QuerySet[Project]:
+    """``summarised_projects``, without looking for stale summaries again while the scope's state holds."""
+    visible = Project.objects.restrict(user, "view")
+    kept(scope.key("fresh"), lambda: ensure_summaries(visible, scope.cutoff_month))
+    return visible.select_related("unit", "summary")
+
+
+def home_data(user: Any, cutoff_month: int) -> dict[str, Any]:
+    """The home page's lights by unit, worst projects, key indicators and execution chart.
+
+    Computed from the summaries of the projects ``user`` may see, and kept in this process for the next person
+    who sees the same units while the data stays the same (``Scope``): a page then costs three small queries
+    instead of five over every visible project.
+    """
+    scope = scope_of(user, cutoff_month)
+
+    def compute() -> dict[str, Any]:
+        projects = fresh_projects(user, scope)
+        units = lights_by_unit(user, projects)
+        chart_rows = execution_rows(projects, with_rate=sum(u.with_rate for u in units))
+        return {
+            "rows": worst_first(projects, total=sum(u.total for u in units)),
+            "units": units,
+            "tiles": key_indicator_tiles(projects),
+            "chart": execution_chart(chart_rows, cutoff_month),
+            "chart_rows": chart_rows,
+        }
+
+    return kept(scope.key("home"), compute)
+
+
+def list_choices(user: Any, projects: QuerySet[Project], scope: Scope) -> dict[str, list[tuple[str, str]]]:
+    """The list's unit and year choices: the units and years that have a visible project."""
+
+    def compute() -> dict[str, list[tuple[str, str]]]:
+        with_projects = projects.order_by().values("unit_id")
+        units = Unit.objects.restrict(user, "view").filter(pk__in=with_projects).order_by("path")
+        years = projects.order_by("-year").values_list("year", flat=True).distinct()
+        return {
+            "unit": [(str(pk), name) for pk, name in units.values_list("pk", "name")],
+            "year": [(str(y), f"{y}年") for y in years if y is not None],
+        }
+
+    return kept(scope.key("choices"), compute)

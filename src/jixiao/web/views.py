@@ -63,29 +63,17 @@ class SignInView(auth_views.LoginView):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     cutoff = default_cutoff_month()
-    projects = selectors.summarised_projects(request.user, cutoff)
-    units = selectors.lights_by_unit(request.user, projects)
-    chart_rows = selectors.execution_rows(projects, with_rate=sum(u.with_rate for u in units))
-    return render(
-        request,
-        "web/home.html",
-        {
-            "cutoff": cutoff,
-            "rows": selectors.worst_first(projects, total=sum(u.total for u in units)),
-            "units": units,
-            "tiles": selectors.key_indicator_tiles(projects),
-            "chart": selectors.execution_chart(chart_rows, cutoff),
-            "chart_rows": chart_rows,
-        },
-    )
+    return render(request, "web/home.html", {"cutoff": cutoff, **selectors.home_data(request.user, cutoff)})
 
 
 @require_GET
 @login_required
 def project_list(request: HtmxHttpRequest) -> HttpResponse:
     cutoff = default_cutoff_month()
-    visible = selectors.summarised_projects(request.user, cutoff)
-    filterset = ProjectFilter(request.GET or None, queryset=visible, user=request.user)
+    scope = selectors.scope_of(request.user, cutoff)
+    visible = selectors.fresh_projects(request.user, scope)
+    choices = selectors.list_choices(request.user, visible, scope)
+    filterset = ProjectFilter(request.GET or None, queryset=visible, user=request.user, choices=choices)
     projects = filterset.qs if filterset.is_bound and filterset.is_valid() else visible
     table = ProjectTable(selectors.list_rows(projects))
     if request.GET.get("export") == "xlsx":

@@ -23,7 +23,7 @@ from jixiao.performance.models.projects import (
 )
 from jixiao.performance.models.results import Evidence, PeriodFields, PeriodLock, PeriodResult
 from jixiao.performance.models.spending import BudgetAdjustment, Expenditure
-from jixiao.performance.models.summary import ProjectSummary
+from jixiao.performance.models.summary import ProjectSummary, SummaryGeneration
 
 __all__ = [
     "BudgetAdjustment",
@@ -44,6 +44,7 @@ __all__ = [
     "ProjectFunds",
     "ProjectSummary",
     "SpendingStep",
+    "SummaryGeneration",
     "TargetAdjustment",
     "TargetAdjustmentLine",
     "default_accumulation",

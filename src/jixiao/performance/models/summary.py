@@ -65,3 +65,20 @@ class ProjectSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id}: {self.colour}"
+
+
+class SummaryGeneration(models.Model):
+    """One row: a number raised whenever a summary is forgotten (something it is computed from changed).
+
+    With the projects' count, highest id and latest ``updated_at`` (which bulk imports set) it tells a page
+    whether anything it read before may have changed (``performance.summary.data_state``).
+    """
+
+    value = models.BigIntegerField(_("代数"), default=0)
+
+    class Meta:
+        verbose_name = _("项目汇总代数")
+        verbose_name_plural = _("项目汇总代数")
+
+    def __str__(self) -> str:
+        return str(self.value)
