@@ -454,7 +454,12 @@ def table(results: dict[str, Any]) -> str:
         "",
         f"Data: {counts['projects']:,} projects, {counts['indicators']:,} indicators, "
         f"{counts['results']:,} results, {counts['expenditures']:,} expenditures; inserts "
-        f"{timings['inserts_s']:.0f} s, summaries {timings['summaries_s']:.0f} s.",
+        f"{timings['inserts_s']:.0f} s, summaries {timings['summaries_s']:.0f} s"
+        + (
+            f" (on SQLite; copied into PostgreSQL in {results['data']['copy']['copy_s']:.0f} s)."
+            if "copy" in results["data"]
+            else "."
+        ),
     ]
     return "\n".join(lines)
 
