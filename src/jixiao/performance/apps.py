@@ -9,4 +9,6 @@ class PerformanceConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the 待办 inbox's providers: targets and adjustments, results, the year's review work.
-        from jixiao.performance import inbox, inbox_results, inbox_year  # noqa: F401
+        from jixiao.performance import inbox, inbox_results, inbox_year, summary  # noqa: F401
+
+        summary.connect()

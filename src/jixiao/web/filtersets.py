@@ -1,5 +1,5 @@
-"""The project list's filterset (django-filter): year, unit, kind, status and a search; the light is filtered
-after the lights are computed (``views.project_list``)."""
+"""The project list's filterset (django-filter): year, unit, kind, status, self-evaluation, light (the stored
+summary's, ``performance.summary``) and a search; every filter is a condition of the database query."""
 
 from __future__ import annotations
 
@@ -36,24 +36,30 @@ class ProjectFilter(django_filters.FilterSet):
     evaluation = django_filters.ChoiceFilter(
         label=_("自评"), choices=STATUS_CHOICES, method="with_evaluation", empty_label=_("全部")
     )
-    # Applied in the view: a light is computed from the records at read time, not stored.
     light = django_filters.ChoiceFilter(
-        label=_("灯"), choices=LIGHT_CHOICES, method="keep", empty_label=_("全部")
+        label=_("灯"), choices=LIGHT_CHOICES, method="with_light", empty_label=_("全部")
     )
 
     class Meta:
         model = Project
         fields = ("q", "year", "unit", "kind", "status", "evaluation", "light")
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, choices: dict[str, list[tuple[str, str]]] | None = None, **kwargs: Any
+    ) -> None:
+        """``choices``: the unit and year choices (``selectors.list_choices``); read here when not given."""
         super().__init__(*args, **kwargs)
         self.user = user
-        units = Unit.objects.restrict(user, "view").filter(projects__isnull=False).distinct().order_by("path")
-        self.filters["unit"].extra["choices"] = [(str(u.pk), u.name) for u in units]
-        years = sorted(
-            {y for y in self.queryset.values_list("year", flat=True) if y is not None}, reverse=True
-        )
-        self.filters["year"].extra["choices"] = [(str(y), f"{y}年") for y in years]
+        if choices is None:
+            with_projects = self.queryset.order_by().values("unit_id")
+            units = Unit.objects.restrict(user, "view").filter(pk__in=with_projects).order_by("path")
+            years = self.queryset.order_by("-year").values_list("year", flat=True).distinct()
+            choices = {
+                "unit": [(str(pk), name) for pk, name in units.values_list("pk", "name")],
+                "year": [(str(y), f"{y}年") for y in years if y is not None],
+            }
+        self.filters["unit"].extra["choices"] = choices["unit"]
+        self.filters["year"].extra["choices"] = choices["year"]
         for field in self.form.fields.values():
             field.widget.attrs.setdefault(
                 "class",
@@ -79,5 +85,5 @@ class ProjectFilter(django_filters.FilterSet):
             return queryset.filter(evaluation__isnull=True)
         return queryset.filter(evaluation__status=value)
 
-    def keep(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
-        return queryset
+    def with_light(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        return queryset.filter(summary__colour=value)

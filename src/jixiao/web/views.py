@@ -35,7 +35,7 @@ from jixiao.web import documents, history, inbox, selectors
 from jixiao.web.export import attachment, table_xlsx
 from jixiao.web.filtersets import ProjectFilter
 from jixiao.web.forms import SignInForm
-from jixiao.web.tables import ProjectTable, table_data
+from jixiao.web.tables import ProjectTable
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -63,20 +63,12 @@ class SignInView(auth_views.LoginView):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     cutoff = default_cutoff_month()
-    rows = selectors.project_rows(request.user, selectors.visible_projects(request.user), cutoff)
-    worst_first = sorted(
-        rows, key=lambda r: (selectors.LIGHT_RANK[r.colour], r.project.unit.path, r.project.name)
-    )
     return render(
         request,
         "web/home.html",
         {
             "cutoff": cutoff,
-            "rows": worst_first,
-            "units": selectors.lights_by_unit(rows),
-            "tiles": selectors.key_indicator_tiles(rows),
-            "chart": selectors.execution_chart(rows, cutoff),
-            "chart_rows": [r for r in rows if r.rate is not None],
+            **selectors.home_data(request.user, cutoff),
             **_inbox_context(request, limit=HOME_INBOX_ITEMS),
         },
     )
@@ -125,23 +117,12 @@ def inbox_page(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 def project_list(request: HtmxHttpRequest) -> HttpResponse:
     cutoff = default_cutoff_month()
-    filterset = ProjectFilter(
-        request.GET or None, queryset=selectors.visible_projects(request.user), user=request.user
-    )
-    projects = (
-        filterset.qs
-        if filterset.is_bound and filterset.is_valid()
-        else selectors.visible_projects(request.user)
-    )
-    rows = selectors.project_rows(
-        request.user, projects.order_by("unit__path", "-year", "name", "pk"), cutoff
-    )
-    chosen_light = (
-        filterset.form.cleaned_data.get("light") if filterset.is_bound and filterset.is_valid() else ""
-    )
-    if chosen_light:
-        rows = [r for r in rows if r.colour == chosen_light]
-    table = ProjectTable(table_data(rows))
+    scope = selectors.scope_of(request.user, cutoff)
+    visible = selectors.fresh_projects(request.user, scope)
+    choices = selectors.list_choices(request.user, visible, scope)
+    filterset = ProjectFilter(request.GET or None, queryset=visible, user=request.user, choices=choices)
+    projects = filterset.qs if filterset.is_bound and filterset.is_valid() else visible
+    table = ProjectTable(selectors.list_rows(projects))
     if request.GET.get("export") == "xlsx":
         tables.RequestConfig(request, paginate=False).configure(table)
         return table_xlsx(table, str(_("项目")), str(_("项目列表")))
@@ -153,7 +134,8 @@ def project_list(request: HtmxHttpRequest) -> HttpResponse:
         "filter": filterset,
         "table": table,
         "cutoff": cutoff,
-        "count": len(rows),
+        # Counted once, by the paginator (the header and the page links read the same figure).
+        "count": table.paginator.count,
         "query": query.urlencode(),
     }
     template = "web/project_list.html#results" if request.htmx else "web/project_list.html"

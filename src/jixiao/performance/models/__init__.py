@@ -5,7 +5,8 @@
 - ``results``: results per period, evidence, period locks;
 - ``spending``: expenditures and budget adjustments;
 - ``monitoring``: monitoring rounds and entries;
-- ``evaluation``: the year-end self-evaluation and its lines.
+- ``evaluation``: the year-end self-evaluation and its lines;
+- ``summary``: each project's light, budget execution and key indicators, stored for the lists.
 """
 
 from jixiao.performance.models.evaluation import Evaluation, EvaluationLine
@@ -25,6 +26,7 @@ from jixiao.performance.models.rectification import RectificationEvidence, Recti
 from jixiao.performance.models.results import Evidence, PeriodFields, PeriodLock, PeriodResult
 from jixiao.performance.models.reviews import TargetReview, TargetReviewLine
 from jixiao.performance.models.spending import BudgetAdjustment, Expenditure
+from jixiao.performance.models.summary import ProjectSummary, SummaryGeneration
 from jixiao.performance.models.tasks import MonitoringAssignment, MonitoringTask
 
 __all__ = [
@@ -47,9 +49,11 @@ __all__ = [
     "PeriodResult",
     "Project",
     "ProjectFunds",
+    "ProjectSummary",
     "RectificationEvidence",
     "RectificationItem",
     "SpendingStep",
+    "SummaryGeneration",
     "TargetAdjustment",
     "TargetAdjustmentLine",
     "TargetReview",
