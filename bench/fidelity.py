@@ -51,6 +51,7 @@ class Expected:
     target_number: Decimal | None = None
     target_is_text: bool = False
     cut: bool = False
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -122,8 +123,14 @@ def parse_oracle(text: str) -> dict[str, list[Expected]]:
         m = _ENTRY.match(line)
         if m is None or m.group("name").startswith(("Budget", "Checks", "Inconsistenc")):
             continue
-        name = re.sub(r"\s+\(.*\)$", "", m.group("name").strip())
-        out[current].append(_expected(name, m.group("rest").strip(), management))
+        raw_name = m.group("name").strip()
+        name = re.sub(r"\s+\(.*\)$", "", raw_name)
+        entry = _expected(name, m.group("rest").strip(), management)
+        # `社会效益 (三级 name reads `效果显著`)`: the oracle names the row by its level and gives the 三级 name.
+        entry.aliases = tuple(
+            a.split("…")[0] for a in re.findall(r"三级(?: name reads)?\s*[`\"“]([^`\"”]+)[`\"”]", raw_name)
+        )
+        out[current].append(entry)
     return {k: v for k, v in out.items() if v}
 
 
@@ -171,8 +178,14 @@ def _ours_numbers(ind: Any) -> dict[str, Decimal | None]:
 
 
 def _match(expected: Expected, ours: list[Any], used: set[int]) -> Any | None:
+    """Equal names first; then one containing the other; then the 三级 name the oracle gives for a row it
+    names by its level (its first six characters); then a name one or two OCR-damaged characters off."""
+    from difflib import SequenceMatcher
+
     key = _norm(expected.name)
+    aliases = [_norm(a) for a in expected.aliases]
     best = None
+    tiers: dict[int, int] = {}
     for i, ind in enumerate(ours):
         if i in used or not ind.name:
             continue
@@ -184,6 +197,12 @@ def _match(expected: Expected, ours: list[Any], used: set[int]) -> Any | None:
             return ind
         if best is None and len(min(theirs, key, key=len)) >= 4 and (theirs in key or key in theirs):
             best = i
+        if any(theirs == a or (len(a) >= 6 and theirs.startswith(a[:6])) for a in aliases):
+            tiers.setdefault(1, i)
+        elif min(len(theirs), len(key)) >= 6 and SequenceMatcher(None, theirs, key).ratio() >= 0.85:
+            tiers.setdefault(2, i)
+    if best is None and tiers:
+        best = tiers[min(tiers)]
     if best is not None:
         used.add(best)
         return ours[best]

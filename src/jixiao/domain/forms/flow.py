@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from jixiao.domain.forms import runrows
 from jixiao.domain.forms.deadline import check_deadline
 from jixiao.domain.forms.grid import Grid
 from jixiao.domain.forms.labels import FIELD_LABELS, STOP_WORDS, Col, Field
@@ -302,10 +303,46 @@ def _read_area(form: FormDocument, flowed: _Text, start: int, end: int, columns:
         clauses = _clauses(text, a, b) if narrative else [(a, b)]
         check_deadline(flowed.at(a))
         for ca, cb in clauses:
-            for indicator in _indicators(form, flowed, ca, cb, columns, narrative):
+            found = (
+                _weighted_rows(form, flowed, ca, cb, columns)
+                if runrows.applies(columns)
+                else _indicators(form, flowed, ca, cb, columns, narrative)
+            )
+            for indicator in found:
                 indicator.raw_level1, indicator.raw_level2 = level1, level2
                 indicator.level1, indicator.level2 = normalise_levels(level1, level2, form.taxonomy)
                 form.indicators.append(indicator)
+
+
+def _weighted_rows(form: FormDocument, flowed: _Text, a: int, b: int, columns: list[Col]) -> list[Indicator]:
+    """Rows whose first value is a weight or score (`名称 分值 指标值 完成值 得分`), read by ``runrows``."""
+    cleaned, offsets = runrows.clean(flowed.text[a:b])
+
+    def where(offset: int) -> Location:
+        return flowed.at(a + (offsets[offset] if offset < len(offsets) else 0))
+
+    rows = runrows.read_rows(
+        cleaned,
+        columns,
+        warn=lambda message, offset: form.warn(message, where(offset)),
+        check=lambda offset: check_deadline(where(offset)),
+    )
+    out: list[Indicator] = []
+    for row in rows:
+        loc = where(row.start)
+        for repair in row.repairs:
+            form.warn(f"指标“{row.name}”：{repair}", loc)
+        if row.tie_broken:
+            form.warn(
+                f"指标“{row.name}”的数字连在一起，有两种拆分；按完成值与指标值相同的一种读取"
+                "(digits run together: read the split in which the actual repeats the target)",
+                loc,
+            )
+        indicator = _indicator(row.name, row.values.get(Col.TARGET), row.values.get(Col.ACTUAL), loc)
+        indicator.weight = row.numbers.get(Col.WEIGHT)
+        indicator.recorded_score = row.numbers.get(Col.SCORE)
+        out.append(indicator)
+    return out
 
 
 def _clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
