@@ -226,7 +226,7 @@ def _walk(
         yield from _walk(text, end, plan, step + 1, (*numbers, (what, written, digits)), items)
 
 
-def _numbers(text: str, at: int, *, ocr: bool) -> Iterator[tuple[str, str, str]]:
+def _numbers(text: str, at: int, *, ocr: bool) -> Iterator[tuple[str, str, int]]:
     """A weight or a score at ``at``: (as written, as digits, end). At most 100, no leading zero."""
     m = re.compile(r"\d{1,3}").match(text, at)
     if m is not None:
@@ -332,7 +332,7 @@ def _row(start: int, name: str, parse: _Parse, columns: list[Col], *, tie_broken
         if written != digits:
             repairs.append(f"“{written}”读作{digits}(OCR letters read as digits)")
     group = [c for c in columns if c in (Col.TARGET, Col.ACTUAL)]
-    values: dict[Col, str | None] = {c: None for c in group}
+    values: dict[Col, str | None] = dict.fromkeys(group)
     items = list(parse.items)
     if len(items) == 1 and items[0].kind == "text" and len(group) == 2:
         half = _halves(items[0].text)
@@ -344,19 +344,25 @@ def _row(start: int, name: str, parse: _Parse, columns: list[Col], *, tie_broken
             if item.kind == "value" or item.kind in ("text", "date"):
                 values[col] = item.text
             elif item.kind == "damaged":
-                repairs.append(f"“{item.text}”中有字母，无法读作数字，未读取(letters inside a number: left empty)")
+                repairs.append(
+                    f"“{item.text}”中有字母，无法读作数字，未读取(letters inside a number: left empty)"
+                )
     lone = None
     if len(items) == 1 and len(group) == 2:
         only = items[0]
         if only.kind == "damaged":
-            repairs.append(f"“{only.text}”中有字母，无法读作数字，未读取(letters inside a number: left empty)")
+            repairs.append(
+                f"“{only.text}”中有字母，无法读作数字，未读取(letters inside a number: left empty)"
+            )
         elif only.kind in ("text", "date"):
             lone = only.text
         elif only.kind == "value":
             repairs.append(
                 f"“{only.text}”只有一个值，无法确定是指标值还是完成值，未读取(one value for two columns: left empty)"
             )
-    dash_target = bool(items) and len(items) == len(group) and items[0].kind == "dash" and group[0] is Col.TARGET
+    dash_target = (
+        bool(items) and len(items) == len(group) and items[0].kind == "dash" and group[0] is Col.TARGET
+    )
     return RunRow(
         start, name.strip(" ,，、:：;；.。"), numbers, values, tuple(repairs), tie_broken, lone, dash_target
     )
