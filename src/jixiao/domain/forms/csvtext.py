@@ -187,7 +187,7 @@ def _kind(text: str) -> str:
     return "long" if len(text) > _LONG or re.search(r"[\n,，。;；]|[.．]$", text) else "short"
 
 
-def _takes(after: list[tuple[int, Col | None]], step: int, text: str) -> tuple[int, int] | None:
+def _takes(after: list[tuple[int, Col]], step: int, text: str) -> tuple[int, int] | None:
     """The first column from ``step`` on that a field fits, skipping columns it cannot fill."""
     kind = _kind(text)
     for j in range(step, len(after)):
