@@ -352,7 +352,12 @@ LAYOUTS = (
     "run_together",
     "narrative",
     "two_value_columns",
+    "weighted_run",
+    "csv_flat",
 )
+# Layouts whose rendering carries the weight, and those that carry the actual (self-evaluations).
+WEIGHTED = ("table", "blank_cells", "two_value_columns", "weighted_run", "csv_flat")
+WITH_ACTUAL = ("run_together", "weighted_run")
 TRANSFORMS = ("plain", "ocr", "traditional_pinyin", "ocr,traditional_pinyin")
 
 
@@ -469,7 +474,41 @@ def render(form: MForm, layout: str) -> str:
         for r in form.rows:
             lines.append(f"{r.level1}\t{r.level2}\t{r.name}\t{r.target}\t{_adjusted(r.target)}\t{r.weight}")
         return "\n".join(lines) + "\n"
+    if layout == "weighted_run":
+        # A self-evaluation whose weight comes before the target, run together (a document preview, OCR):
+        # name, 分值, 指标值, 全年实际值, 得分, with section points after the level labels.
+        text = (f"{form.year}年度项目支出绩效自评表项目名称{form.project}一级指标二级指标三级指标分值指标值"
+                "全年实际值得分未完成原因分析及改进措施")  # fmt: skip
+        last1 = None
+        for level1, level2, rows in _groups(form):
+            if level1 != last1:
+                text += level1
+                last1 = level1
+            text += f"{level2}({sum(r.weight for r in rows)}分)"
+            for i, r in enumerate(rows):
+                text += f"{r.name}{r.weight}{r.target}{r.actual or ''}{_score(r, i)}"
+        return text + "\n"
+    if layout == "csv_flat":
+        # A quoted CSV whose rows ran together: grouping columns, name, description, target, rule, weight,
+        # score; merged cells left empty, rows joined by a space.
+        fields = ['"类别","考核内容","考核指标","指标说明","年度工作目标","评分标准","权数","考评得分"']
+        last1 = None
+        for level1, level2, rows in _groups(form):
+            for i, r in enumerate(rows):
+                first = f'"{level1}"' if level1 != last1 else ""
+                last1 = level1
+                second = f'"{level2}"' if i == 0 else ""
+                score = f'"{_score(r, i)}"' if i % 2 else ""
+                fields.append(
+                    f'{first},{second},"{r.name}","{r.name}=完成数/计划数*100%,用以反映完成情况.",'
+                    f'"{r.target}","按完成比例计算得分,满分为止.","{r.weight}",{score}'
+                )
+        return f"{form.year}年度部门预算支出考评表\n" + " ".join(fields) + "\n"
     raise ValueError(f"unknown layout {layout!r}")
+
+
+def _score(row: MRow, i: int) -> int:
+    return row.weight - (i % 2)
 
 
 def _adjusted(target: str) -> str:
@@ -530,14 +569,12 @@ def check_mutation(form: MForm, layout: str, how: str, folder: Path) -> Mutation
         for ind in f.indicators:
             ours.setdefault(_norm(ind.name or ""), ind)
     expected_names = set()
-    selfeval = layout == "run_together"
+    selfeval = layout in WITH_ACTUAL
     for row in form.rows:
         key = _norm(row.name)
         expected_names.add(key)
         want = parse_target(row.target, indicator=row.name).value
-        weight = (
-            None if layout in ("one_cell_per_line", "one_line", "run_together", "narrative") else row.weight
-        )
+        weight = row.weight if layout in WEIGHTED else None
         actual = _number(row.actual) if selfeval else None
         result.expected += 1
         ind = ours.get(key)

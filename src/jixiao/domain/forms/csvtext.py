@@ -20,6 +20,7 @@ from decimal import Decimal
 from jixiao.domain.forms.grid import Cell, Grid, Row
 from jixiao.domain.forms.labels import Col, header_role, key_of, strip_notes
 from jixiao.domain.forms.model import Location
+from jixiao.domain.text import strip_pinyin
 
 _NUMBER = re.compile(
     r"^[<>=≥≤]{0,2}\s*-?\d[\d,]*(?:\.\d+)?\s*(?:%|‰|[\u4e00-\u9fff]{1,3}(?:/[\u4e00-\u9fff]{1,2})?)?$"
@@ -110,7 +111,7 @@ def read_csv_grid(text: str, name: str) -> Grid | None:
             kind == "short"
             and nxt is not None
             and _kind(nxt.text) in ("long", "number")
-            and (record is None or step > 0)
+            and (record is None or (step > 0 and not _target_next(after, step, roles)))
         ):
             # A name: the last short text before a description or a value.
             if record is not None:
@@ -180,7 +181,15 @@ def _header(stream: list[_Field]) -> tuple[int, int] | None:
     return None
 
 
+def _target_next(after: list[tuple[int, Col]], step: int, roles: list[Col | None]) -> bool:
+    """Whether the target column is still to fill: a short text then is the target (`持续扩大`), not a name."""
+    return any(roles[col] in (Col.TARGET,) for col, _ in after[step:]) and all(
+        roles[col] is not Col.TARGET for col, _ in after[:step]
+    )
+
+
 def _kind(text: str) -> str:
+    text = strip_pinyin(text)
     if _NUMBER.match(text):
         return "number"
     # A sentence (a description, a scoring rule) is long even when short: names carry no sentence marks.

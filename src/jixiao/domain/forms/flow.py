@@ -383,7 +383,7 @@ def _read_area(form: FormDocument, flowed: _Text, start: int, end: int, columns:
 
 def _weighted_rows(form: FormDocument, flowed: _Text, a: int, b: int, columns: list[Col]) -> list[Indicator]:
     """Rows whose first value is a weight or score (`名称 分值 指标值 完成值 得分`), read by ``runrows``."""
-    cleaned, offsets = runrows.clean(flowed.text[a:b])
+    cleaned, offsets, points = runrows.clean(flowed.text[a:b])
 
     def where(offset: int) -> Location:
         return flowed.at(a + (offsets[offset] if offset < len(offsets) else 0))
@@ -393,6 +393,7 @@ def _weighted_rows(form: FormDocument, flowed: _Text, a: int, b: int, columns: l
         columns,
         warn=lambda message, offset: form.warn(message, where(offset)),
         check=lambda offset: check_deadline(where(offset)),
+        points=points,
     )
     out: list[Indicator] = []
     for row in rows:

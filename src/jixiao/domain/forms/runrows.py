@@ -35,6 +35,8 @@ ROW_JUNK = re.compile(r"指标\s*[0-9LlI一二三四五六七八九十]{1,2}\s*[
 _MAX_RUN = 20_000
 _DASHES = "一-—–/"
 _OCR_DIGITS = {"I": "1", "l": "1", "O": "0", "o": "0"}
+_OCR_OPERATORS = {"W": "≤", "二": "=", "2": "≥"}
+_OCR_PERCENT = re.compile(r"\d{2,3}(?:\.\d{1,2})?%")
 _UNITS = "|".join(
     re.escape(u) for u in sorted({*UNIT_WORDS, "万平方米", "km", "M", "m"}, key=len, reverse=True)
 )
@@ -56,6 +58,7 @@ class Item:
 
     kind: str
     text: str
+    ocr: str | None = None  # as written, when an OCR operator was read (`295%` for ≥95%)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +81,11 @@ class _Parse:
 
     @property
     def doubled(self) -> bool:
-        texts = [i.text for i in self.items if i.kind != "dash"]
+        texts = [
+            re.sub(r"^(?:[<>=≥≤]{1,2}|不低于|不少于|不高于|不超过)", "", i.text)
+            for i in self.items
+            if i.kind != "dash"
+        ]
         if len(texts) == 2 and texts[0] == texts[1]:
             return True
         return len(texts) == 1 and self.items[-1].kind == "text" and _halves(texts[0]) is not None
@@ -89,23 +96,40 @@ def applies(columns: list[Col]) -> bool:
     return len(columns) >= 2 and columns[0] in (Col.WEIGHT, Col.SCORE)
 
 
-def clean(piece: str) -> tuple[str, list[int]]:
-    """The piece without section headings and empty template rows, and for each character its offset."""
-    drop = [m.span() for rx in (SECTION_POINTS, ROW_JUNK) for m in rx.finditer(piece)]
+def clean(piece: str) -> tuple[str, list[int], list[tuple[int, Decimal]]]:
+    """The piece without section headings and empty template rows, for each character its offset in the
+    piece, and the section points found (offset in the cleaned text, points): `数量指标(10分)`."""
+    drop = [
+        (m.start(), m.end(), rx is SECTION_POINTS)
+        for rx in (SECTION_POINTS, ROW_JUNK)
+        for m in rx.finditer(piece)
+    ]
     keep = [True] * len(piece)
-    for a, b in drop:
+    for a, b, _ in drop:
         for i in range(a, b):
             keep[i] = False
     offsets = [i for i, k in enumerate(keep) if k]
-    return "".join(piece[i] for i in offsets), offsets
+    points: list[tuple[int, Decimal]] = []
+    for a, _b, is_points in sorted(drop):
+        if is_points:
+            value = re.search(r"\((\d{1,3}(?:\.\d{1,2})?)分\)", piece[a:_b])
+            if value is not None:
+                points.append((sum(1 for i in offsets if i < a), Decimal(value.group(1))))
+    return "".join(piece[i] for i in offsets), offsets, points
 
 
 def read_rows(
-    text: str, columns: list[Col], warn: Callable[[str, int], None], check: Callable[[int], None]
+    text: str,
+    columns: list[Col],
+    warn: Callable[[str, int], None],
+    check: Callable[[int], None],
+    points: list[tuple[int, Decimal]] | None = None,
 ) -> list[RunRow]:
     """The rows of ``text`` (one piece between level labels, cleaned), or none with a warning at offset 0.
 
-    ``warn(message, offset)`` names the place, ``check(offset)`` enforces the file's deadline.
+    ``warn(message, offset)`` names the place, ``check(offset)`` enforces the file's deadline. ``points``
+    are the section points the piece states (offset, points): where the text splits more than one way, the
+    one split whose weights add up to every section's points is read.
     """
     n = len(text)
     if n == 0 or not re.search(r"\d", text):
@@ -147,20 +171,33 @@ def read_rows(
     if best[0] is None:
         warn("连排的指标行无法按表头的列拆分，未读取(the run does not split into the header's columns)", 0)
         return []
-    if best[0][1] > 1:
+    path: list[tuple[int, _Parse]] = []
+    p = 0
+    while (entry := best[p]) is not None and entry[2] is not None:
+        path.append((p, entry[2]))
+        p = entry[2].end
+    tie_broken = {
+        start
+        for start, _ in path
+        if len([t for t in tails[next_digit[start]] if best[t.end] is not None]) > 1
+    }
+    ambiguous = best[0][1] > 1
+    if (ambiguous or tie_broken) and points:
+        fitting = [c for c in _paths(best, tails, next_digit) if _adds_up(c, points)]
+        if len(fitting) == 1:
+            path, tie_broken, ambiguous = fitting[0], set(), False
+            warn(
+                "连排的指标行有不止一种拆分；按各部分标明的分值合计确定(the run splits more than one way: read "
+                "the split whose weights add up to the points each section states)",
+                0,
+            )
+    if ambiguous:
         warn("连排的指标行有不止一种拆分，未读取(the run splits into the columns more than one way)", 0)
         return []
-    rows: list[RunRow] = []
-    p = 0
-    while True:
-        entry = best[p]
-        if entry is None or entry[2] is None:
-            break
-        parse = entry[2]
-        d = next_digit[p]
-        alternatives = [t for t in tails[d] if best[t.end] is not None]
-        rows.append(_row(p, text[p:d], parse, columns, tie_broken=len(alternatives) > 1))
-        p = parse.end
+    rows = [
+        _row(start, text[start : next_digit[start]], parse, columns, tie_broken=start in tie_broken)
+        for start, parse in path
+    ]
     if any(r.dash_target for r in rows):
         # The other rows of this part print a dash in the target column: a lone text is the actual.
         for i, r in enumerate(rows):
@@ -179,6 +216,48 @@ def read_rows(
                 r.start,
             )
     return rows
+
+
+def _paths(
+    best: list[tuple[int, int, _Parse | None] | None],
+    tails: dict[int, list[_Parse]],
+    next_digit: list[int],
+    cap: int = 256,
+) -> list[list[tuple[int, _Parse]]]:
+    """Every complete split of the run (at most ``cap``), as (row start, row) lists."""
+    out: list[list[tuple[int, _Parse]]] = []
+    stack: list[tuple[int, list[tuple[int, _Parse]]]] = [(0, [])]
+    while stack and len(out) < cap:
+        p, so_far = stack.pop()
+        entry = best[p]
+        if entry is None:
+            continue
+        if entry[2] is None:
+            out.append(so_far)
+            continue
+        for parse in tails[next_digit[p]]:
+            if best[parse.end] is not None:
+                stack.append((parse.end, [*so_far, (p, parse)]))
+    return out
+
+
+def _adds_up(path: list[tuple[int, _Parse]], points: list[tuple[int, Decimal]]) -> bool:
+    """Whether the weights of the rows after each section's points add up to them (sections with rows)."""
+    bounds = [*(at for at, _ in points), 1 << 62]
+    checked = False
+    for (at, total), until in zip(points, bounds[1:], strict=False):
+        weights = [
+            Decimal(d)
+            for start, parse in path
+            if at <= start < until
+            for c, _, d in parse.numbers
+            if c is Col.WEIGHT
+        ]
+        if weights:
+            checked = True
+            if sum(weights) != total:
+                return False
+    return checked
 
 
 def _name_ok(name: str) -> bool:
@@ -261,9 +340,22 @@ def _groups(text: str, at: int, width: int) -> Iterator[tuple[tuple[Item, ...], 
         return
     for item, end in _items(text, at):
         for rest, rest_end in _groups(text, end, width - 1):
-            if rest and rest[0].kind == "text" and item.kind == "text":
+            if rest and not _may_follow(item, rest[0]):
                 continue
             yield (item, *rest), rest_end
+
+
+def _may_follow(first: Item, second: Item) -> bool:
+    """Whether two cells can stand side by side. Two texts would be one; a number's unit is never a cell of
+    its own (`≥38` and `家`); a run of digits is only cut between two numbers without units (`63` `63`), never
+    where the second has a unit the first lacks (`≥3` and `8家`)."""
+    if first.kind == "text" and second.kind == "text":
+        return False
+    if first.kind != "value" or not first.text[-1:].isdigit():
+        return True
+    if second.kind == "text" and _UNIT.match(second.text):
+        return False
+    return not (second.kind == "value" and second.text[:1].isdigit() and not second.text[-1:].isdigit())
 
 
 def _items(text: str, at: int) -> Iterator[tuple[Item, int]]:
@@ -279,27 +371,40 @@ def _items(text: str, at: int) -> Iterator[tuple[Item, int]]:
     damaged = _DAMAGED.match(text, at)
     if damaged is not None:
         yield Item("damaged", damaged.group(0)), damaged.end()
-    if not ch.isdigit() and ch not in _DASHES and not re.match(r"[A-Za-z]", ch) and date is None:
+    if not ch.isdigit() and ch not in _DASHES and not re.match(r"[A-Za-z%‰.]", ch) and date is None:
         run = m.group(0) if (m := _TEXT_END.match(text, at)) else ""
         end = at + len(run)
+        if not _CJK.search(run) or _OPERATOR.match(run):
+            return  # a text cell says something: not a lone operator or punctuation
         # A score written with OCR letters (IO) may follow the text: the text can end before it.
         ocr_tail = re.search(r"[IlOo]{1,3}$", run)
         if ocr_tail is not None and ocr_tail.start() > 0:
             yield Item("text", run[: ocr_tail.start()]), at + ocr_tail.start()
         for m in re.finditer(r"(?<=[^A-Za-z])[IlOo]{1,3}(?=[\u4e00-\u9fff])", run):
             yield Item("text", run[: m.start()]), at + m.start()
-        if not re.search(r"[A-Za-z]$", run):
+        if not re.search(r"[A-Za-z]$", run) and not (run.endswith("二") and end < len(text)):
             yield Item("text", run), end
 
 
-def _values(text: str, at: int) -> Iterator[tuple[Item, int]]:
+def _values(text: str, at: int, *, ocr: bool = True) -> Iterator[tuple[Item, int]]:
     """A value at ``at``: an optional operator, a number without a leading zero, an optional unit; every
     length the digits allow."""
     op = _OPERATOR.match(text, at)
+    # OCR: `W` for ≤, `二` for =, and `2` for ≥ before a percentage of two digits or more (`295%`).
+    if (
+        ocr
+        and op is None
+        and at + 1 < len(text)
+        and text[at] in _OCR_OPERATORS
+        and text[at + 1].isdigit()
+        and (text[at] != "2" or _OCR_PERCENT.match(text, at + 1))
+    ):
+        for item, end in _values(text, at + 1, ocr=False):
+            yield Item("value", _OCR_OPERATORS[text[at]] + item.text, text[at:end]), end
     start = op.end() if op else at
     digits = _DIGITS.match(text, start)
-    if digits is None:
-        return
+    if digits is None or (op is None and text[start] == "0" and start > 0 and text[start - 1].isdigit()):
+        return  # a cut inside a run of digits never leaves a zero first (`100%` is not `10` and `0%`)
     run = digits.group(0)
     for length in range(1, len(run) + 1):
         whole = run[:length]
@@ -339,6 +444,9 @@ def _row(start: int, name: str, parse: _Parse, columns: list[Col], *, tie_broken
         if half is not None:
             items = [Item("text", half), Item("text", half)]
             repairs.append(f"“{half}”写了两遍，读作指标值和完成值(a text written twice read as both cells)")
+    for item in items:
+        if item.ocr is not None:
+            repairs.append(f"“{item.ocr}”读作“{item.text}”(OCR operator)")
     if len(items) == len(group):
         for col, item in zip(group, items, strict=True):
             if item.kind == "value" or item.kind in ("text", "date"):
@@ -356,6 +464,8 @@ def _row(start: int, name: str, parse: _Parse, columns: list[Col], *, tie_broken
             )
         elif only.kind in ("text", "date"):
             lone = only.text
+        elif only.kind == "value" and re.match(r"[<>=≥≤]|不低于|不少于|不高于|不超过", only.text):
+            values[group[0]] = only.text  # a value with an operator is a target, never an actual
         elif only.kind == "value":
             repairs.append(
                 f"“{only.text}”只有一个值，无法确定是指标值还是完成值，未读取(one value for two columns: left empty)"
