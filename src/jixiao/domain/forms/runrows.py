@@ -35,8 +35,8 @@ ROW_JUNK = re.compile(r"指标\s*[0-9LlI一二三四五六七八九十]{1,2}\s*[
 _MAX_RUN = 20_000
 _DASHES = "一-—–/"
 _OCR_DIGITS = {"I": "1", "l": "1", "O": "0", "o": "0"}
-_OCR_OPERATORS = {"W": "≤", "二": "=", "2": "≥"}
-_OCR_PERCENT = re.compile(r"\d{2,3}(?:\.\d{1,2})?%")
+# `2` for ≥ before a percentage is left to the target grammar, which repairs it only where certain.
+_OCR_OPERATORS = {"W": "≤", "二": "="}
 _UNITS = "|".join(
     re.escape(u) for u in sorted({*UNIT_WORDS, "万平方米", "km", "M", "m"}, key=len, reverse=True)
 )
@@ -81,14 +81,17 @@ class _Parse:
 
     @property
     def doubled(self) -> bool:
-        texts = [
-            re.sub(r"^(?:[<>=≥≤]{1,2}|不低于|不少于|不高于|不超过)", "", i.text)
-            for i in self.items
-            if i.kind != "dash"
-        ]
+        texts = [_core(i.text) for i in self.items if i.kind != "dash"]
         if len(texts) == 2 and texts[0] == texts[1]:
             return True
         return len(texts) == 1 and self.items[-1].kind == "text" and _halves(texts[0]) is not None
+
+
+def _core(text: str) -> str:
+    """A value without its operator, for telling whether the actual repeats the target: `≥95%` and `95%` are
+    the same, and so are `295%` and `95%` (OCR reads ≥ as 2 before a percentage)."""
+    text = re.sub(r"^(?:[<>=≥≤]{1,2}|不低于|不少于|不高于|不超过)", "", text)
+    return re.sub(r"^2(?=[1-9]\d{1,2}(?:\.\d+)?%$)", "", text)
 
 
 def applies(columns: list[Col]) -> bool:
@@ -369,7 +372,7 @@ def _items(text: str, at: int) -> Iterator[tuple[Item, int]]:
         yield Item("date", date.group(0)), date.end()
     yield from _values(text, at)
     damaged = _DAMAGED.match(text, at)
-    if damaged is not None:
+    if damaged is not None and not (ch in _OCR_OPERATORS and text[at + 1 : at + 2].isdigit()):
         yield Item("damaged", damaged.group(0)), damaged.end()
     if not ch.isdigit() and ch not in _DASHES and not re.match(r"[A-Za-z%‰.]", ch) and date is None:
         run = m.group(0) if (m := _TEXT_END.match(text, at)) else ""
@@ -390,14 +393,13 @@ def _values(text: str, at: int, *, ocr: bool = True) -> Iterator[tuple[Item, int
     """A value at ``at``: an optional operator, a number without a leading zero, an optional unit; every
     length the digits allow."""
     op = _OPERATOR.match(text, at)
-    # OCR: `W` for ≤, `二` for =, and `2` for ≥ before a percentage of two digits or more (`295%`).
+    # OCR: `W` for ≤, `二` for =.
     if (
         ocr
         and op is None
         and at + 1 < len(text)
         and text[at] in _OCR_OPERATORS
         and text[at + 1].isdigit()
-        and (text[at] != "2" or _OCR_PERCENT.match(text, at + 1))
     ):
         for item, end in _values(text, at + 1, ocr=False):
             yield Item("value", _OCR_OPERATORS[text[at]] + item.text, text[at:end]), end
