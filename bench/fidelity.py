@@ -623,6 +623,73 @@ def mutation_figures(count: int, folder: Path) -> dict[str, dict[str, float]]:
     return figures
 
 
+def reading(form: MForm, layout: str, how: str, folder: Path) -> dict[str, tuple[Any, Any, Any]]:
+    """What the readers give for ``form`` in ``layout`` + ``how``: per indicator name, (target value, weight,
+    actual as a number)."""
+    from jixiao.domain.forms import FormReadError, read_forms
+
+    path = folder / f"pair-{layout}-{how}.txt"
+    path.write_text(transform(render(form, layout), how), encoding="utf-8")
+    try:
+        forms = read_forms(path)
+    except FormReadError:
+        return {}
+    out: dict[str, tuple[Any, Any, Any]] = {}
+    for f in forms:
+        for ind in f.indicators:
+            out.setdefault(_norm(ind.name or ""), (ind.target.value, ind.weight, _number(ind.actual)))
+    return out
+
+
+@dataclass(slots=True)
+class PairResult:
+    expected: int = 0
+    both: int = 0  # indicators found in both layouts
+    disagreements: list[str] = field(default_factory=list)
+
+
+def check_pair(form: MForm, first: str, second: str, how: str, folder: Path) -> PairResult:
+    """The same form in two layout classes must read to the same indicators: every number read in both is
+    the same number (a number read in one and left empty in the other is no disagreement)."""
+    a, b = reading(form, first, how, folder), reading(form, second, how, folder)
+    result = PairResult()
+    for row in form.rows:
+        key = _norm(row.name)
+        result.expected += 1
+        x, y = a.get(key), b.get(key)
+        if x is None or y is None:
+            continue
+        result.both += 1
+        for what, u, v in zip(("target", "weight", "actual"), x, y, strict=True):
+            if u is not None and v is not None and Decimal(u) != Decimal(v):
+                result.disagreements.append(f"{first}/{second}+{how}: {row.name}: {what} {u} / {v}")
+    return result
+
+
+def pair_figures(
+    count: int, folder: Path, hows: tuple[str, ...] = ("plain", "ocr")
+) -> dict[str, dict[str, float]]:
+    """Per pair of layout classes (and transform): the share of indicators read with a target in both, and
+    the disagreements (must be none)."""
+    from itertools import combinations
+
+    figures: dict[str, dict[str, float]] = {}
+    for how in hows:
+        for first, second in combinations(LAYOUTS, 2):
+            total = PairResult()
+            for seed in range(count):
+                r = check_pair(sample_form(seed), first, second, how, folder)
+                total.expected += r.expected
+                total.both += r.both
+                total.disagreements += r.disagreements
+            figures[f"{first} / {second}+{how}"] = {
+                "expected": total.expected,
+                "both": total.both / total.expected if total.expected else 0.0,
+                "disagreements": len(total.disagreements),
+            }
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -633,7 +700,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--mutations", type=int, metavar="N", help="instead: the layout-mutation corpus over N forms"
     )
+    parser.add_argument(
+        "--pairs", type=int, metavar="N", help="instead: the same N forms in every pair of layout classes"
+    )
     args = parser.parse_args(argv)
+    if args.pairs:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            pairs = pair_figures(args.pairs, Path(tmp))
+        print(
+            "| pair of layouts + transform | indicators | read in both | disagreements |\n|---|---:|---:|---:|"
+        )
+        for key, f in pairs.items():
+            print(f"| {key} | {f['expected']:.0f} | {f['both']:.0%} | {f['disagreements']:.0f} |")
+        return 0
     if args.mutations:
         import tempfile
 

@@ -145,7 +145,9 @@ def read_flow(grid: Grid, kind: FormKind | None = None) -> FormDocument | None:
     end = _stop_at(text, first)
     columns = _value_columns(text[first:end])
     _read_area(form, flowed, first, end, columns)
-    return form if form.indicators else None
+    # A form whose project is named but whose indicators could not be split is still a form: its warnings
+    # say where and why, which a refusal of the whole file would not.
+    return form if form.indicators or form.project.name else None
 
 
 _POINTS_TOKEN = re.compile(r"^分(?:$|[,，;；。.])")
@@ -470,7 +472,7 @@ def _indicators(
         # A yes/no indicator (`…是否明显提高`) with its answer glued on: `…是否明显提高是`, or `是是` / `是否` for
         # the target and the actual.
         yes_no = (
-            re.fullmatch(r"(.{1,30}是否[^是否]{1,30})([是否])([是否])?", rest) if len(rest) <= 64 else None
+            re.fullmatch(r"(.{0,30}是否[^是否]{1,30})([是否])([是否])?", rest) if len(rest) <= 64 else None
         )
         if yes_no and columns[:1] == [Col.TARGET]:
             loc = flowed.at(a)
