@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import json
 import multiprocessing
@@ -170,6 +171,17 @@ _PDF_FORM = [
 ]
 
 
+def _deflated(byte: bytes, size: int) -> bytes:
+    """``size`` copies of ``byte``, deflated a megabyte at a time (never held whole)."""
+    import zlib
+
+    packer = zlib.compressobj(9)
+    chunk = byte * (1 << 20)
+    parts = [packer.compress(chunk) for _ in range(size >> 20)]
+    return b"".join(parts) + packer.flush()
+
+
+@functools.cache
 def hostile_pdfs() -> list[tuple[str, bytes]]:
     """Small PDFs built to cost time or memory: deep nesting, huge and deflate-bombed streams, broken and
     looping cross references, page trees that loop or hold thousands of pages, a page of millions of glyphs."""
@@ -191,11 +203,11 @@ def hostile_pdfs() -> list[tuple[str, bytes]]:
                                      b"null", page])),
         ("pdf-deep-dicts.pdf", pdf([catalog, pages1, _stream(b"BT ET"), font, b"<< /A " * 50_000 + b"1" +
                                     b" >>" * 50_000, b"null", page])),
-        ("pdf-deflate-bomb.pdf", pdf([catalog, pages1, _stream(zlib.compress(b"\0" * 400_000_000, 9),
+        ("pdf-deflate-bomb.pdf", pdf([catalog, pages1, _stream(_deflated(b"\0", 400_000_000),
                                                                b"/Filter /FlateDecode "), font, b"null", b"null",
                                       page])),
-        ("pdf-double-deflate-bomb.pdf", pdf([catalog, pages1, _stream(zlib.compress(zlib.compress(
-            b" " * 300_000_000, 9), 9), b"/Filter [/FlateDecode /FlateDecode] "), font, b"null", b"null", page])),
+        ("pdf-double-deflate-bomb.pdf", pdf([catalog, pages1, _stream(zlib.compress(_deflated(b" ", 300_000_000),
+            9), b"/Filter [/FlateDecode /FlateDecode] "), font, b"null", b"null", page])),
         ("pdf-million-glyphs.pdf", pdf([catalog, pages1, _stream(glyphs, b"/Filter /FlateDecode "), font,
                                         b"null", b"null", page.replace(b"4 0 R", b"4 0 R")])),
         ("pdf-huge-length.pdf", pdf([catalog, pages1, b"<< /Length 99999999999 >>\nstream\nBT ET\nendstream",
@@ -408,6 +420,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-binaries", action="store_true", help="leave out the generated .xlsx/.docx")
     args = parser.parse_args(argv)
     # Imported once here, so every forked worker starts with the readers loaded.
+    import pdfplumber  # noqa: F401  (the PDF inputs: imported once, not in every fresh worker)
+
     import jixiao.cli
     import jixiao.domain.forms.assemble
     import jixiao.domain.forms.flow
