@@ -32,7 +32,7 @@ SECTION_POINTS = re.compile(
 )
 # Empty template rows left in the text: 指标1:, 指标2:, 指标L (OCR for 指标1) before the next label.
 ROW_JUNK = re.compile(r"指标\s*[0-9LlI一二三四五六七八九十]{1,2}\s*[:：]|指标[LlI](?=指标|$)")
-_MAX_RUN = 20_000
+_MAX_RUN = 8_000  # a part between two level labels of a real form is a few hundred characters
 _DASHES = "一-—–/"
 _OCR_DIGITS = {"I": "1", "l": "1", "O": "0", "o": "0"}
 # `2` for ≥ before a percentage is left to the target grammar, which repairs it only where certain.
@@ -148,7 +148,7 @@ def read_rows(
     best: list[tuple[int, int, _Parse | None] | None] = [None] * (n + 1)
     best[n] = (0, 1, None)
     for p in range(n - 1, -1, -1):
-        if p % 512 == 0:
+        if p % 128 == 0:
             check(p)
         d = next_digit[p]
         if d == n:
@@ -394,13 +394,7 @@ def _values(text: str, at: int, *, ocr: bool = True) -> Iterator[tuple[Item, int
     length the digits allow."""
     op = _OPERATOR.match(text, at)
     # OCR: `W` for ≤, `二` for =.
-    if (
-        ocr
-        and op is None
-        and at + 1 < len(text)
-        and text[at] in _OCR_OPERATORS
-        and text[at + 1].isdigit()
-    ):
+    if ocr and op is None and at + 1 < len(text) and text[at] in _OCR_OPERATORS and text[at + 1].isdigit():
         for item, end in _values(text, at + 1, ocr=False):
             yield Item("value", _OCR_OPERATORS[text[at]] + item.text, text[at:end]), end
     start = op.end() if op else at

@@ -41,12 +41,13 @@ def read_pdf(path: Path, name: str) -> Grid:
             if stated > MAX_PDF_PAGES:
                 # Refused from the page tree's own count, before thousands of page objects are built.
                 raise FormReadError(
-                    f"the PDF has {stated:,} pages; more than {MAX_PDF_PAGES:,} are refused", place.location
+                    _too_many(stated),
+                    place.location,
                 )
             pages = pdf.pages
             if len(pages) > MAX_PDF_PAGES:
                 raise FormReadError(
-                    f"the PDF has {len(pages):,} pages; more than {MAX_PDF_PAGES:,} are refused",
+                    _too_many(len(pages)),
                     place.location,
                 )
             rows: list[Row] = []
@@ -85,6 +86,13 @@ MAX_PAGE_CONTENT_BYTES = 4 * 1024 * 1024
 MAX_PAGE_OPERATORS = 40_000
 """Text-showing or path operators in a page's content: each becomes a glyph or a shape to lay out."""
 _SHOW_OR_PATH = re.compile(rb"(?<![^\s\])>])(?:Tj|TJ|'|\"|re|m|l|c|v|y)(?=[\s\[(/<]|$)")
+
+
+def _too_many(pages: int) -> str:
+    return (
+        f"the PDF has {pages:,} pages; pages {MAX_PDF_PAGES + 1:,}–{pages:,} are beyond the {MAX_PDF_PAGES:,} a "
+        "file may have, refused"
+    )
 
 
 @contextmanager
