@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from jixiao.domain.forms.deadline import check_deadline
 from jixiao.domain.forms.grid import Cell, Grid, Row
 from jixiao.domain.forms.labels import Col, header_role, key_of, strip_notes
 from jixiao.domain.forms.model import Location
@@ -100,11 +101,12 @@ def read_csv_grid(text: str, name: str) -> Grid | None:
     after = [(i, r) for i, r in enumerate(roles) if i > name_col and r is not None]
     rows: list[Row] = [_row(header, name, dict(enumerate(header)), len(header))]
     notes: list[tuple[str, Location]] = []
-    before: list[_Field] = []
     record: dict[int, _Field] | None = None
     step = 0  # index into ``after`` of the next column to fill
     for k in range(last + 1, len(stream)):
         f = stream[k]
+        if k % 1024 == 0:
+            check_deadline(Location(name, line=f.line))
         kind = _kind(f.text)
         nxt = stream[k + 1] if k + 1 < len(stream) else None
         if (
@@ -118,15 +120,13 @@ def read_csv_grid(text: str, name: str) -> Grid | None:
                 rows.append(_row(header, name, record, len(header)))
             # The grouping fields before it (项目, 考核内容) are no level labels of the taxonomy: not read.
             record = {name_col: f}
-            before = []
             step = 0
             continue
         if record is None or (kind == "short" and step > 0 and _takes(after, step, f.text) is None):
             if record is not None:
                 rows.append(_row(header, name, record, len(header)))
                 record = None
-            before.append(f)
-            continue
+            continue  # a grouping field (项目, 考核内容), or text outside the rows
         taken = _takes(after, step, f.text)
         if taken is None:
             notes.append(
