@@ -164,7 +164,10 @@ def _scored_list(form: FormDocument, grid: Grid) -> None:
     start = None
     for i in range(len(cells) - 1):
         first, second = (header_role(strip_notes(key_of(c.text))) for c in cells[i : i + 2])
-        if first is Col.WEIGHT and second is Col.SCORE:
+        before = header_role(strip_notes(key_of(cells[i - 1].text))) if i > 0 else None
+        # Only where the weight is the first column after the name (`评价内容 分值 自评分`): after a target
+        # or an actual column the two numbers after a name would be those.
+        if first is Col.WEIGHT and second is Col.SCORE and before in (None, Col.NAME):
             start = i + 2
             break
     if start is None:
