@@ -51,6 +51,7 @@ class Expected:
     target_number: Decimal | None = None
     target_is_text: bool = False
     cut: bool = False
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -122,8 +123,14 @@ def parse_oracle(text: str) -> dict[str, list[Expected]]:
         m = _ENTRY.match(line)
         if m is None or m.group("name").startswith(("Budget", "Checks", "Inconsistenc")):
             continue
-        name = re.sub(r"\s+\(.*\)$", "", m.group("name").strip())
-        out[current].append(_expected(name, m.group("rest").strip(), management))
+        raw_name = m.group("name").strip()
+        name = re.sub(r"\s+\(.*\)$", "", raw_name)
+        entry = _expected(name, m.group("rest").strip(), management)
+        # `社会效益 (三级 name reads `效果显著`)`: the oracle names the row by its level and gives the 三级 name.
+        entry.aliases = tuple(
+            a.split("…")[0] for a in re.findall(r"三级(?: name reads)?\s*[`\"“]([^`\"”]+)[`\"”]", raw_name)
+        )
+        out[current].append(entry)
     return {k: v for k, v in out.items() if v}
 
 
@@ -171,8 +178,14 @@ def _ours_numbers(ind: Any) -> dict[str, Decimal | None]:
 
 
 def _match(expected: Expected, ours: list[Any], used: set[int]) -> Any | None:
+    """Equal names first; then one containing the other; then the 三级 name the oracle gives for a row it
+    names by its level (its first six characters); then a name one or two OCR-damaged characters off."""
+    from difflib import SequenceMatcher
+
     key = _norm(expected.name)
+    aliases = [_norm(a) for a in expected.aliases]
     best = None
+    tiers: dict[int, int] = {}
     for i, ind in enumerate(ours):
         if i in used or not ind.name:
             continue
@@ -184,6 +197,12 @@ def _match(expected: Expected, ours: list[Any], used: set[int]) -> Any | None:
             return ind
         if best is None and len(min(theirs, key, key=len)) >= 4 and (theirs in key or key in theirs):
             best = i
+        if any(theirs == a or (len(a) >= 6 and theirs.startswith(a[:6])) for a in aliases):
+            tiers.setdefault(1, i)
+        elif min(len(theirs), len(key)) >= 6 and SequenceMatcher(None, theirs, key).ratio() >= 0.85:
+            tiers.setdefault(2, i)
+    if best is None and tiers:
+        best = tiers[min(tiers)]
     if best is not None:
         used.add(best)
         return ours[best]
@@ -333,7 +352,12 @@ LAYOUTS = (
     "run_together",
     "narrative",
     "two_value_columns",
+    "weighted_run",
+    "csv_flat",
 )
+# Layouts whose rendering carries the weight, and those that carry the actual (self-evaluations).
+WEIGHTED = ("table", "blank_cells", "two_value_columns", "weighted_run", "csv_flat")
+WITH_ACTUAL = ("run_together", "weighted_run")
 TRANSFORMS = ("plain", "ocr", "traditional_pinyin", "ocr,traditional_pinyin")
 
 
@@ -450,7 +474,41 @@ def render(form: MForm, layout: str) -> str:
         for r in form.rows:
             lines.append(f"{r.level1}\t{r.level2}\t{r.name}\t{r.target}\t{_adjusted(r.target)}\t{r.weight}")
         return "\n".join(lines) + "\n"
+    if layout == "weighted_run":
+        # A self-evaluation whose weight comes before the target, run together (a document preview, OCR):
+        # name, 分值, 指标值, 全年实际值, 得分, with section points after the level labels.
+        text = (f"{form.year}年度项目支出绩效自评表项目名称{form.project}一级指标二级指标三级指标分值指标值"
+                "全年实际值得分未完成原因分析及改进措施")  # fmt: skip
+        last1 = None
+        for level1, level2, rows in _groups(form):
+            if level1 != last1:
+                text += level1
+                last1 = level1
+            text += f"{level2}({sum(r.weight for r in rows)}分)"
+            for i, r in enumerate(rows):
+                text += f"{r.name}{r.weight}{r.target}{r.actual or ''}{_score(r, i)}"
+        return text + "\n"
+    if layout == "csv_flat":
+        # A quoted CSV whose rows ran together: grouping columns, name, description, target, rule, weight,
+        # score; merged cells left empty, rows joined by a space.
+        fields = ['"类别","考核内容","考核指标","指标说明","年度工作目标","评分标准","权数","考评得分"']
+        last1 = None
+        for level1, level2, rows in _groups(form):
+            for i, r in enumerate(rows):
+                first = f'"{level1}"' if level1 != last1 else ""
+                last1 = level1
+                second = f'"{level2}"' if i == 0 else ""
+                score = f'"{_score(r, i)}"' if i % 2 else ""
+                fields.append(
+                    f'{first},{second},"{r.name}","{r.name}=完成数/计划数*100%,用以反映完成情况.",'
+                    f'"{r.target}","按完成比例计算得分,满分为止.","{r.weight}",{score}'
+                )
+        return f"{form.year}年度部门预算支出考评表\n" + " ".join(fields) + "\n"
     raise ValueError(f"unknown layout {layout!r}")
+
+
+def _score(row: MRow, i: int) -> int:
+    return row.weight - (i % 2)
 
 
 def _adjusted(target: str) -> str:
@@ -511,14 +569,12 @@ def check_mutation(form: MForm, layout: str, how: str, folder: Path) -> Mutation
         for ind in f.indicators:
             ours.setdefault(_norm(ind.name or ""), ind)
     expected_names = set()
-    selfeval = layout == "run_together"
+    selfeval = layout in WITH_ACTUAL
     for row in form.rows:
         key = _norm(row.name)
         expected_names.add(key)
         want = parse_target(row.target, indicator=row.name).value
-        weight = (
-            None if layout in ("one_cell_per_line", "one_line", "run_together", "narrative") else row.weight
-        )
+        weight = row.weight if layout in WEIGHTED else None
         actual = _number(row.actual) if selfeval else None
         result.expected += 1
         ind = ours.get(key)
@@ -567,6 +623,73 @@ def mutation_figures(count: int, folder: Path) -> dict[str, dict[str, float]]:
     return figures
 
 
+def reading(form: MForm, layout: str, how: str, folder: Path) -> dict[str, tuple[Any, Any, Any]]:
+    """What the readers give for ``form`` in ``layout`` + ``how``: per indicator name, (target value, weight,
+    actual as a number)."""
+    from jixiao.domain.forms import FormReadError, read_forms
+
+    path = folder / f"pair-{layout}-{how}.txt"
+    path.write_text(transform(render(form, layout), how), encoding="utf-8")
+    try:
+        forms = read_forms(path)
+    except FormReadError:
+        return {}
+    out: dict[str, tuple[Any, Any, Any]] = {}
+    for f in forms:
+        for ind in f.indicators:
+            out.setdefault(_norm(ind.name or ""), (ind.target.value, ind.weight, _number(ind.actual)))
+    return out
+
+
+@dataclass(slots=True)
+class PairResult:
+    expected: int = 0
+    both: int = 0  # indicators found in both layouts
+    disagreements: list[str] = field(default_factory=list)
+
+
+def check_pair(form: MForm, first: str, second: str, how: str, folder: Path) -> PairResult:
+    """The same form in two layout classes must read to the same indicators: every number read in both is
+    the same number (a number read in one and left empty in the other is no disagreement)."""
+    a, b = reading(form, first, how, folder), reading(form, second, how, folder)
+    result = PairResult()
+    for row in form.rows:
+        key = _norm(row.name)
+        result.expected += 1
+        x, y = a.get(key), b.get(key)
+        if x is None or y is None:
+            continue
+        result.both += 1
+        for what, u, v in zip(("target", "weight", "actual"), x, y, strict=True):
+            if u is not None and v is not None and Decimal(u) != Decimal(v):
+                result.disagreements.append(f"{first}/{second}+{how}: {row.name}: {what} {u} / {v}")
+    return result
+
+
+def pair_figures(
+    count: int, folder: Path, hows: tuple[str, ...] = ("plain", "ocr")
+) -> dict[str, dict[str, float]]:
+    """Per pair of layout classes (and transform): the share of indicators read with a target in both, and
+    the disagreements (must be none)."""
+    from itertools import combinations
+
+    figures: dict[str, dict[str, float]] = {}
+    for how in hows:
+        for first, second in combinations(LAYOUTS, 2):
+            total = PairResult()
+            for seed in range(count):
+                r = check_pair(sample_form(seed), first, second, how, folder)
+                total.expected += r.expected
+                total.both += r.both
+                total.disagreements += r.disagreements
+            figures[f"{first} / {second}+{how}"] = {
+                "expected": total.expected,
+                "both": total.both / total.expected if total.expected else 0.0,
+                "disagreements": len(total.disagreements),
+            }
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -577,7 +700,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--mutations", type=int, metavar="N", help="instead: the layout-mutation corpus over N forms"
     )
+    parser.add_argument(
+        "--pairs", type=int, metavar="N", help="instead: the same N forms in every pair of layout classes"
+    )
     args = parser.parse_args(argv)
+    if args.pairs:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            pairs = pair_figures(args.pairs, Path(tmp))
+        print(
+            "| pair of layouts + transform | indicators | read in both | disagreements |\n|---|---:|---:|---:|"
+        )
+        for key, f in pairs.items():
+            print(f"| {key} | {f['expected']:.0f} | {f['both']:.0%} | {f['disagreements']:.0f} |")
+        return 0
     if args.mutations:
         import tempfile
 

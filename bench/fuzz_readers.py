@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import json
 import multiprocessing
@@ -96,11 +97,149 @@ OWN_FORMS = (
 )
 
 
-def bases(*, binaries: bool = True) -> list[tuple[str, bytes]]:
+# --- PDFs built here, byte by byte: a small form with a text layer, and hostile ones -------------------------
+
+
+def pdf(objects: list[bytes], *, root: int = 1, xref: bool = True, trailer_extra: bytes = b"") -> bytes:
+    """A PDF of ``objects`` (object ``i + 1`` is ``objects[i]``) with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    start = len(out)
+    if xref:
+        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+        out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root %d 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, root, trailer_extra, start
+    )  # fmt: skip
+    return bytes(out)
+
+
+def _stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s>>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+def _cjk_text(lines: list[str]) -> bytes:
+    """A content stream that shows ``lines`` in a font whose codes are the characters' own (UTF-16)."""
+    ops = [b"BT /F1 10 Tf 12 TL 40 800 Td"]
+    for line in lines:
+        ops.append(b"<" + line.encode("utf-16-be").hex().encode() + b"> Tj T*")
+    ops.append(b"ET")
+    return b"\n".join(ops)
+
+
+_TO_UNICODE = (
+    b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /U def 1 begincodespacerange "
+    b"<0000> <FFFF> endcodespacerange 1 beginbfrange <0000> <FFFF> <0000> endbfrange endcmap "
+    b"CMapName currentdict /CMap defineresource pop end end"
+)
+
+
+def form_pdf(lines: list[str], pages: int = 1) -> bytes:
+    """A PDF with a text layer: ``lines`` on every one of ``pages`` pages, in a CID font with a ToUnicode map."""
+    font = (b"<< /Type /Font /Subtype /Type0 /BaseFont /Song /Encoding /Identity-H /DescendantFonts [5 0 R] "
+            b"/ToUnicode 6 0 R >>")  # fmt: skip
+    descendant = (b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Song /CIDSystemInfo << /Registry (Adobe) "
+                  b"/Ordering (Identity) /Supplement 0 >> /DW 1000 >>")  # fmt: skip
+    content = _stream(_cjk_text(lines))
+    first_page = 7
+    kids = b" ".join(b"%d 0 R" % (first_page + i) for i in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+        content,
+        font,
+        descendant,
+        _stream(_TO_UNICODE),
+    ]
+    objects += [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 3 0 R >>"
+    ] * pages
+    return pdf(objects)
+
+
+_PDF_FORM = [
+    "2024年度项目支出绩效目标表",
+    "项目名称 社区书屋运营",
+    "一级指标 二级指标 三级指标 指标值",
+    "产出指标 数量指标 图书借阅人次 ≥5000人次",
+    "产出指标 质量指标 图书完好率 ≥98%",
+    "满意度指标 服务对象满意度指标 读者满意度 ≥90%",
+]
+
+
+def _deflated(byte: bytes, size: int) -> bytes:
+    """``size`` copies of ``byte``, deflated a megabyte at a time (never held whole)."""
+    import zlib
+
+    packer = zlib.compressobj(9)
+    chunk = byte * (1 << 20)
+    parts = [packer.compress(chunk) for _ in range(size >> 20)]
+    return b"".join(parts) + packer.flush()
+
+
+@functools.cache
+def hostile_pdfs() -> list[tuple[str, bytes]]:
+    """Small PDFs built to cost time or memory: deep nesting, huge and deflate-bombed streams, broken and
+    looping cross references, page trees that loop or hold thousands of pages, a page of millions of glyphs."""
+    import zlib
+
+    good = form_pdf(_PDF_FORM)
+    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+            b"/Contents 3 0 R >>")  # fmt: skip
+    catalog, pages1 = b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [7 0 R] /Count 1 >>"
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    glyphs = zlib.compress(
+        b"BT /F1 1 Tf " + b"(AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA) Tj " * 400_000 + b"ET", 9
+    )
+    out = [
+        ("pdf-form.pdf", good),
+        ("pdf-form-300-pages.pdf", form_pdf(_PDF_FORM, pages=300)),
+        ("pdf-form-2500-pages.pdf", form_pdf(_PDF_FORM, pages=2500)),
+        ("pdf-deep-arrays.pdf", pdf([catalog, pages1, _stream(b"BT ET"), font, b"[" * 200_000 + b"]" * 200_000,
+                                     b"null", page])),
+        ("pdf-deep-dicts.pdf", pdf([catalog, pages1, _stream(b"BT ET"), font, b"<< /A " * 50_000 + b"1" +
+                                    b" >>" * 50_000, b"null", page])),
+        ("pdf-deflate-bomb.pdf", pdf([catalog, pages1, _stream(_deflated(b"\0", 400_000_000),
+                                                               b"/Filter /FlateDecode "), font, b"null", b"null",
+                                      page])),
+        ("pdf-double-deflate-bomb.pdf", pdf([catalog, pages1, _stream(zlib.compress(_deflated(b" ", 300_000_000),
+            9), b"/Filter [/FlateDecode /FlateDecode] "), font, b"null", b"null", page])),
+        ("pdf-million-glyphs.pdf", pdf([catalog, pages1, _stream(glyphs, b"/Filter /FlateDecode "), font,
+                                        b"null", b"null", page.replace(b"4 0 R", b"4 0 R")])),
+        ("pdf-huge-length.pdf", pdf([catalog, pages1, b"<< /Length 99999999999 >>\nstream\nBT ET\nendstream",
+                                     font, b"null", b"null", page])),
+        ("pdf-no-xref.pdf", pdf([catalog, pages1, _stream(b"BT ET"), font, b"null", b"null", page], xref=False)),
+        ("pdf-looping-prev.pdf", pdf([catalog, pages1, _stream(b"BT ET"), font, b"null", b"null", page],
+                                     trailer_extra=b"/Prev 9 ")),
+        ("pdf-page-tree-loop.pdf", pdf([catalog, b"<< /Type /Pages /Kids [2 0 R 7 0 R] /Count 2 >>",
+                                        _stream(b"BT ET"), font, b"null", b"null", page])),
+        ("pdf-kids-self.pdf", pdf([catalog, b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>", b"null", b"null",
+                                   b"null", b"null", b"null"])),
+        ("pdf-reference-chain.pdf", pdf([catalog, pages1, _stream(b"BT ET"), font, b"8 0 R", b"null", page,
+                                         *[b"%d 0 R" % (i + 1) for i in range(8, 20_000)]])),
+        ("pdf-many-streams.pdf", pdf([catalog, pages1, _stream(b"BT ET"), font, b"null", b"null", page,
+                                      *[_stream(b"x") for _ in range(20_000)]])),
+        ("pdf-garbage-xref.pdf", good.replace(b"xref", b"xrf\x00")),
+        ("pdf-truncated.pdf", good[: len(good) // 2]),
+        ("pdf-no-text.pdf", pdf([catalog, pages1, _stream(b"0 0 m 100 100 l S"), font, b"null", b"null", page])),
+        ("pdf-many-lines.pdf", pdf([catalog, pages1, _stream(zlib.compress(b"".join(
+            b"%d 0 m %d 800 l S " % (i % 595, i % 595) for i in range(100_000)), 9), b"/Filter /FlateDecode "),
+            font, b"null", b"null", page])),
+    ]  # fmt: skip
+    return out
+
+
+def bases(*, binaries: bool = True, pdfs: bool = False) -> list[tuple[str, bytes]]:
     out: list[tuple[str, bytes]] = []
     for folder in (SHARED / "samples" / "real-forms", SHARED / "seeds"):
         out.extend((p.name, p.read_bytes()) for p in sorted(folder.glob("*.txt")))
     out.extend((f"own-{i}.txt", text.encode()) for i, text in enumerate(OWN_FORMS))
+    if pdfs:
+        out.extend(hostile_pdfs())
     corpus_dir = ROOT / "bench" / "out" / "corpus"
     if binaries and corpus_dir.is_dir():
         files = sorted([*corpus_dir.glob("*.xlsx"), *corpus_dir.glob("*.docx")])[:10]
@@ -110,6 +249,8 @@ def bases(*, binaries: bool = True) -> list[tuple[str, bytes]]:
 
 def mutate(name: str, data: bytes, rng: random.Random) -> tuple[str, bytes]:
     binary = not name.endswith(".txt")
+    if name.endswith(".pdf") and rng.random() < 0.5:
+        data = _pdf_splice(data, rng)
     for _ in range(rng.randint(1, 3)):
         data = rng.choice(_BINARY if binary else _TEXT)(data, rng)
     return name, data
@@ -168,6 +309,14 @@ def _flip(data: bytes, rng: random.Random) -> bytes:
     return bytes(buf)
 
 
+def _pdf_splice(data: bytes, rng: random.Random) -> bytes:
+    """A hostile PDF token spliced into a PDF: nesting, a huge number, a broken reference or keyword."""
+    token = rng.choice((b"[" * 5000, b"<<" * 5000, b"9" * 400, b" 99999 0 R ", b"endobj", b"stream\n",
+                        b"/Length -1", b"xref\n0 999999\n", b"(" * 3000, b"%%EOF"))  # fmt: skip
+    at = rng.randrange(len(data) + 1)
+    return data[:at] + token + data[at:]
+
+
 _TEXT = (_splice, _splice, _chars, _separators, _encode, _truncate, _flip)
 _BINARY = (_truncate, _flip, _flip)
 
@@ -200,7 +349,8 @@ def run_one(path: Path) -> dict[str, Any]:
             _print_forms(forms)
         outcome["result"] = "read"
     except FormReadError as error:
-        outcome["result"] = "refused"
+        # The alarm fires inside a library too, whose errors the readers turn into refusals: still over time.
+        outcome["result"] = "over_time" if "over the limit" in str(error) else "refused"
         outcome["names_place"] = bool(_PLACE.search(str(error)))
         outcome["message"] = str(error)[:200]
     except TimeoutError:
@@ -220,13 +370,19 @@ def run_chunk(paths: list[str]) -> list[dict[str, Any]]:
     return [run_one(Path(p)) for p in paths]
 
 
-def generate(folder: Path, count: int, seed: int, *, binaries: bool = True) -> list[Path]:
+def generate(folder: Path, count: int, seed: int, *, binaries: bool = True, pdfs: bool = False) -> list[Path]:
     """``count`` inputs in ``folder``; Word and Excel bases only with ``binaries`` and a generated corpus
-    (``bench/out/corpus``, written by ``bench_parse.py`` or ``corpus.py``)."""
+    (``bench/out/corpus``, written by ``bench_parse.py`` or ``corpus.py``); with ``pdfs``, the hostile PDFs
+    as they are first, then mutated among the other bases."""
     rng = random.Random(seed)
-    pool = bases(binaries=binaries)
+    pool = bases(binaries=binaries, pdfs=pdfs)
     paths: list[Path] = []
-    for i in range(count):
+    if pdfs:
+        for name, data in hostile_pdfs():
+            path = folder / f"as-built-{name}"
+            path.write_bytes(data)
+            paths.append(path)
+    for i in range(count - len(paths)):
         name, data = mutate(*rng.choice(pool), rng)
         path = folder / f"{i:05d}-{name}"
         path.write_bytes(data or b" ")
@@ -261,15 +417,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--pdfs", action="store_true", help="add the hostile PDFs built here to the bases")
+    parser.add_argument("--no-binaries", action="store_true", help="leave out the generated .xlsx/.docx")
     args = parser.parse_args(argv)
     # Imported once here, so every forked worker starts with the readers loaded.
+    import pdfplumber  # noqa: F401  (the PDF inputs: imported once, not in every fresh worker)
+
     import jixiao.cli
     import jixiao.domain.forms.assemble
     import jixiao.domain.forms.flow
     import jixiao.domain.scoring.selfeval  # noqa: F401
 
     with tempfile.TemporaryDirectory(prefix="jixiao-fuzz-") as tmp:
-        paths = [str(p) for p in generate(Path(tmp), args.count, args.seed)]
+        paths = [
+            str(p)
+            for p in generate(Path(tmp), args.count, args.seed, binaries=not args.no_binaries, pdfs=args.pdfs)
+        ]
         chunks = [paths[i : i + 25] for i in range(0, len(paths), 25)]
         started = time.monotonic()
         outcomes: list[dict[str, Any]] = []

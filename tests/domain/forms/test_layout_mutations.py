@@ -39,6 +39,8 @@ RECOVERY_AT_LEAST = {
     "run_together": 0.85,
     "narrative": 0.6,
     "two_value_columns": 0.9,
+    "weighted_run": 0.85,
+    "csv_flat": 0.9,
 }
 
 
@@ -55,6 +57,38 @@ def test_it_never_reads_a_different_number_in_any_layout_class_or_pair(
         result = fidelity.check_mutation(fidelity.sample_form(seed), layout, how, Path(folder))
     assert result.expected > 0
     assert result.different == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(min_value=0, max_value=100_000),
+    pair=st.sampled_from([(a, b) for i, a in enumerate(fidelity.LAYOUTS) for b in fidelity.LAYOUTS[i + 1 :]]),
+    how=st.sampled_from(fidelity.TRANSFORMS),
+)
+def test_the_same_form_in_two_layout_classes_reads_to_the_same_numbers(
+    seed: int, pair: tuple[str, str], how: str
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        result = fidelity.check_pair(fidelity.sample_form(seed), *pair, how, Path(folder))
+    assert result.expected > 0
+    assert result.disagreements == []
+
+
+def test_a_pair_disagreement_is_seen(tmp_path: Path) -> None:
+    """The pair check compares numbers: a reading that changed one would be reported."""
+    form = fidelity.sample_form(0)
+    result = fidelity.check_pair(form, "table", "table", "plain", tmp_path)
+    assert result.both == result.expected
+    assert result.disagreements == []
+    first = form.rows[0]
+    changed = fidelity.MForm(
+        form.project, form.year, form.total_wan, (first.__class__(**{**{
+            s: getattr(first, s) for s in first.__slots__}, "weight": first.weight + 1}), *form.rows[1:])
+    )  # fmt: skip
+    a = fidelity.reading(form, "table", "plain", tmp_path)
+    b = fidelity.reading(changed, "table", "plain", tmp_path)
+    key = fidelity._norm(first.name)
+    assert a[key][1] != b[key][1]
 
 
 @pytest.mark.parametrize("layout", fidelity.LAYOUTS)

@@ -16,11 +16,13 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
+from jixiao.domain.forms import runrows
 from jixiao.domain.forms.deadline import check_deadline
-from jixiao.domain.forms.grid import Grid
-from jixiao.domain.forms.labels import FIELD_LABELS, STOP_WORDS, Col, Field
+from jixiao.domain.forms.grid import Cell, Grid
+from jixiao.domain.forms.labels import FIELD_LABELS, STOP_WORDS, Col, Field, header_role, key_of, strip_notes
 from jixiao.domain.forms.model import FormDocument, FormKind, Horizon, Indicator, Location
 from jixiao.domain.targets.grammar import UNIT_WORDS, parse_target
 from jixiao.domain.targets.model import TargetKind
@@ -139,10 +141,81 @@ def read_flow(grid: Grid, kind: FormKind | None = None) -> FormDocument | None:
     if first is None:
         return None
     _read_fields(form, flowed, first)
+    _scored_list(form, grid)
     end = _stop_at(text, first)
     columns = _value_columns(text[first:end])
     _read_area(form, flowed, first, end, columns)
-    return form if form.indicators else None
+    # A form whose project is named but whose indicators could not be split is still a form: its warnings
+    # say where and why, which a refusal of the whole file would not.
+    return form if form.indicators or form.project.name else None
+
+
+_POINTS_TOKEN = re.compile(r"^分(?:$|[,，;；。.])")
+_SCORE_TOKEN = re.compile(r"^\d{1,3}(?:\.\d{1,2})?$")
+
+
+def _scored_list(form: FormDocument, grid: Grid) -> None:
+    """The scored rows of a text flowed out of a PDF, cell by cell (`决策依据 2 2`), under a header that declares
+    a weight and a score column side by side (`分值 自评分`): a name of two to ten characters followed by two
+    numbers, the second no greater than the first, and not by `分` (`计 2 分` is a scoring rule). Section
+    headings with their points (`项目决策 2 分`) interleaved in the flow are left out. The rows end at the next
+    indicator header (一级指标, 三级指标)."""
+    cells = [c for row in grid.rows for c in row.cells if c.text.strip()]
+    start = None
+    for i in range(len(cells) - 1):
+        first, second = (header_role(strip_notes(key_of(c.text))) for c in cells[i : i + 2])
+        before = header_role(strip_notes(key_of(cells[i - 1].text))) if i > 0 else None
+        # Only where the weight is the first column after the name (`评价内容 分值 自评分`): after a target
+        # or an actual column the two numbers after a name would be those.
+        if first is Col.WEIGHT and second is Col.SCORE and before in (None, Col.NAME):
+            start = i + 2
+            break
+    if start is None:
+        return
+    tokens: list[Cell] = []
+    for cell in cells[start:]:
+        if header_role(strip_notes(key_of(cell.text))) in (Col.LEVEL1, Col.LEVEL2, Col.NAME):
+            break
+        tokens.append(cell)
+    # Section headings with their points, interleaved: `项目管理 13 分`.
+    kept: list[Cell] = []
+    i = 0
+    while i < len(tokens):
+        if (
+            i + 2 < len(tokens)
+            and _SCORE_TOKEN.match(tokens[i + 1].text)
+            and _POINTS_TOKEN.match(tokens[i + 2].text)
+            and re.fullmatch(r"[\u4e00-\u9fff]{2,10}", tokens[i].text)
+        ):
+            i += 3
+            continue
+        kept.append(tokens[i])
+        i += 1
+    found = 0
+    for i in range(len(kept) - 2):
+        name, weight, score = kept[i : i + 3]
+        after = kept[i + 3].text if i + 3 < len(kept) else ""
+        if not (
+            re.fullmatch(r"[\u4e00-\u9fff]{2,10}", name.text)
+            and classify_label(name.text) is None
+            and header_role(strip_notes(key_of(name.text))) is None
+            and _SCORE_TOKEN.match(weight.text)
+            and _SCORE_TOKEN.match(score.text)
+            and not _POINTS_TOKEN.match(after)
+        ):
+            continue
+        w, sc = Decimal(weight.text), Decimal(score.text)
+        if not 0 < w <= 100 or sc > w:
+            continue
+        indicator = _indicator(name.text, None, None, name.location)
+        indicator.weight, indicator.recorded_score = w, sc
+        form.indicators.append(indicator)
+        found += 1
+    if found:
+        form.warn(
+            f"按“分值 自评分”表头，从逐格排列的文字中读取了{found}个评分项(scored rows read from a PDF text flow)",
+            cells[start].location,
+        )
 
 
 _FIELD_STOPS = (
@@ -302,10 +375,47 @@ def _read_area(form: FormDocument, flowed: _Text, start: int, end: int, columns:
         clauses = _clauses(text, a, b) if narrative else [(a, b)]
         check_deadline(flowed.at(a))
         for ca, cb in clauses:
-            for indicator in _indicators(form, flowed, ca, cb, columns, narrative):
+            found = (
+                _weighted_rows(form, flowed, ca, cb, columns)
+                if runrows.applies(columns)
+                else _indicators(form, flowed, ca, cb, columns, narrative)
+            )
+            for indicator in found:
                 indicator.raw_level1, indicator.raw_level2 = level1, level2
                 indicator.level1, indicator.level2 = normalise_levels(level1, level2, form.taxonomy)
                 form.indicators.append(indicator)
+
+
+def _weighted_rows(form: FormDocument, flowed: _Text, a: int, b: int, columns: list[Col]) -> list[Indicator]:
+    """Rows whose first value is a weight or score (`名称 分值 指标值 完成值 得分`), read by ``runrows``."""
+    cleaned, offsets, points = runrows.clean(flowed.text[a:b])
+
+    def where(offset: int) -> Location:
+        return flowed.at(a + (offsets[offset] if offset < len(offsets) else 0))
+
+    rows = runrows.read_rows(
+        cleaned,
+        columns,
+        warn=lambda message, offset: form.warn(message, where(offset)),
+        check=lambda offset: check_deadline(where(offset)),
+        points=points,
+    )
+    out: list[Indicator] = []
+    for row in rows:
+        loc = where(row.start)
+        for repair in row.repairs:
+            form.warn(f"指标“{row.name}”：{repair}", loc)
+        if row.tie_broken:
+            form.warn(
+                f"指标“{row.name}”的数字连在一起，有两种拆分；按完成值与指标值相同的一种读取"
+                "(digits run together: read the split in which the actual repeats the target)",
+                loc,
+            )
+        indicator = _indicator(row.name, row.values.get(Col.TARGET), row.values.get(Col.ACTUAL), loc)
+        indicator.weight = row.numbers.get(Col.WEIGHT)
+        indicator.recorded_score = row.numbers.get(Col.SCORE)
+        out.append(indicator)
+    return out
 
 
 def _clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
@@ -362,7 +472,23 @@ def _indicators(
     if not out and name_start == 0:
         rest = _NAME_JUNK.sub("", piece).rstrip(_NAME_TAIL).strip()
         doubled = re.fullmatch(r"(.{2,40}?)([\u4e00-\u9fff]{1,6})\2", rest) if len(rest) <= 52 else None
-        if doubled and columns[:2] == [Col.TARGET, Col.ACTUAL]:
+        # A yes/no indicator (`…是否明显提高`) with its answer glued on: `…是否明显提高是`, or `是是` / `是否` for
+        # the target and the actual.
+        yes_no = (
+            re.fullmatch(r"(.{0,30}是否[^是否]{1,30})([是否])([是否])?", rest) if len(rest) <= 64 else None
+        )
+        if yes_no and columns[:1] == [Col.TARGET]:
+            loc = flowed.at(a)
+            answer, actual = yes_no.group(2), yes_no.group(3)
+            if actual is not None and columns[1:2] != [Col.ACTUAL]:
+                actual = None
+            form.warn(
+                f"指标“{yes_no.group(1)}”后面的“{answer}{actual or ''}”读作指标值"
+                f"{'和完成值' if actual else ''}(a yes/no answer glued to its indicator)",
+                loc,
+            )
+            out.append(_indicator(yes_no.group(1), answer, actual, loc))
+        elif doubled and columns[:2] == [Col.TARGET, Col.ACTUAL]:
             loc = flowed.at(a)
             form.warn(
                 f"“{doubled.group(2)}{doubled.group(2)}”读作指标值和完成值各一个"

@@ -204,6 +204,7 @@ _HEADER_ROLES: list[tuple[str, Col]] = [
     ("计量单位", Col.UNIT),
     ("绩效指标描述", Col.DESCRIPTION),
     ("指标解释", Col.DESCRIPTION),
+    ("指标说明", Col.DESCRIPTION),
     ("指标值确定依据", Col.BASIS),
     ("评(扣)分标准", Col.STANDARD),
     ("评分标准", Col.STANDARD),

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from jixiao.domain.forms.csvtext import looks_like_csv, read_csv_grid
 from jixiao.domain.forms.grid import MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_ROWS, Cell, Grid, Row
 from jixiao.domain.forms.model import FormReadError, Location
 
@@ -89,6 +90,10 @@ def parse_text(text: str, name: str) -> Grid:
                 f"line is {len(line.text)} characters long (limit {MAX_CELL_CHARS})",
                 Location(name, line=line.number),
             )
+    if looks_like_csv(text):
+        grid = read_csv_grid(text, name)
+        if grid is not None:
+            return grid
     content = [line for line in lines if line.text.strip()]
     tabbed = sum(1 for line in content if "\t" in line.text.strip("\t"))
     piped = sum(1 for line in content if "|" in line.text)

@@ -450,8 +450,9 @@ def _parse(raw: str, ctx: _Context) -> TargetValue:
 
 MAX_DIGITS = 15
 """Digits a value may have before its decimal point: 10¹⁵ 元 is far beyond any budget, and more would not
-survive the 28-digit decimal arithmetic of the scores and reports."""
-_TOO_MANY_DIGITS = re.compile(rf"(?<![\d,])\d(?:,?\d){{{MAX_DIGITS},}}", re.ASCII)
+survive the 28-digit decimal arithmetic of the scores and reports. The digits after a decimal point do not
+count up to 17, what a spreadsheet prints for a binary fraction (`0.0900000762939453`); more are no value."""
+_TOO_MANY_DIGITS = re.compile(rf"(?<![\d,.])\d(?:,?\d){{{MAX_DIGITS},}}|\.\d{{18,}}", re.ASCII)
 
 
 def check_digits(text: str) -> None:

@@ -49,7 +49,7 @@ def test_it_locates_table_cells_and_lines_by_page(tmp_path: Path) -> None:
 def test_it_refuses_a_pdf_without_text_layer_and_says_it_needs_ocr(tmp_path: Path) -> None:
     scan = pdf(tmp_path / "scan.pdf", [([], [(50, 50, 400, 600)])])
 
-    with pytest.raises(FormReadError, match=r"^scan\.pdf: the PDF has no text layer .* needs OCR"):
+    with pytest.raises(FormReadError, match=r"^scan\.pdf, page 1: the PDF has no text layer .* needs OCR"):
         read_grid(scan)
 
 

@@ -7,6 +7,9 @@ lines come in top-to-bottom order. A cell spanned by a merged cell is empty text
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +36,18 @@ def read_pdf(path: Path, name: str) -> Grid:
     with library_errors(name, WHAT, _describe) as place:
         import pdfplumber
 
-        with pdfplumber.open(path) as pdf:
+        with _closing(pdfplumber.open(path)) as pdf:
+            stated = _stated_pages(pdf)
+            if stated > MAX_PDF_PAGES:
+                # Refused from the page tree's own count, before thousands of page objects are built.
+                raise FormReadError(
+                    _too_many(stated),
+                    place.location,
+                )
             pages = pdf.pages
             if len(pages) > MAX_PDF_PAGES:
                 raise FormReadError(
-                    f"the PDF has {len(pages):,} pages; more than {MAX_PDF_PAGES:,} are refused",
+                    _too_many(len(pages)),
                     place.location,
                 )
             rows: list[Row] = []
@@ -56,10 +66,11 @@ def read_pdf(path: Path, name: str) -> Grid:
                     # pdfplumber caches every parsed object of a page; a long file would keep them all.
                     page.close()
         if not has_text:
+            extent = f"pages 1–{len(pages)} have" if len(pages) > 1 else "page 1 has" if pages else "it has"
             raise FormReadError(
-                "the PDF has no text layer (it looks like a scanned image); it needs OCR before it can be "
-                "read",
-                Location(name),
+                f"the PDF has no text layer ({extent} no text; it looks like a scanned image or is damaged); "
+                "it needs OCR before it can be read",
+                Location(name) if not pages else Location(name, page=1),
             )
         return Grid(source=name, rows=rows)
 
@@ -70,8 +81,71 @@ MAX_PAGE_OBJECTS = 20_000
 """Lines, rectangles and curves on one page: table finding compares them in pairs."""
 
 
+MAX_PAGE_CONTENT_BYTES = 4 * 1024 * 1024
+"""The decoded content streams of one page: a dense form page takes a few hundred kilobytes."""
+MAX_PAGE_OPERATORS = 40_000
+"""Text-showing or path operators in a page's content: each becomes a glyph or a shape to lay out."""
+_SHOW_OR_PATH = re.compile(rb"(?<![^\s\])>])(?:Tj|TJ|'|\"|re|m|l|c|v|y)(?=[\s\[(/<]|$)")
+
+
+def _too_many(pages: int) -> str:
+    return (
+        f"the PDF has {pages:,} pages; pages {MAX_PDF_PAGES + 1:,}–{pages:,} are beyond the {MAX_PDF_PAGES:,} a "
+        "file may have, refused"
+    )
+
+
+@contextmanager
+def _closing(pdf: Any) -> Iterator[Any]:
+    """pdfplumber's own close builds every page object first (to close each); a file refused for its page
+    count would build thousands. Only the pages built are closed."""
+    try:
+        yield pdf
+    finally:
+        pdf.flush_cache()
+        for page in getattr(pdf, "_pages", []):
+            page.close()
+        if not pdf.stream_is_external:
+            pdf.stream.close()
+
+
+def _stated_pages(pdf: Any) -> int:
+    """The page count the page tree states (0 when it states none or cannot be read)."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        count = resolve1(resolve1(pdf.doc.catalog.get("Pages")).get("Count"))
+    except Exception:  # a damaged tree states nothing; the pages are counted as they are built
+        return 0
+    return count if isinstance(count, int) else 0
+
+
+def _check_content(page: Any, where: Location) -> None:
+    """Refuse a page whose content would take pdfminer long to interpret, before it interprets it: the
+    content streams are decoded (bounded by the whole file's check) and their operators counted."""
+    streams = getattr(page.page_obj, "contents", None) or []
+    size = 0
+    operators = 0
+    for stream in streams:
+        data = stream.get_data() if hasattr(stream, "get_data") else b""
+        size += len(data)
+        if size > MAX_PAGE_CONTENT_BYTES:
+            raise FormReadError(
+                f"the page's content takes more than {MAX_PAGE_CONTENT_BYTES // (1024 * 1024)} MB; a form's takes "
+                "far less, refused",
+                where,
+            )
+        operators += len(_SHOW_OR_PATH.findall(data))
+        if operators > MAX_PAGE_OPERATORS:
+            raise FormReadError(
+                f"the page draws more than {MAX_PAGE_OPERATORS:,} glyphs and shapes; a form draws far fewer, refused",
+                where,
+            )
+
+
 def _check_page(page: Any, where: Location) -> None:
     """Refuse a page whose text or drawing is far beyond any form's before the costly layout work."""
+    _check_content(page, where)
     chars = len(page.chars)
     if chars > MAX_PAGE_CHARS:
         raise FormReadError(
