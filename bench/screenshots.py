@@ -5,7 +5,7 @@ Usage: ``JIXIAO_VAR_DIR=/tmp/shots .venv/bin/python bench/screenshots.py [OUT_DI
 Loads the demo (``migrate`` + ``load_demo`` on the seed forms, once per var dir) into ``JIXIAO_VAR_DIR``,
 starts ``runserver`` on 127.0.0.1, signs in as officer, head, reviewer, finance and auditor with Debian's
 chromium (headless) and saves one full-page PNG per role and page into OUT_DIR (``var/screenshots``).
-Each page is also checked for a horizontal scrollbar at 1366 px and for ``None`` shown as text."""
+``ROLES=finance,auditor`` takes only those. Each page is also checked for a horizontal scrollbar at 1366 px and for ``None`` shown as text."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 SEEDS = ROOT.parent / "shared" / "seeds"
 PASSWORD = os.environ.get("JIXIAO_DEMO_PASSWORD") or "jixiao-demo"
-ROLES = ("suzhou_officer", "suzhou_head", "suzhou_reviewer", "finance", "auditor")
+ROLES = tuple(
+    os.environ.get("ROLES", "suzhou_officer,suzhou_head,suzhou_reviewer,finance,auditor").split(",")
+)
 
 
 def free_port() -> int:
@@ -68,6 +70,7 @@ def pages(ids: dict[str, int]) -> list[tuple[str, str]]:
         ("results", f"/projects/{p}/results/month-{month}/"),
         ("spending", f"/projects/{p}/spending/"),
         ("monitoring", f"/projects/{p}/monitoring/7/"),
+        ("monitoring-fill", f"/projects/{ids['adjusted']}/monitoring/7/"),
         ("monitoring-tasks", "/monitoring/tasks/"),
         ("evaluation", f"/projects/{p}/evaluation/"),
         ("locks", "/locks/"),
