@@ -161,3 +161,26 @@ def test_the_admin_lists_the_year_review_records(loaded: str) -> None:
     page = client.get(f"/admin/performance/targetreview/{review.pk}/change/")
     assert page.status_code == 200
     assert "完整性" in page.content.decode()
+
+
+def test_a_demo_loaded_without_the_year_gets_it_once_on_restart(
+    db: None, settings: Any, tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.JIXIAO_STRICT_SCOPES = False
+    monkeypatch.delenv("JIXIAO_DEMO_PASSWORD", raising=False)
+    year = timezone.localdate().year
+    call_command("load_demo", str(seeds_dir), "--no-current-year", stdout=StringIO())
+    assert not Project.objects.unrestricted().filter(year=year).exists()
+
+    out = StringIO()
+    call_command("load_demo", str(seeds_dir), stdout=out)
+    assert f"{year}年度进行中的演示数据" in out.getvalue()
+    results = PeriodResult.objects.unrestricted().count()
+
+    again = StringIO()
+    call_command("load_demo", str(seeds_dir), stdout=again)
+    assert "年度进行中的演示数据" not in again.getvalue()
+    assert Project.objects.unrestricted().filter(year=year).count() == 5
+    assert PeriodResult.objects.unrestricted().count() == results

@@ -412,7 +412,8 @@ def _attach(result: PeriodResult, name: str, content: bytes, content_type: str, 
 
 def _target_drafts(project: Project) -> list[IndicatorDraft]:
     ordered = sorted(
-        project.indicators.filter(withdrawn=False), key=lambda i: (i.order, i.horizon != "medium_term", i.pk)
+        Indicator.objects.unrestricted().filter(project=project, withdrawn=False),
+        key=lambda i: (i.order, i.horizon != "medium_term", i.pk),
     )
     return [
         IndicatorDraft(
@@ -431,9 +432,12 @@ def _target_drafts(project: Project) -> list[IndicatorDraft]:
 
 def _propose_adjustment(project: Project, officer: Any) -> bool:
     rows = _target_drafts(project)
+    stored = {i.pk: i for i in Indicator.objects.unrestricted().filter(project=project, withdrawn=False)}
     for position, row in enumerate(rows):
-        indicator = Indicator.objects.unrestricted().get(pk=row.ident)
-        if row.horizon != HorizonChoices.ANNUAL or not _is_count(indicator) or indicator.target_unit == "%":
+        indicator = stored.get(row.ident) if row.ident is not None else None
+        if indicator is None or row.horizon != HorizonChoices.ANNUAL or indicator.target_unit == "%":
+            continue
+        if not _is_count(indicator):
             continue
         match = re.search(r"\d+", row.target)
         if match is None or int(match.group()) < 2:

@@ -1,9 +1,11 @@
 """``load_demo FILES_OR_DIRS…``: the unit tree, an ``admin`` superuser, the given forms with their targets
 approved, and invented activity for them (spending and results for 1–7月, a monitoring round, a finalised
-self-evaluation).
+self-evaluation), and the same forms again as the current budget year, in progress (``performance.demo``).
 
 The demo is loaded once: its import batch (label ``load_demo``) is the marker, and a later run (every
-``make run``) only makes sure the admin user exists, so nothing a user changed is overwritten."""
+``make run``) only makes sure the admin user exists, so nothing a user changed is overwritten. The current
+year has its own marker (``load_demo:<year>``): a demo loaded before it existed gets it once on a later run,
+unless someone already has projects of that year (then nothing is added)."""
 
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from jixiao.performance.actions.imports import FormImportError, do_import_forms
 from jixiao.performance.actions.targets import do_approve_targets, do_submit_targets
 from jixiao.performance.choices import ImportStatusChoices
 from jixiao.performance.demo import CURRENT_LABEL, load_demo_activity, load_demo_current_year
-from jixiao.performance.models import ImportBatch
+from jixiao.performance.models import ImportBatch, Project
 
 ROOT_NAME = "财政局"
 FORM_SUFFIXES = {".txt", ".docx", ".xlsx", ".xls", ".pdf"}
@@ -146,6 +148,10 @@ class Command(BaseCommand):
         """The seed projects again as ``year``, in progress (skipped when the forms are of that year)."""
         if any(f.year is not None and f.year >= year for f in forms):
             self.stdout.write(f"演示表单已是{year}年度或更晚，不另建本年度演示数据")
+            return
+        if Project.objects.unrestricted().filter(year=year).exists():
+            # People already work on this year: the demo never writes over their projects.
+            self.stdout.write(f"已有{year}年度的项目，不另建本年度演示数据，已有数据保持不变")
             return
         try:
             report = load_demo_current_year(forms, year)
