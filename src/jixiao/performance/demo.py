@@ -473,7 +473,7 @@ def _current_results(
                 indicator,
                 Period.month(month),
                 value=value,
-                note=f"{month}月报送",
+                narrative=f"按{month}月工作台账填报",
                 acting_user=officer,
                 reason=CURRENT_REASON,
             )
