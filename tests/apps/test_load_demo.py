@@ -46,7 +46,7 @@ def seed_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, security_form: For
 
 def run(*args: str) -> str:
     out = StringIO()
-    call_command("load_demo", *args, stdout=out)
+    call_command("load_demo", *args, "--no-current-year", stdout=out)
     return out.getvalue()
 
 

@@ -103,7 +103,7 @@ def _build_world(seeds: Path, monkeypatch: pytest.MonkeyPatch) -> World:
     monkeypatch.delenv("JIXIAO_DEMO_PASSWORD", raising=False)
     monkeypatch.delenv("JIXIAO_ADMIN_PASSWORD", raising=False)
     monkeypatch.setattr(jixiao.domain.forms, "read_forms", lambda path: _read(str(path)))
-    call_command("load_demo", str(seeds), stdout=StringIO())
+    call_command("load_demo", str(seeds), "--no-current-year", stdout=StringIO())
     suzhou = (
         Project.objects.unrestricted()
         .filter(unit__name=OFFICES[0].office, kind="target")

@@ -17,15 +17,22 @@ from jixiao.performance.models import (
     FundUse,
     ImportBatch,
     Indicator,
+    LockException,
+    MonitoringAssignment,
     MonitoringEntry,
     MonitoringRound,
+    MonitoringTask,
     PeriodLock,
     PeriodResult,
     Project,
     ProjectFunds,
+    RectificationEvidence,
+    RectificationItem,
     SpendingStep,
     TargetAdjustment,
     TargetAdjustmentLine,
+    TargetReview,
+    TargetReviewLine,
 )
 
 UNIT_FILTER = ("unit", ScopedRelatedOnlyFilter)
@@ -320,3 +327,61 @@ class TargetAdjustmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("project", "reviewed_by")
     exclude = ("proposed",)
     inlines = (TargetAdjustmentLineInline,)
+
+
+class TargetReviewLineInline(ReadOnlyInline):
+    model = TargetReviewLine
+    fields = ("criterion", "grade", "comment")
+
+
+@admin.register(TargetReview)
+class TargetReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Target reviews (优/良/中/差 per criterion), read-only: written by ``do_review_targets``."""
+
+    list_display = ("project", "outcome", "reviewer_label", "reviewed_at", "comment")
+    list_filter = ("outcome", PROJECT_UNIT_FILTER)
+    search_fields = ("project__name", "comment")
+    list_select_related = ("project",)
+    inlines = (TargetReviewLineInline,)
+
+
+class MonitoringAssignmentInline(ReadOnlyInline):
+    model = MonitoringAssignment
+    fields = ("unit",)
+
+
+@admin.register(MonitoringTask)
+class MonitoringTaskAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Monitoring tasks finance issued, read-only: written by ``do_issue_monitoring_task``."""
+
+    list_display = ("year", "cutoff_month", "deadline", "unit", "issued_by_label", "issued_at")
+    list_filter = ("year", "cutoff_month", UNIT_FILTER)
+    search_fields = ("note", "unit__name")
+    list_select_related = ("unit",)
+    inlines = (MonitoringAssignmentInline,)
+
+
+class RectificationEvidenceInline(ReadOnlyInline):
+    model = RectificationEvidence
+    fields = ("original_name", "content_type", "size", "uploaded_at")
+
+
+@admin.register(RectificationItem)
+class RectificationItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Rectification items (整改), read-only: opened, answered and reviewed through the actions."""
+
+    list_display = ("project", "status", "deadline", "opened_at", "answered_at", "reviewed_at")
+    list_filter = ("status", PROJECT_UNIT_FILTER)
+    search_fields = ("project__name", "problem", "requirement", "answer")
+    list_select_related = ("project",)
+    inlines = (RectificationEvidenceInline,)
+
+
+@admin.register(LockException)
+class LockExceptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Lock exceptions, read-only: granted and revoked through the actions."""
+
+    list_display = ("unit", "period_kind", "period_index", "expires_at", "granted_by_label", "revoked_at")
+    list_filter = (UNIT_FILTER,)
+    search_fields = ("unit__name", "reason")
+    list_select_related = ("unit",)

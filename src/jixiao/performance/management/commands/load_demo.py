@@ -1,9 +1,11 @@
 """``load_demo FILES_OR_DIRS…``: the unit tree, an ``admin`` superuser, the given forms with their targets
 approved, and invented activity for them (spending and results for 1–7月, a monitoring round, a finalised
-self-evaluation).
+self-evaluation), and the same forms again as the current budget year, in progress (``performance.demo``).
 
 The demo is loaded once: its import batch (label ``load_demo``) is the marker, and a later run (every
-``make run``) only makes sure the admin user exists, so nothing a user changed is overwritten."""
+``make run``) only makes sure the admin user exists, so nothing a user changed is overwritten. The current
+year has its own marker (``load_demo:<year>``): a demo loaded before it existed gets it once on a later run,
+unless someone already has projects of that year (then nothing is added)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
@@ -26,8 +29,8 @@ from jixiao.orgs.models import Unit
 from jixiao.performance.actions.imports import FormImportError, do_import_forms
 from jixiao.performance.actions.targets import do_approve_targets, do_submit_targets
 from jixiao.performance.choices import ImportStatusChoices
-from jixiao.performance.demo import load_demo_activity
-from jixiao.performance.models import ImportBatch
+from jixiao.performance.demo import CURRENT_LABEL, load_demo_activity, load_demo_current_year
+from jixiao.performance.models import ImportBatch, Project
 
 ROOT_NAME = "财政局"
 FORM_SUFFIXES = {".txt", ".docx", ".xlsx", ".xls", ".pdf"}
@@ -61,6 +64,11 @@ class Command(BaseCommand):
             action="store_true",
             help="only the forms: no invented spending, results, monitoring or self-evaluation",
         )
+        parser.add_argument(
+            "--no-current-year",
+            action="store_true",
+            help="only the seed year: not the same projects again as this year's, in progress",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Looked up at run time so the command (and command discovery) works before the readers exist.
@@ -68,12 +76,9 @@ class Command(BaseCommand):
             "jixiao.domain.forms"
         ).read_forms
 
-        loaded = (
-            ImportBatch.objects.unrestricted()
-            .filter(label=BATCH_LABEL, status=ImportStatusChoices.COMPLETED)
-            .order_by("started_at", "pk")
-            .first()
-        )
+        year = timezone.localdate().year
+        with_year = not options.get("no_activity") and not options.get("no_current_year")
+        loaded = self.batch(BATCH_LABEL)
         if loaded is not None:
             with transaction.atomic():
                 self.ensure_admin()
@@ -81,17 +86,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"演示数据已于 {when} 加载（导入批次 #{loaded.pk}），本次不再导入，已有数据保持不变"
             )
+            if with_year and self.batch(f"{CURRENT_LABEL}:{year}") is None:
+                # A demo loaded before this year existed (or in an earlier year): add the year once.
+                self.current_year(self.read(options["paths"], read_forms), year)
             return
 
-        files = form_files(options["paths"])
-        forms = []
-        for path in files:
-            try:
-                read = read_forms(path)
-            except FormReadError as error:
-                raise CommandError(f"{path}: {error}") from error
-            self.stdout.write(f"{path}: {len(read)} form(s), {sum(len(f.warnings) for f in read)} warning(s)")
-            forms.extend(read)
+        forms = self.read(options["paths"], read_forms)
 
         with transaction.atomic():
             root = self.ensure_root()
@@ -110,6 +110,8 @@ class Command(BaseCommand):
                 do_approve_targets(project, acting_user=SYSTEM, reason=REASON)
             activity = None if options.get("no_activity") else load_demo_activity(result.projects)
             importlib.import_module("jixiao.security.demo").load_security_demo(self.stdout)
+        if with_year:
+            self.current_year(forms, year)
         batch = result.batch
         self.stdout.write(
             self.style.SUCCESS(
@@ -123,6 +125,44 @@ class Command(BaseCommand):
                 f"demo activity added to {len(activity.projects)} project(s); "
                 f"{len(activity.skipped)} left as they were"
             )
+
+    def batch(self, label: str) -> ImportBatch | None:
+        return (
+            ImportBatch.objects.unrestricted()
+            .filter(label=label, status=ImportStatusChoices.COMPLETED)
+            .order_by("started_at", "pk")
+            .first()
+        )
+
+    def read(self, paths: list[str], read_forms: Callable[[Path], list[FormDocument]]) -> list[FormDocument]:
+        forms = []
+        for path in form_files(paths):
+            try:
+                read = read_forms(path)
+            except FormReadError as error:
+                raise CommandError(f"{path}: {error}") from error
+            self.stdout.write(f"{path}: {len(read)} form(s), {sum(len(f.warnings) for f in read)} warning(s)")
+            forms.extend(read)
+        return forms
+
+    def current_year(self, forms: list[FormDocument], year: int) -> None:
+        """The seed projects again as ``year``, in progress (skipped when the forms are of that year)."""
+        if any(f.year is not None and f.year >= year for f in forms):
+            self.stdout.write(f"演示表单已是{year}年度或更晚，不另建本年度演示数据")
+            return
+        if Project.objects.unrestricted().filter(year=year).exists():
+            # People already work on this year: the demo never writes over their projects.
+            self.stdout.write(f"已有{year}年度的项目，不另建本年度演示数据，已有数据保持不变")
+            return
+        try:
+            report = load_demo_current_year(forms, year)
+        except (ValidationError, PermissionDenied, FormImportError) as error:
+            # The demo people were changed by hand: the year is left out, nothing half-made is kept.
+            self.stdout.write(self.style.WARNING(f"未能建立{year}年度演示数据：{error}"))
+            return
+        self.stdout.write(
+            f"{year}年度进行中的演示数据：{len(report.projects)} 个项目，{report.evidence} 份佐证材料"
+        )
 
     def ensure_root(self) -> Unit:
         root = Unit.objects.unrestricted().filter(parent__isnull=True, name=ROOT_NAME).first()
