@@ -10,7 +10,7 @@ SEEDS ?= $(firstword $(wildcard ../shared/seeds) $(wildcard shared/seeds))
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint typecheck check bench clean migrate demo fonts
+.PHONY: run test setup lint typecheck check bench clean migrate demo fonts messages
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -64,6 +64,14 @@ test: setup
 
 bench: setup
 	$(PY) bench/run_all.py
+
+# The English catalog: collect the strings into src/jixiao/locale/en/LC_MESSAGES/django.po (existing translations
+# kept), then compile django.mo; both are committed. Needs GNU gettext (msgfmt, xgettext, msgmerge).
+messages: setup
+	cd src/jixiao && DJANGO_SETTINGS_MODULE=jixiao.settings JIXIAO_DEBUG=1 PYTHONPATH=$(CURDIR)/src \
+	  $(CURDIR)/$(PY) -m django makemessages -l en --no-obsolete --ignore='*/static/vendor/*' --ignore='locale/*'
+	cd src/jixiao && DJANGO_SETTINGS_MODULE=jixiao.settings JIXIAO_DEBUG=1 PYTHONPATH=$(CURDIR)/src \
+	  $(CURDIR)/$(PY) -m django compilemessages -l en
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache
