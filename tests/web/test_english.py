@@ -189,3 +189,12 @@ def test_the_committed_compiled_catalog_matches_the_po_file() -> None:
         else:
             assert compiled.ngettext(entry.msgid, entry.msgid_plural, 1) == entry.msgstrs[0], entry.msgid
             assert compiled.ngettext(entry.msgid, entry.msgid_plural, 5) == entry.msgstrs[1], entry.msgid
+
+
+def test_a_browser_set_to_english_still_gets_chinese_until_english_is_chosen(
+    db: None, client: Client
+) -> None:
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+
+    assert '<html lang="zh-Hans">' in page
+    assert "登录" in page

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 
 class SecurityHeadersMiddleware:
@@ -28,3 +30,15 @@ class SecurityHeadersMiddleware:
             for morsel in response.cookies.values():
                 morsel["secure"] = True
         return response
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Chinese unless the person chose English: the language cookie set by the 中文/English switch decides,
+    never the browser's Accept-Language (an office PC set up in English still gets the Chinese pages its
+    users work in)."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
