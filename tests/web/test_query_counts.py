@@ -208,3 +208,44 @@ def test_refresh_project_summaries_computes_every_summary(world: World) -> None:
     call_command("refresh_project_summaries", stdout=out)
     assert ProjectSummary.objects.unrestricted().count() == Project.objects.unrestricted().count()
     assert "已计算" in out.getvalue()
+
+
+def test_the_project_page_keeps_its_computed_parts_until_its_data_changes(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    client = signed_in("finance")
+    project = world.suzhou_project
+    url = f"/projects/{project.pk}/"
+    first = queries(client, url)
+    again = queries(client, url)
+    assert again < first, (first, again)
+    assert again <= 25, again
+
+    result = (
+        PeriodResult.objects.unrestricted()
+        .filter(indicator__project=project, status=ResultStatusChoices.APPROVED, value__isnull=False)
+        .select_related("indicator")
+        .order_by("pk")
+        .first()
+    )
+    assert result is not None
+    assert result.value is not None
+    kept = client.get(url).content.decode()
+    result.value = result.value * 1000
+    result.save()
+    changed = client.get(url).content.decode()
+    assert changed != kept
+    # What the page shows is what it computes afresh (no kept part of the old data is left).
+    from django.core.cache import cache
+
+    cache.clear()
+    assert client.get(url).content.decode() == changed
+    assert queries(client, url) == again
+
+
+def test_the_project_page_kept_for_one_person_shows_another_only_what_they_may_see(world: World) -> None:
+    project = world.suzhou_project
+    url = f"/projects/{project.pk}/"
+    assert signed_in("finance").get(url).status_code == 200
+    assert signed_in("suzhou_officer").get(url).status_code == 200
+    assert signed_in("shunping_officer").get(url).status_code == 404
