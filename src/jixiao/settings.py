@@ -168,6 +168,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The pages keep what they compute (the project page's snapshot, review and self-evaluation) under a stamp of
+# the data it is of, so a stale entry is never read, only left to expire. Local memory per process by default;
+# JIXIAO_CACHE_BACKEND/JIXIAO_CACHE_LOCATION share it between gunicorn workers (docs/decisions.md), e.g.
+# django.core.cache.backends.filebased.FileBasedCache with a directory.
+CACHES = {
+    "default": {
+        "BACKEND": env_str("JIXIAO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env_str("JIXIAO_CACHE_LOCATION", "jixiao"),
+        "TIMEOUT": env_int("JIXIAO_CACHE_SECONDS", 24 * 3600),
+        "OPTIONS": {"MAX_ENTRIES": env_int("JIXIAO_CACHE_MAX_ENTRIES", 2000)},
+    }
+}
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Argon2 first: new and changed passwords are hashed with it; older hashes still verify and are upgraded.

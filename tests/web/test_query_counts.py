@@ -5,6 +5,7 @@ is read."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
@@ -28,7 +29,7 @@ from jixiao.performance.models import (
     SpendingStep,
 )
 from jixiao.performance.selectors import build_monitoring_snapshot, default_cutoff_month
-from jixiao.performance.summary import colour_of
+from jixiao.performance.summary import colour_of, page_stamp
 from jixiao.web import selectors
 from jixiao.web.templatetags.jixiao_format import money
 
@@ -208,3 +209,52 @@ def test_refresh_project_summaries_computes_every_summary(world: World) -> None:
     call_command("refresh_project_summaries", stdout=out)
     assert ProjectSummary.objects.unrestricted().count() == Project.objects.unrestricted().count()
     assert "已计算" in out.getvalue()
+
+
+def page(client: Client, url: str) -> str:
+    """The page's HTML without its per-request tokens (CSRF, CSP nonce)."""
+    html = client.get(url).content.decode()
+    return re.sub(r'(csrfmiddlewaretoken" value|nonce)="[^"]*"', "", html)
+
+
+def test_the_project_page_keeps_its_computed_parts_until_its_data_changes(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    client = signed_in("finance")
+    project = world.suzhou_project
+    url = f"/projects/{project.pk}/"
+    first = queries(client, url)
+    again = queries(client, url)
+    assert again < first, (first, again)
+    assert again <= 30, again
+
+    result = (
+        PeriodResult.objects.unrestricted()
+        .filter(indicator__project=project, status=ResultStatusChoices.APPROVED, value__isnull=False)
+        .select_related("indicator")
+        .order_by("pk")
+        .first()
+    )
+    assert result is not None
+    assert result.value is not None
+    cutoff = default_cutoff_month()
+    stamp = page_stamp(project, cutoff)
+    assert page_stamp(project, cutoff) == stamp
+    result.value = result.value * 1000
+    result.save()
+    changed = page(client, url)
+    assert page_stamp(project, cutoff) != stamp
+    # What the page shows is what it computes afresh (no kept part of the old data is left).
+    from django.core.cache import cache
+
+    cache.clear()
+    assert page(client, url) == changed
+    assert queries(client, url) == again
+
+
+def test_the_project_page_kept_for_one_person_shows_another_only_what_they_may_see(world: World) -> None:
+    project = world.suzhou_project
+    url = f"/projects/{project.pk}/"
+    assert signed_in("finance").get(url).status_code == 200
+    assert signed_in("suzhou_officer").get(url).status_code == 200
+    assert signed_in("shunping_officer").get(url).status_code == 404

@@ -6,12 +6,18 @@ forgotten when what it is computed from changes, computed again before a list re
 - ``ensure_summaries(projects, cutoff_month)`` refreshes, among ``projects``, those whose summary is missing,
   of another cut-off month or version, or older than the project's ``updated_at`` (one query when all are
   fresh). The pages call it before they read summaries.
+- ``page_stamp(project, cutoff_month)`` says which state of the project the project page's computed parts
+  (monitoring snapshot, review, self-evaluation) are of: the stored summary's ``computed_at``, the summary
+  computed and stored first when it is not fresh. A page may keep those parts under that stamp (Django's
+  cache, ``web.views.project_detail``): any change that could alter them forgets the summary, and the next
+  stamp differs.
 - ``data_state()`` changes whenever a summary may have changed: a page may keep what it computed from the
   summaries for as long as it stays the same (``web.selectors.home_data``).
 - The receivers below forget (delete) the summaries a saved or deleted row may change: a result or an
   indicator changes its project's lights; money (funds, spending plan, expenditure, budget adjustment, the
   project itself) changes its project's execution and that of the 部门整体 form of the same unit and year,
-  which counts the unit's projects (``selectors.money_scope``). Bulk writes that send no signal (the form
+  which counts the unit's projects (``selectors.money_scope``); a fund use, an imported budget execution or
+  an evaluation line (weights, a reviewer's adjusted score) changes what the project page computes. Bulk writes that send no signal (the form
   import) set ``Project.updated_at``, which ``ensure_summaries`` compares.
 
 A summary is a cache of what ``build_monitoring_snapshot`` says: it is not audited, and nobody enters it.
@@ -32,7 +38,11 @@ from jixiao.domain.scoring.lights import Colour, Light
 from jixiao.performance.choices import FormKindChoices, TargetKindChoices
 from jixiao.performance.models import (
     BudgetAdjustment,
+    BudgetExecution,
+    Evaluation,
+    EvaluationLine,
     Expenditure,
+    FundUse,
     Indicator,
     PeriodResult,
     Project,
@@ -147,6 +157,29 @@ def refresh_summaries(project_ids: Iterable[int], cutoff_month: int) -> int:
     return done
 
 
+def page_stamp(project: Project, cutoff_month: int) -> str:
+    """The state of ``project``'s data the project page's computed parts are of (see the module docstring).
+
+    One query when the summary is fresh; else the summary is computed and stored, and its new stamp returned.
+    """
+    fresh = Project.objects.unrestricted().filter(pk=project.pk).exclude(stale(cutoff_month))
+    stamp = (
+        ProjectSummary.objects.unrestricted()
+        .filter(project__in=fresh)
+        .values_list("computed_at", flat=True)
+        .first()
+    )
+    if stamp is None:
+        refresh_summaries([project.pk], cutoff_month)
+        stamp = (
+            ProjectSummary.objects.unrestricted()
+            .filter(project_id=project.pk)
+            .values_list("computed_at", flat=True)
+            .first()
+        )
+    return f"{project.pk}:{cutoff_month}:{SUMMARY_VERSION}:{stamp.isoformat() if stamp else ''}"
+
+
 def stale(cutoff_month: int) -> Q:
     """Projects (as a ``Project`` filter) whose summary must be computed (again) before it is read."""
     return (
@@ -220,6 +253,20 @@ def _on_money(sender: Any, instance: Any, **kwargs: Any) -> None:
     forget_money(instance.project_id)
 
 
+def _on_page_input(sender: Any, instance: Any, **kwargs: Any) -> None:
+    forget([instance.project_id])
+
+
+def _on_evaluation_line(sender: Any, instance: EvaluationLine, **kwargs: Any) -> None:
+    forget(
+        list(
+            Evaluation.objects.unrestricted()
+            .filter(pk=instance.evaluation_id)
+            .values_list("project_id", flat=True)
+        )
+    )
+
+
 def _on_project(sender: Any, instance: Project, created: bool = False, **kwargs: Any) -> None:
     if not created:
         forget_money(instance.pk)
@@ -238,3 +285,11 @@ def connect() -> None:
     for model in money[:2]:
         post_delete.connect(_on_money, sender=model, dispatch_uid=f"{uid}.delete.{model.__name__}")
     post_save.connect(_on_project, sender=Project, dispatch_uid=f"{uid}.save.Project")
+    # Not in a summary, but in what the project page computes (review, self-evaluation): see page_stamp.
+    for model in (FundUse, BudgetExecution):
+        post_save.connect(_on_page_input, sender=model, dispatch_uid=f"{uid}.save.{model.__name__}")
+        post_delete.connect(_on_page_input, sender=model, dispatch_uid=f"{uid}.delete.{model.__name__}")
+    post_save.connect(_on_evaluation_line, sender=EvaluationLine, dispatch_uid=f"{uid}.save.EvaluationLine")
+    post_delete.connect(
+        _on_evaluation_line, sender=EvaluationLine, dispatch_uid=f"{uid}.delete.EvaluationLine"
+    )

@@ -6,6 +6,7 @@ Every view starts from ``Model.objects.restrict(request.user, "view")``: what a 
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,6 +15,7 @@ from typing import Any
 import django_tables2 as tables
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -29,6 +31,7 @@ from jixiao.performance.actions.evaluation import build_self_evaluation
 from jixiao.performance.choices import HorizonChoices
 from jixiao.performance.documents import target_form
 from jixiao.performance.selectors import build_monitoring_snapshot, default_cutoff_month
+from jixiao.performance.summary import page_stamp
 from jixiao.reports.data import ReportDataError
 from jixiao.reports.fonts import FontNotFoundError
 from jixiao.web import documents, history, inbox, selectors
@@ -206,19 +209,39 @@ def _findings(
     return by_indicator, general
 
 
+def _computed_parts(
+    project: perf.Project, cutoff: int, indicators: list[perf.Indicator]
+) -> tuple[Any, dict[int, list[Finding]], list[Finding], Any]:
+    """The project page's computed parts: monitoring snapshot, review findings, self-evaluation.
+
+    Kept in Django's cache under the stamp of the data they are of (``summary.page_stamp``): every change
+    that could alter them forgets the project's summary, so the next view computes them again. Only the
+    project's own data goes in (the same for everyone who may see the project); the indicator pks the
+    findings are keyed by are part of the key.
+    """
+    pks = ",".join(str(i.pk) for i in indicators)
+    key = f"jixiao:project-page:{page_stamp(project, cutoff)}:{hashlib.sha256(pks.encode()).hexdigest()[:16]}"
+    parts = cache.get(key)
+    if parts is None:
+        snapshot = build_monitoring_snapshot(project, cutoff)
+        by_indicator, general = _findings(project, indicators)
+        parts = (snapshot, dict(by_indicator), general, build_self_evaluation(project))
+        cache.set(key, parts)
+    return parts
+
+
 @require_GET
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     project = get_object_or_404(selectors.visible_projects(user), pk=pk)
     cutoff = default_cutoff_month()
-    snapshot = build_monitoring_snapshot(project, cutoff)
     indicators = list(
         perf.Indicator.objects.restrict(user, "view")
         .filter(project=project, withdrawn=False)
         .order_by("horizon", "order", "pk")
     )
-    by_indicator, general = _findings(project, indicators)
+    snapshot, by_indicator, general, evaluation = _computed_parts(project, cutoff, indicators)
     horizons = [
         (label, _indicator_lines([i for i in indicators if i.horizon == value], by_indicator, snapshot))
         for value, label in (
@@ -235,7 +258,6 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evidence: dict[int, list[perf.Evidence]] = defaultdict(list)
     for item in perf.Evidence.objects.restrict(user, "view").filter(result__in=[r.pk for r in results]):
         evidence[item.result_id].append(item)
-    evaluation = build_self_evaluation(project)
     stored_evaluation = perf.Evaluation.objects.restrict(user, "view").filter(project=project).first()
     context = {
         "project": project,

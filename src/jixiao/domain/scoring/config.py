@@ -189,6 +189,10 @@ class _FrozenWeights(dict[str, Decimal]):
     def __hash__(self) -> int:  # type: ignore[override]
         return hash(tuple(self.items()))
 
+    def __reduce__(self) -> tuple[type[_FrozenWeights], tuple[dict[str, Decimal]]]:
+        # Pickled (a page's kept parts in Django's cache) as a plain dict, rebuilt frozen.
+        return (_FrozenWeights, (dict(self),))
+
 
 def grade_for(total: Decimal, config: ScoringConfig | None = None) -> str:
     """优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差 (the bounds of ``config``; half-open, so 89.99 is 良)."""

@@ -12,7 +12,7 @@ from jixiao.audit.log import record
 from jixiao.orgs.actors import Actor, require_actor
 from jixiao.orgs.choices import Action, RoleChoices, UnitKindChoices
 from jixiao.orgs.models import Membership, Unit
-from jixiao.orgs.permissions import require, unrestricted_actor
+from jixiao.orgs.permissions import forget_grants, require, unrestricted_actor
 
 
 def _require(acting_user: Actor, action: Action, unit: Unit | None) -> None:
@@ -104,6 +104,7 @@ def do_move_unit(unit: Unit, *, new_parent: Unit, acting_user: Actor, reason: st
         path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1))
     )
     Unit.objects.unrestricted().filter(pk=unit.pk).update(parent=new_parent)
+    forget_grants()
     unit.refresh_from_db()
     record(
         acting_user,

@@ -119,7 +119,12 @@ class Project(models.Model):
                 name="performance_project_unique_name_no_year",
             ),
         )
-        indexes = (models.Index(fields=["unit", "name"], name="performance_project_unit_name"),)
+        # The project list filters by unit and by year and sorts by name (docs/benchmarks.md, "Web load test").
+        indexes = (
+            models.Index(fields=["unit", "name"], name="performance_project_unit_name"),
+            models.Index(fields=["unit", "year"], name="performance_project_unit_year"),
+            models.Index(fields=["year", "name"], name="performance_project_year_name"),
+        )
 
     def __str__(self) -> str:
         year = f"{self.year}年 " if self.year else ""
