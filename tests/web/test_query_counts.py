@@ -30,7 +30,7 @@ from jixiao.performance.models import (
 )
 from jixiao.performance.selectors import build_monitoring_snapshot, default_cutoff_month
 from jixiao.performance.summary import colour_of, page_stamp
-from jixiao.web import selectors
+from jixiao.web import inbox, selectors
 from jixiao.web.templatetags.jixiao_format import money
 
 
@@ -77,6 +77,18 @@ def queries(client: Client, url: str) -> int:
     return len(captured.captured_queries)
 
 
+SECURITY_TILE_QUERIES = (
+    14  # the security indicators' live values on the home page: never kept, always current
+)
+
+
+def inbox_queries(username: str) -> int:
+    """The queries the 待办 inbox costs for this person (it is never kept: what waits changes by the minute)."""
+    with CaptureQueriesContext(connection) as captured:
+        inbox.items_for(user(username))
+    return len(captured.captured_queries)
+
+
 LISTS = ["/projects/", "/projects/?light=red&sort=-rate", "/projects/?q=经费&year=2023&sort=light&page=1"]
 
 
@@ -94,7 +106,12 @@ def test_home_and_list_read_as_many_queries_for_ten_times_the_projects(world: Wo
     after = {url: queries(client, url) for url in ["/", *LISTS]}
 
     assert after == before
-    assert before["/"] <= 22, before
+    # The page's own reads; the 待办 inbox on it asks every app's providers, a fixed few queries each.
+    waiting = inbox_queries("finance")
+    assert waiting <= 2 * len(inbox.providers()), waiting
+    # 22 for the lights, tiles and chart, and one query per kind of record behind the security indicators'
+    # live values (systems watched, notices, warnings, incidents, monthly reports: 14 in all).
+    assert before["/"] - waiting <= 22 + SECURITY_TILE_QUERIES, (before, waiting)
     assert all(before[url] <= 20 for url in LISTS), before
 
 
@@ -103,7 +120,7 @@ def test_the_home_page_kept_in_the_process_reads_only_the_session_the_scope_and_
 ) -> None:
     client = signed_in("suzhou_officer")
     first = client.get("/").content.decode()
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(10 + SECURITY_TILE_QUERIES + inbox_queries("suzhou_officer")):
         again = client.get("/").content.decode()
     assert world.suzhou_project.name in again
     assert again.count('class="light light-') == first.count('class="light light-')
