@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0002_roles_of_the_year'),
-        ('performance', '0008_merge_project_summary'),
+        ("orgs", "0002_roles_of_the_year"),
+        ("performance", "0008_merge_project_summary"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['unit', 'year'], name='performance_project_unit_year'),
+            model_name="project",
+            index=models.Index(fields=["unit", "year"], name="performance_project_unit_year"),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['year', 'name'], name='performance_project_year_name'),
+            model_name="project",
+            index=models.Index(fields=["year", "name"], name="performance_project_year_name"),
         ),
     ]
