@@ -224,10 +224,12 @@ class FormDocument:
 
 class FormReadError(Exception):
     """A file that cannot be read at all, in Chinese. ``str()`` is ``{place}：{message}``, the place in Chinese
-    (``Location.describe``); ``message`` is what is wrong without the place."""
+    (``Location.describe``); ``message`` is what is wrong without the place; ``detail`` keeps what only a
+    developer needs (a zip member's name, the parsing library's own words), out of the message."""
 
-    def __init__(self, message: str, location: Location | None = None) -> None:
+    def __init__(self, message: str, location: Location | None = None, *, detail: str | None = None) -> None:
         self.location = location
         self.message = message
+        self.detail = detail
         place = location.describe() if location else ""
         super().__init__(f"{place}：{message}" if place else message)
