@@ -37,7 +37,7 @@ def read_forms(path: Path, display_name: str | None = None) -> list[FormDocument
         forms = assemble(grid)
     if not forms:
         raise FormReadError(
-            f"{_extent(grid)}中找不到绩效表（没有“项目名称”、指标表，也没有带数值的指标级别），"
+            f"文件中找不到绩效表（查找了{_extent(grid)}：没有“项目名称”、指标表，也没有带数值的指标级别），"
             "请确认上传的是绩效目标表、自评表或监控表",
             Location(display_name or path.name),
         )
@@ -48,7 +48,7 @@ def _extent(grid: Grid) -> str:
     """Where a reader looked, as a person would find it: the lines, pages or sheets of the grid."""
     locations = [row.location for row in grid.rows]
     if not locations:
-        return "文件（没有任何单元格）"
+        return "全文，没有任何单元格"
     lines = [loc.line for loc in locations if loc.line is not None]
     pages = sorted({loc.page for loc in locations if loc.page is not None})
     sheets = list(dict.fromkeys(loc.sheet for loc in locations if loc.sheet is not None))

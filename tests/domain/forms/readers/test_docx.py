@@ -144,5 +144,5 @@ def test_it_names_the_cell_of_an_oversize_table_cell(tmp_path: Path) -> None:
 
     assert (
         str(caught.value)
-        == "long.docx, table 1, row 1, column 2: a cell holds 100,001 characters; the limit is 100,000"
+        == "long.docx，第1个表格，第1行，第2列：单元格内有100,001个字符，超过上限100,000个"
     )
