@@ -206,4 +206,4 @@ def test_it_reads_formula_cells_without_a_value_from_their_text_and_says_so(tmp_
 def test_it_says_which_lines_held_no_readable_indicator(tmp_path: Path) -> None:
     (form,) = _read(tmp_path, "项目支出绩效目标表\n项目名称\t社区书屋\n实施单位\t示例街道办事处\n")
     assert form.indicators == []
-    assert any(str(w) == "form.txt：第1–3行没有找到可以读取的指标" for w in form.warnings)
+    assert any(w.message == "第1–3行没有找到可以读取的指标" for w in form.warnings)

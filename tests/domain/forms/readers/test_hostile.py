@@ -63,7 +63,8 @@ def test_binary_noise_is_an_unsupported_format(tmp_path: Path) -> None:
     noise.write_bytes(random.Random(7).randbytes(50_000) + b"\x00")
 
     with pytest.raises(
-        UnsupportedFormat, match=r"^noise\.docx，第\d+行：文件格式无法识别（第[\d,]+个字节起是.*），请上传Word"
+        UnsupportedFormat,
+        match=r"^noise\.docx，第\d+行：文件格式无法识别（第[\d,]+个字节起是.*），请上传Word",
     ):
         read_grid(noise)
 
@@ -102,9 +103,7 @@ def test_a_gigabyte_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path) ->
 def test_a_highly_compressed_member_is_refused_by_its_ratio(tmp_path: Path) -> None:
     bomb = zip_bomb(tmp_path / "ratio.xlsx", "xl/worksheets/sheet1.xml", 100 * 1024 * 1024)
 
-    refused(
-        bomb, r"^ratio\.xlsx：Excel工作簿内有部件压缩比为.*比1"
-    )
+    refused(bomb, r"^ratio\.xlsx：Excel工作簿内有部件压缩比为.*比1")
 
 
 def test_a_member_that_holds_more_than_it_declares_is_refused(tmp_path: Path) -> None:

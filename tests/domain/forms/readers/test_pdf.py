@@ -49,7 +49,10 @@ def test_it_locates_table_cells_and_lines_by_page(tmp_path: Path) -> None:
 def test_it_refuses_a_pdf_without_text_layer_and_says_it_needs_ocr(tmp_path: Path) -> None:
     scan = pdf(tmp_path / "scan.pdf", [([], [(50, 50, 400, 600)])])
 
-    with pytest.raises(FormReadError, match=r"^scan\.pdf，第1页：PDF没有可读取的文字（.*可能是扫描件.*），请提供文字版PDF或Excel版"):
+    with pytest.raises(
+        FormReadError,
+        match=r"^scan\.pdf，第1页：PDF没有可读取的文字（.*可能是扫描件.*），请提供文字版PDF或Excel版",
+    ):
         read_grid(scan)
 
 
@@ -82,7 +85,5 @@ def test_it_reports_a_truncated_pdf_as_incomplete(tmp_path: Path, keep: int) -> 
     cut = tmp_path / "cut.pdf"
     cut.write_bytes(whole[:keep] if keep > 10 else whole[: len(whole) // keep])
 
-    with pytest.raises(
-        FormReadError, match=r"^cut\.pdf：PDF文件不完整（被截断或已损坏），请重新导出后上传$"
-    ):
+    with pytest.raises(FormReadError, match=r"^cut\.pdf：PDF文件不完整（被截断或已损坏），请重新导出后上传$"):
         read_grid(cut)
