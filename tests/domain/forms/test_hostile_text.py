@@ -97,9 +97,10 @@ def test_it_names_the_cell_of_a_weight_of_forty_digits(tmp_path: Path) -> None:
     )
     (form,) = read_forms(path)
     assert form.indicators[0].weight is None
-    (warning,) = [w for w in form.warnings if "digits" in w.message]
+    (warning,) = [w for w in form.warnings if "不是合理的数字（位数过多）" in w.message]
     assert warning.location is not None
     assert (warning.location.line, warning.location.column) == (4, 5)
+    assert str(warning).startswith("digits.txt，第4行，第5列：“9999")
 
 
 def test_it_reads_a_row_of_thousands_of_cells_and_a_header_thousands_of_cells_wide_quickly(
