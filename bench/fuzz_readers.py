@@ -38,7 +38,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("JIXIAO_SHARED", ROOT.parent / "shared"))
 LIMIT_SECONDS = 10
-_PLACE = re.compile(r"\b(line|lines|row|rows|cell|column|page|pages|sheet|sheets|table|paragraph) \w")
+_PLACE = re.compile(
+    r"\b(line|lines|row|rows|cell|column|page|pages|sheet|sheets|table|paragraph) \w"
+    r"|工作表|单元格|段落|第[\d,–-]+(?:行|页|列|个表格)"
+)
 
 HOSTILE = (
     "\x1b[31m",
@@ -404,7 +407,7 @@ def summarise(outcomes: list[dict[str, Any]]) -> dict[str, Any]:
         "max_worker_rss_mb": max((o["rss_mb"] for o in outcomes), default=0.0),
         "crash_kinds": Counter(o["error"].split(":")[0] for o in outcomes if o["result"] == "crash"),
         "refusals_not_naming_place": Counter(
-            o["message"].split(": ", 1)[-1][:80] for o in refused if not o["names_place"]
+            re.split(r": |：", o["message"], maxsplit=1)[-1][:80] for o in refused if not o["names_place"]
         ).most_common(10),
     }
 

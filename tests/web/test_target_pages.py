@@ -119,7 +119,7 @@ def test_a_file_that_cannot_be_read_says_why_in_chinese(people: dict[str, Any]) 
     upload = SimpleUploadedFile("空白.txt", "随便写的一句话\n".encode(), content_type="text/plain")
     response = officer.post("/imports/", {"uploads": [upload]})
     text = officer.get(response["Location"]).content.decode()
-    assert "空白.txt：文件中找不到绩效表" in text
+    assert "空白.txt：文件中找不到绩效表（查找了" in text
     assert "disabled" in text
 
 

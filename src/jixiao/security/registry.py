@@ -272,7 +272,7 @@ def read_registry(paths: Sequence[Path], units: list[tuple[int, str | None, str]
         except FormReadError as error:
             where = error.location or Location(display)
             column = _column_letter(where.column - 1) if where.column else None
-            message = str(error).removeprefix(f"{where}: ")
+            message = error.message
             reader.error(display, where.sheet, where.row, column, message)
             continue
         reader.read(sheets, display)

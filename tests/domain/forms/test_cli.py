@@ -79,7 +79,7 @@ def test_the_console_script_is_installed(seeds_dir):
 
 def test_a_missing_file_is_a_clear_error(capsys):
     assert main(["parse", "no-such-form.docx"]) == 2
-    assert "no-such-form.docx: no such file" in capsys.readouterr().err
+    assert "no-such-form.docx：找不到这个文件" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("command", ["parse", "lint"])

@@ -59,9 +59,9 @@ def test_refusals_about_a_page_name_the_page(outcomes: dict[str, dict[str, Any]]
     for name in ("pdf-million-glyphs.pdf", "pdf-many-lines.pdf", "pdf-no-text.pdf", "pdf-deep-arrays.pdf"):
         outcome = outcomes[name]
         assert outcome["result"] == "refused", (name, outcome)
-        assert "page 1" in outcome["message"], (name, outcome["message"])
-    assert "pages 2,001–2,500" in outcomes["pdf-form-2500-pages.pdf"]["message"]
-    assert "expands beyond" in outcomes["pdf-deflate-bomb.pdf"]["message"]
+        assert "，第1页：" in outcome["message"], (name, outcome["message"])
+    assert "第2,001–2,500页超出" in outcomes["pdf-form-2500-pages.pdf"]["message"]
+    assert "解压后的内容超过" in outcomes["pdf-deflate-bomb.pdf"]["message"]
 
 
 def test_a_well_formed_pdf_built_the_same_way_reads_into_its_indicators(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ def test_it_refuses_a_fifo_without_waiting_for_a_writer(tmp_path: Path) -> None:
     fifo = tmp_path / "form.txt"
     os.mkfifo(fifo)
     started = time.monotonic()
-    with pytest.raises(FormReadError, match="not a regular file"):
+    with pytest.raises(FormReadError, match="不是普通文件"):
         read_forms(fifo)
     assert time.monotonic() - started < 1
 
@@ -51,7 +51,7 @@ def test_it_refuses_millions_of_empty_lines_before_building_them(tmp_path: Path)
     path.write_bytes(b"x\n" + b"\n" * 3_000_000)
     tracemalloc.start()
     try:
-        with pytest.raises(FormReadError, match=r"too many lines") as caught:
+        with pytest.raises(FormReadError, match=r"行数太多") as caught:
             read_forms(path)
         _, peak = tracemalloc.get_traced_memory()
     finally:
@@ -65,15 +65,15 @@ def test_it_refuses_a_file_past_its_deadline_naming_where_reading_had_got_to() -
     where = Location("slow.txt", line=120)
     with file_deadline(0.0):
         time.sleep(0.01)
-        with pytest.raises(FormReadError, match="longer than") as caught:
+        with pytest.raises(FormReadError, match="读取超时") as caught:
             check_deadline(where)
-    assert "line 120" in str(caught.value)
+    assert str(caught.value).startswith("slow.txt，第120行：")
 
 
 def test_it_names_the_lines_it_searched_when_no_form_is_found(tmp_path: Path) -> None:
     path = tmp_path / "letter.txt"
     path.write_text("各位同事:\n下周一上午开会。\n请准时参加。\n", encoding="utf-8")
-    with pytest.raises(FormReadError, match="lines 1–3"):
+    with pytest.raises(FormReadError, match="查找了第1–3行"):
         read_forms(path)
 
 
@@ -97,9 +97,10 @@ def test_it_names_the_cell_of_a_weight_of_forty_digits(tmp_path: Path) -> None:
     )
     (form,) = read_forms(path)
     assert form.indicators[0].weight is None
-    (warning,) = [w for w in form.warnings if "digits" in w.message]
+    (warning,) = [w for w in form.warnings if "不是合理的数字（位数过多）" in w.message]
     assert warning.location is not None
     assert (warning.location.line, warning.location.column) == (4, 5)
+    assert str(warning).startswith("digits.txt，第4行，第5列：“9999")
 
 
 def test_it_reads_a_row_of_thousands_of_cells_and_a_header_thousands_of_cells_wide_quickly(

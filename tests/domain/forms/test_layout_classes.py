@@ -199,11 +199,11 @@ def test_it_reads_formula_cells_without_a_value_from_their_text_and_says_so(tmp_
     assert (found["开展活动次数"].target.value, found["开展活动次数"].target.unit) == (8, "个")
     assert found["新增藏书"].weight is None
     notes = {str(w.location): w.message for w in form.warnings if "公式" in w.message}
-    assert "按其文字读取" in notes["formulas.xlsx, sheet Sheet, row 4, cell D4"]
+    assert "按公式文字读取" in notes["formulas.xlsx, sheet Sheet, row 4, cell D4"]
     assert "未读取" in notes["formulas.xlsx, sheet Sheet, row 5, cell E5"]
 
 
 def test_it_says_which_lines_held_no_readable_indicator(tmp_path: Path) -> None:
     (form,) = _read(tmp_path, "项目支出绩效目标表\n项目名称\t社区书屋\n实施单位\t示例街道办事处\n")
     assert form.indicators == []
-    assert any("lines 1–3" in w.message for w in form.warnings)
+    assert any(w.message == "第1–3行没有找到可以读取的指标" for w in form.warnings)

@@ -120,7 +120,7 @@ def test_it_reads_traditional_characters_and_says_where_it_repaired_ocr_damage(l
     (form,) = read_forms(layouts / "tab-traditional-ocr.txt")
     assert form.project.name == "网络安全应急处置经费"
     assert (form.funds_medium_term.total, form.funds_annual.total) == (Decimal("600000"), Decimal("200000"))
-    assert any("traditional" in w.message for w in form.warnings)
+    assert any("繁体字已转为简体读取" in w.message for w in form.warnings)
     deadline = [i for i in form.indicators if i.name == "处置重点网络安全应急事件时限"]
     assert [(i.target.operator, i.target.value) for i in deadline] == [(Operator.LE, Decimal(6))] * 2
     assert all(i.target.warnings for i in deadline)
@@ -142,9 +142,9 @@ def test_it_keeps_qualitative_and_not_applicable_targets_apart(seeds_dir):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"", "empty file"),
-        ("随便写的一段话，没有任何表格。\n".encode(), "no performance form found"),
-        (bytes(range(256)) * 64, "not"),
+        (b"", "文件是空的"),
+        ("随便写的一段话，没有任何表格。\n".encode(), "文件中找不到绩效表"),
+        (bytes(range(256)) * 64, "文件格式无法识别"),
     ],
 )
 def test_it_gives_one_clear_error_naming_the_file(tmp_path, content, message):

@@ -150,4 +150,4 @@ def test_it_reads_the_department_part_and_the_project_of_seed_004(seeds_dir, cap
 def test_it_says_when_a_form_has_no_year(seeds_dir, capsys, monkeypatch):
     project = parse_json(seeds_dir, SEED_004, capsys, monkeypatch)["forms"][1]
     assert project["year"] is None
-    assert any("no year" in w["message"] for w in project["warnings"])
+    assert any(w["message"] == "未找到年度" for w in project["warnings"])

@@ -18,9 +18,9 @@ def read_grid_any(path: Path, display_name: str | None = None) -> Grid:
 
     name = display_name or path.name
     if not path.exists():
-        raise FormReadError("no such file", Location(name))
+        raise FormReadError("找不到这个文件", Location(name))
     if path.is_dir():
-        raise FormReadError("is a directory, not a form file", Location(name))
+        raise FormReadError("这是一个文件夹，不是绩效表文件", Location(name))
     check_file(path, name)  # before anything opens it: a FIFO would block for ever
     if sniff(path) == "text":
         return read_text(path, name)
@@ -37,8 +37,8 @@ def read_forms(path: Path, display_name: str | None = None) -> list[FormDocument
         forms = assemble(grid)
     if not forms:
         raise FormReadError(
-            f"no performance form found in {_extent(grid)} (no 项目名称, no indicator table and no level "
-            "label with values)",
+            f"文件中找不到绩效表（查找了{_extent(grid)}：没有“项目名称”、指标表，也没有带数值的指标级别），"
+            "请确认上传的是绩效目标表、自评表或监控表",
             Location(display_name or path.name),
         )
     return forms
@@ -48,14 +48,14 @@ def _extent(grid: Grid) -> str:
     """Where a reader looked, as a person would find it: the lines, pages or sheets of the grid."""
     locations = [row.location for row in grid.rows]
     if not locations:
-        return "the file (it holds no cells)"
+        return "全文，没有任何单元格"
     lines = [loc.line for loc in locations if loc.line is not None]
     pages = sorted({loc.page for loc in locations if loc.page is not None})
     sheets = list(dict.fromkeys(loc.sheet for loc in locations if loc.sheet is not None))
     if pages:
-        return f"pages {pages[0]}–{pages[-1]}"
+        return f"第{pages[0]}–{pages[-1]}页"
     if sheets:
-        return "sheets " + ", ".join(sheets[:5]) + (" …" if len(sheets) > 5 else "")
+        return "工作表" + "、".join(f"“{s}”" for s in sheets[:5]) + ("等" if len(sheets) > 5 else "")
     if lines:
-        return f"lines {min(lines)}–{max(lines)}"
-    return f"rows 1–{len(locations)}"
+        return f"第{min(lines)}–{max(lines)}行"
+    return f"第1–{len(locations)}行"

@@ -141,12 +141,10 @@ def assemble(grid: Grid) -> list[FormDocument]:
     _share_unit(forms)
     if traditional:
         for form in forms:
-            form.warn(
-                "繁体字已转为简体读取(traditional characters were converted to simplified)", form.location
-            )
+            form.warn("繁体字已转为简体读取", form.location)
     if pinyin is not None:
         for form in forms:
-            form.warn("行内拼音注音已删除(inline pinyin removed)", pinyin)
+            form.warn("行内拼音注音已删除", pinyin)
     for message, where in grid.notes:
         for form in forms:
             form.warn(message, where)
@@ -174,14 +172,11 @@ def _with_flow(grid: Grid, forms: list[FormDocument]) -> list[FormDocument]:
             if form.kind is FormKind.DEPARTMENT_WIDE:
                 continue  # a department-wide part may state its goals without indicators
             form.warn(
-                f"{where}没有找到可以读取的指标(no indicator could be read from lines "
-                f"{min(lines) if lines else 1}–{max(lines) if lines else 1})",
+                f"{where}没有找到可以读取的指标",
                 form.location,
             )
         return forms
-    flowed.warn(
-        "未找到指标表格，按连排文字读取(no indicator table: read as run-together text)", flowed.location
-    )
+    flowed.warn("未找到指标表格，按连排文字读取", flowed.location)
     if not forms:
         return [flowed]
     form = forms[0]
@@ -216,7 +211,7 @@ def _share_unit(forms: list[FormDocument]) -> None:
         if form.kind is FormKind.DEPARTMENT_WIDE and form.project.unit is None:
             form.project.unit, form.project.unit_code = unit, code
             form.warn(
-                f"部门整体目标未写单位，取同一文件项目表的单位“{unit}”(unit taken from the project table)",
+                f"部门整体目标未写单位，取同一文件项目表的单位“{unit}”",
                 form.location,
             )
 
@@ -323,7 +318,7 @@ class _FormBuilder:
         form.taxonomy = detect_taxonomy(labels)
         self._read_year()
         if form.year is None:
-            form.warn("未找到年度(no year found on the form)", form.location)
+            form.warn("未找到年度", form.location)
         if form.kind is FormKind.DEPARTMENT_WIDE:
             self._read_department()
             if not any(header_role(strip_notes(c.key)) is Col.NAME for row in self.rows for c in row):
@@ -478,8 +473,8 @@ class _FormBuilder:
             return None
         try:
             return parse_amount(cell.text, self.money_unit or "元")
-        except ValueError as exc:
-            self.form.warn(f"金额无法读取(amount not readable): {cell.text!r}: {exc}", cell.loc)
+        except ValueError:
+            self.form.warn(f"金额“{cell.text}”无法读取，未读取（请填写数字金额，如“12.50”）", cell.loc)
             return None
 
     def _settle_money(self) -> None:
@@ -487,7 +482,7 @@ class _FormBuilder:
         form.money_unit = self.money_unit or "元"
         bare = [v for _, v, _ in self.money if v is not None and not re.search(r"元|万", v.text)]
         if bare and self.money_unit is None:
-            form.warn("金额单位未注明，按元读取(no money unit on the form; amounts read as 元)", bare[0].loc)
+            form.warn("金额单位未注明，按元读取；如果表中金额是万元，请在表头注明“单位：万元”", bare[0].loc)
         kinds = {m for m, _, _ in self.money}
         has_medium = Money.MEDIUM_TOTAL in kinds or (Money.TOTAL in kinds and Money.ANNUAL_TOTAL in kinds)
         has_annual = bool(kinds & {Money.ANNUAL_TOTAL, Money.ANNUAL_FISCAL, Money.ANNUAL_OTHER, Money.TOTAL})
@@ -588,14 +583,13 @@ class _FormBuilder:
                     fiscal.rate = (fiscal.executed / fiscal.adjusted_budget * 100).quantize(Decimal("0.01"))
                 block = fiscal
                 self.form.warn(
-                    "“总额”行全为0，预算执行按“其中：财政拨款”行读取(the total row is all zeros; the fiscal row "
-                    "was read instead)",
+                    "“总额”行全为0，预算执行按“其中：财政拨款”行读取",
                     label.loc,
                 )
         if found:
             self.form.budget_execution = block
         else:
-            self.form.warn("预算执行情况表没有“总额”行(budget block without a total row)", start.loc)
+            self.form.warn("预算执行情况表没有“总额”行", start.loc)
         return nxt
 
     def _budget_values_row(self, r: int, width: int) -> tuple[C, list[C], int] | None:
@@ -628,7 +622,7 @@ class _FormBuilder:
             try:
                 block.rate = parse_percent(cell.text)
             except ValueError:
-                self.form.warn(f"执行率无法读取: {cell.text!r}", cell.loc)
+                self.form.warn(f"执行率“{cell.text}”无法读取，未读取", cell.loc)
         elif role in ("weight", "score"):
             value = self._decimal(cell)
             if role == "weight":
@@ -704,7 +698,7 @@ class _FormBuilder:
             self.form.field_locations[f"goals.{slot}"] = cell.loc
         if len(texts) > len(order):
             extra = texts[len(order) :]
-            self.form.warn(f"目标栏多出{len(extra)}段文字未读取(extra text beside the goals)", extra[0].loc)
+            self.form.warn(f"目标栏多出{len(extra)}段文字未读取", extra[0].loc)
         return nxt
 
     # fund uses and spending plan --------------------------------------------------------------------------------
@@ -754,7 +748,7 @@ class _FormBuilder:
             nxt += 1
         if len(values) != len(labels):
             self.form.warn(
-                f"资金支出计划有{len(labels)}个时点、{len(values)}个比例，无法对应(spending plan does not pair up)",
+                f"资金支出计划有{len(labels)}个时点、{len(values)}个比例，无法对应",
                 self.rows[r][ci].loc,
             )
         for label, value in zip(labels, values, strict=False):
@@ -763,7 +757,7 @@ class _FormBuilder:
             except ValueError:
                 percent = None
             if percent is None:
-                self.form.warn(f"支出计划比例无法读取: {value.text!r}", value.loc)
+                self.form.warn(f"支出计划比例“{value.text}”无法读取，未读取", value.loc)
                 continue
             self.form.spending_plan.append(SpendingStep(label.text, percent, value.loc))
         return nxt
@@ -868,9 +862,7 @@ class _FormBuilder:
                 )
                 table = self._table(header[first : last_header + 1])
                 self.levels = dict.fromkeys(table.horizons, (None, None))
-                self.form.warn(
-                    "整张指标表在同一行，按表头的列顺序逐格读取(the whole table is on one line)", rest[0].loc
-                )
+                self.form.warn("整张指标表在同一行，按表头的列顺序逐格读取", rest[0].loc)
                 self._read_stream_by_type([(r, c) for c in rest], table, r + 1)
                 return r + 1
         while nxt < len(self.rows):
@@ -883,7 +875,7 @@ class _FormBuilder:
                 if not chunk or _is_stop(chunk[0]) or any(_is_stop(c) for c in chunk):
                     break
                 if len(chunk) < width:
-                    self.form.warn("指标表最后一行不完整(last indicator row is incomplete)", chunk[0].loc)
+                    self.form.warn("指标表最后一行不完整", chunk[0].loc)
                     break
                 self._indicator_row(chunk, table, aligned=True)
                 nxt += width
@@ -945,13 +937,11 @@ class _FormBuilder:
         if last is not None and last.weight is None and Col.WEIGHT in table.roles:
             last.weight = self._decimal(cell)
             self.form.warn(
-                f"权重“{cell.text}”换到了下一行，已作为指标“{last.name}”的权重读取(a weight wrapped onto the next line)",
+                f"权重“{cell.text}”换到了下一行，已作为指标“{last.name}”的权重读取",
                 cell.loc,
             )
             return True
-        self.form.warn(
-            f"单独一行的数字“{cell.text}”无法对应到指标，未读取(a lone number; left out)", cell.loc
-        )
+        self.form.warn(f"单独一行的数字“{cell.text}”无法对应到指标，未读取", cell.loc)
         return True
 
     def _stream_fits(self, start: int, width: int, table: _Table) -> bool:
@@ -1009,8 +999,7 @@ class _FormBuilder:
                 continue  # the header repeated
             if cell.key == "指标" and label_before is not None:
                 self.form.warn(
-                    f"层级名称“{label_before.text}”与下一行的“指标”为同一单元格，已合并"
-                    "(a level label split over two lines was joined)",
+                    f"层级名称“{label_before.text}”与下一行的“指标”为同一单元格，已合并",
                     cell.loc,
                 )
                 label_before = None
@@ -1034,7 +1023,7 @@ class _FormBuilder:
                 why = _not_a_name(cell.text)
                 if why is not None:
                     self.form.warn(
-                        f"“{cell.text}”前面没有指标名称，未读取(a value with no indicator name; left out)",
+                        f"“{cell.text}”前面没有指标名称，未读取",
                         cell.loc,
                     )
                     continue
@@ -1082,7 +1071,7 @@ class _FormBuilder:
                 record[Col.NAME] = cell
                 continue
             self.form.warn(
-                f"“{cell.text}”无法确定属于哪一列，未读取(cannot tell which column this cell belongs to)",
+                f"“{cell.text}”无法确定属于哪一列，未读取",
                 cell.loc,
             )
         else:
@@ -1280,9 +1269,7 @@ class _FormBuilder:
                 roles[Col.NAME] = rest[0]
                 roles[Col.TARGET] = rest[-1]
                 if len(rest) > 2:
-                    self.form.warn(
-                        "指标行多出文字，已忽略中间的单元格(extra cells in an indicator row)", rest[1].loc
-                    )
+                    self.form.warn("指标行多出文字，已忽略中间的单元格", rest[1].loc)
             elif len(rest) == 1:
                 roles[Col.TARGET if _looks_like_target(rest[0]) else Col.NAME] = rest[0]
             self._emit(horizon, roles)
@@ -1363,8 +1350,7 @@ class _FormBuilder:
             refusal = _not_a_name(name)
             if refusal is not None:
                 self.form.warn(
-                    f"指标名称栏是“{name}”({refusal})，该行未作为指标读取"
-                    f"(the name column holds {refusal}; row not read as an indicator)",
+                    f"指标名称栏是“{name}”({refusal})，该行未作为指标读取",
                     anchor.loc if anchor else None,
                 )
                 return
@@ -1372,19 +1358,19 @@ class _FormBuilder:
         op_text, unit_text = text(Col.OPERATOR), text(Col.UNIT)
         if op_text in _OCR_OPERATORS:
             op_cell = cells[Col.OPERATOR]
-            self.form.warn(f"指标性质“{op_text}”读作“{_OCR_OPERATORS[op_text]}”(OCR)", op_cell.loc)
+            self.form.warn(f"指标性质“{op_text}”读作“{_OCR_OPERATORS[op_text]}”（识别纠正）", op_cell.loc)
             op_text = _OCR_OPERATORS[op_text]
         if op_text is not None or unit_text is not None:
             target = compose_target(op_text, target_text or "", unit_text, indicator=name)
         else:
             target = parse_target(target_text or "", indicator=name, level2=level2)
         if target_text is None:
-            self.form.warn(f"指标“{name}”没有指标值(no target value)", anchor.loc if anchor else None)
+            self.form.warn(f"指标“{name}”没有指标值", anchor.loc if anchor else None)
         for note in target.warnings:
             if "letter" in note:
                 where = cells.get(Col.TARGET) or anchor
                 self.form.warn(
-                    f"指标“{name}”的指标值数字中有字母，未作为数字读取(a letter inside a number): {note}",
+                    f"指标“{name}”的指标值数字中有字母（可能是把数字0、1错打成字母O、l），未作为数字读取",
                     where.loc if where else None,
                 )
         self.form.indicators.append(
@@ -1412,13 +1398,13 @@ class _FormBuilder:
             return None
         try:
             check_digits(cell.text)
-        except ValueError as exc:
-            self.form.warn(f"不是合理的数字(not a plausible number): {exc}", cell.loc)
+        except ValueError:
+            self.form.warn(f"“{cell.text[:40]}”不是合理的数字（位数过多），未读取", cell.loc)
             return None
         try:
             return Decimal(cell.text.replace(",", "").rstrip("分"))
         except InvalidOperation:
-            self.form.warn(f"不是数字(not a number): {cell.text!r}", cell.loc)
+            self.form.warn(f"“{cell.text}”不是数字，未读取", cell.loc)
             return None
 
 

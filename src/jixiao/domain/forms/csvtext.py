@@ -130,7 +130,7 @@ def read_csv_grid(text: str, name: str) -> Grid | None:
         taken = _takes(after, step, f.text)
         if taken is None:
             notes.append(
-                (f"“{f.text[:20]}”无法确定属于哪一列，未读取(cannot tell which column this field belongs to)",
+                (f"“{f.text[:20]}”无法确定属于哪一列，未读取",
                  Location(name, line=f.line))
             )  # fmt: skip
             continue
@@ -139,7 +139,7 @@ def read_csv_grid(text: str, name: str) -> Grid | None:
             weight = next((record[i] for i, r in enumerate(roles) if r is Col.WEIGHT and i in record), None)
             if weight is not None and Decimal(weight.text) < Decimal(f.text):
                 notes.append(
-                    (f"“{f.text}”大于权数“{weight.text}”，不能是得分，未读取(a score above its weight; left out)",
+                    (f"“{f.text}”大于权数“{weight.text}”，不能是得分，未读取",
                      Location(name, line=f.line))
                 )  # fmt: skip
                 continue
@@ -150,8 +150,7 @@ def read_csv_grid(text: str, name: str) -> Grid | None:
         return None
     grid = Grid(name, rows)
     grid.notes.append(
-        ("带引号的CSV各行连在一起，按表头的列顺序和类型逐格对齐读取(quoted CSV with rows run together: fields "
-         "aligned to the header by type and order)", Location(name, line=header[0].line))
+        ("带引号的CSV各行连在一起，按表头的列顺序和类型逐格对齐读取", Location(name, line=header[0].line))
     )  # fmt: skip
     grid.notes.extend(notes)
     return grid

@@ -34,6 +34,4 @@ def check_deadline(location: Location) -> None:
     """Refuse the file, naming where reading had got to, once its time budget is spent."""
     deadline = _DEADLINE.get()
     if deadline is not None and time.monotonic() > deadline:
-        raise FormReadError(
-            f"reading took longer than the {FILE_SECONDS:g} s a form may take; stopped here", location
-        )
+        raise FormReadError(f"读取超时（超过{FILE_SECONDS:g}秒），文件过于复杂，读到此处停止", location)

@@ -213,7 +213,7 @@ def _scored_list(form: FormDocument, grid: Grid) -> None:
         found += 1
     if found:
         form.warn(
-            f"按“分值 自评分”表头，从逐格排列的文字中读取了{found}个评分项(scored rows read from a PDF text flow)",
+            f"按“分值 自评分”表头，从逐格排列的文字中读取了{found}个评分项",
             cells[start].location,
         )
 
@@ -277,21 +277,21 @@ def _flow(grid: Grid, form: FormDocument) -> _Text:
         line = raw
         if _PINYIN.search(line):
             line = _PINYIN.sub("", line)
-            repaired.setdefault("行内拼音注音已删除(inline pinyin removed)", loc)
+            repaired.setdefault("行内拼音注音已删除", loc)
         line = to_simplified(normalise_cell(line))
         if markers >= 2 and _PAGE_MARKER.match(line):
             line = _PAGE_MARKER.sub("", line, count=1)
-            repaired.setdefault("页码标记“1、”“2、”已删除(page markers removed)", loc)
+            repaired.setdefault("页码标记“1、”“2、”已删除", loc)
         if _CJK_GAP.search(line):
             line = _CJK_GAP.sub("", line)
-            repaired.setdefault("汉字之间的空格已删除(spaces inside words removed)", loc)
+            repaired.setdefault("汉字之间的空格已删除", loc)
         if _PLACEHOLDER.search(line):
             line = _PLACEHOLDER.sub("", line)
-            repaired.setdefault("模板占位符(≥**)已删除(template placeholders removed)", loc)
+            repaired.setdefault("模板占位符(≥**)已删除", loc)
         line = _BOILERPLATE.sub("", line)
         if "万兀" in line:
             line = line.replace("万兀", "万元")
-            repaired.setdefault("“万兀”读作“万元”(OCR)", loc)
+            repaired.setdefault("“万兀”读作“万元”（识别纠正）", loc)
         starts.append(offset)
         locations.append(loc)
         parts.append(line)
@@ -407,8 +407,7 @@ def _weighted_rows(form: FormDocument, flowed: _Text, a: int, b: int, columns: l
             form.warn(f"指标“{row.name}”：{repair}", loc)
         if row.tie_broken:
             form.warn(
-                f"指标“{row.name}”的数字连在一起，有两种拆分；按完成值与指标值相同的一种读取"
-                "(digits run together: read the split in which the actual repeats the target)",
+                f"指标“{row.name}”的数字连在一起，有两种拆分；按完成值与指标值相同的一种读取",
                 loc,
             )
         indicator = _indicator(row.name, row.values.get(Col.TARGET), row.values.get(Col.ACTUAL), loc)
@@ -484,15 +483,14 @@ def _indicators(
                 actual = None
             form.warn(
                 f"指标“{yes_no.group(1)}”后面的“{answer}{actual or ''}”读作指标值"
-                f"{'和完成值' if actual else ''}(a yes/no answer glued to its indicator)",
+                f"{'和完成值' if actual else ''}",
                 loc,
             )
             out.append(_indicator(yes_no.group(1), answer, actual, loc))
         elif doubled and columns[:2] == [Col.TARGET, Col.ACTUAL]:
             loc = flowed.at(a)
             form.warn(
-                f"“{doubled.group(2)}{doubled.group(2)}”读作指标值和完成值各一个"
-                "(a value written twice read as target and actual)",
+                f"“{doubled.group(2)}{doubled.group(2)}”读作指标值和完成值各一个",
                 loc,
             )
             out.append(_indicator(doubled.group(1), doubled.group(2), doubled.group(2), loc))
@@ -519,11 +517,11 @@ def _assign(
 ) -> dict[Col, str] | None:
     """Map a run of values onto the value columns, or None (with a warning) when that is ambiguous."""
     if len(tokens) == 1 and len(columns) >= 2 and re.fullmatch(r"0+", tokens[0]) and len(tokens[0]) == 2:
-        form.warn(f"指标“{name}”的“00”读作指标值0和完成值0(two zeros run together)", loc)
+        form.warn(f"指标“{name}”的“00”读作指标值0和完成值0", loc)
         tokens = ["0", "0"]
     if len(tokens) == 1 and len(columns) >= 2 and re.fullmatch(r"\d{4,}", tokens[0]):
         form.warn(
-            f"指标“{name}”的数字“{tokens[0]}”可能是几个值连在一起，未读取(digits of several cells run together)",
+            f"指标“{name}”的数字“{tokens[0]}”可能是几个值连在一起，未读取",
             loc,
         )
         return None
@@ -532,7 +530,7 @@ def _assign(
     if len(tokens) < len(columns) and columns[: len(tokens)] == [Col.TARGET, Col.ACTUAL][: len(tokens)]:
         return dict(zip(columns, tokens, strict=False))
     form.warn(
-        f"指标“{name}”的{len(tokens)}个值无法对应到{len(columns)}列，未读取(values do not map onto the columns)",
+        f"指标“{name}”的{len(tokens)}个值无法对应到{len(columns)}列，未读取",
         loc,
     )
     return None

@@ -70,6 +70,33 @@ class Location:
             parts.append(f"cell {cell}" if cell else f"column {self.column}")
         return ", ".join(parts)
 
+    def describe(self) -> str:
+        """The place in Chinese, as a finance officer would look for it in the file.
+
+        ``000_seed.xlsx，工作表“绩效目标表”，第5行，单元格B5`` · ``b08.pdf，第2页，第14行`` ·
+        ``a.docx，第1个表格，第3行，第2列`` · ``a.docx，段落12``. ``__str__`` stays as it is: it is stored as
+        provenance and parsed elsewhere.
+        """
+        parts = [self.file] if self.file else []
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
+        if self.sheet is not None:
+            parts.append(f"工作表“{self.sheet}”")
+        if self.table is not None:
+            parts.append(f"第{self.table}个表格")
+        if self.paragraph is not None:
+            parts.append(f"段落{self.paragraph}")
+        if self.line is not None:
+            parts.append(f"第{self.line}行")
+        if self.row is not None:
+            parts.append(f"第{self.row}行")
+        if self.column is not None:
+            if self.sheet is not None and self.row:
+                parts.append(f"单元格{_column_letter(self.column)}{self.row}")
+            else:
+                parts.append(f"第{self.column}列")
+        return "，".join(parts)
+
 
 def _column_letter(column: int) -> str:
     letters = ""
@@ -85,6 +112,9 @@ class FormWarning:
 
     message: str
     location: Location | None = None
+
+    def __str__(self) -> str:
+        return f"{self.location.describe()}：{self.message}" if self.location else self.message
 
 
 @dataclass(slots=True)
@@ -193,8 +223,13 @@ class FormDocument:
 
 
 class FormReadError(Exception):
-    """A file that cannot be read at all. The message names the file and the place."""
+    """A file that cannot be read at all, in Chinese. ``str()`` is ``{place}：{message}``, the place in Chinese
+    (``Location.describe``); ``message`` is what is wrong without the place; ``detail`` keeps what only a
+    developer needs (a zip member's name, the parsing library's own words), out of the message."""
 
-    def __init__(self, message: str, location: Location | None = None) -> None:
+    def __init__(self, message: str, location: Location | None = None, *, detail: str | None = None) -> None:
         self.location = location
-        super().__init__(f"{location}: {message}" if location else message)
+        self.message = message
+        self.detail = detail
+        place = location.describe() if location else ""
+        super().__init__(f"{place}：{message}" if place else message)

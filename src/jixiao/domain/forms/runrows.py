@@ -138,7 +138,7 @@ def read_rows(
     if n == 0 or not re.search(r"\d", text):
         return []
     if n > _MAX_RUN:
-        warn(f"连排文字过长({n}字)，未按列拆分(run of text too long to split into columns)", 0)
+        warn(f"连排文字过长({n}字)，未按列拆分", 0)
         return []
     next_digit = [n] * (n + 1)
     for i in range(n - 1, -1, -1):
@@ -172,7 +172,7 @@ def read_rows(
                 top = (score, min(2, top[1] + rest[1]), top[2])
         best[p] = top
     if best[0] is None:
-        warn("连排的指标行无法按表头的列拆分，未读取(the run does not split into the header's columns)", 0)
+        warn("连排的指标行无法按表头的列拆分，未读取", 0)
         return []
     path: list[tuple[int, _Parse]] = []
     p = 0
@@ -190,12 +190,11 @@ def read_rows(
         if len(fitting) == 1:
             path, tie_broken, ambiguous = fitting[0], set(), False
             warn(
-                "连排的指标行有不止一种拆分；按各部分标明的分值合计确定(the run splits more than one way: read "
-                "the split whose weights add up to the points each section states)",
+                "连排的指标行有不止一种拆分；按各部分标明的分值合计确定",
                 0,
             )
     if ambiguous:
-        warn("连排的指标行有不止一种拆分，未读取(the run splits into the columns more than one way)", 0)
+        warn("连排的指标行有不止一种拆分，未读取", 0)
         return []
     rows = [
         _row(start, text[start : next_digit[start]], parse, columns, tie_broken=start in tie_broken)
@@ -206,16 +205,12 @@ def read_rows(
         for i, r in enumerate(rows):
             if r.lone is not None and Col.ACTUAL in r.values:
                 values = {**r.values, Col.ACTUAL: r.lone}
-                note = (
-                    f"“{r.lone}”读作完成值：同一部分其他行的指标值为“一”(one text for two columns, read as the "
-                    "actual as the other rows of this part leave the target as a dash)"
-                )
+                note = f"“{r.lone}”读作完成值：同一部分其他行的指标值为“一”"
                 rows[i] = RunRow(r.start, r.name, r.numbers, values, (*r.repairs, note), r.tie_broken)
     for r in rows:
         if r.lone is not None and r.values.get(Col.ACTUAL) != r.lone:
             warn(
-                f"指标“{r.name}”只有一个值“{r.lone}”，无法确定是指标值还是完成值，未读取"
-                "(one value for two columns: left empty)",
+                f"指标“{r.name}”只有一个值“{r.lone}”，无法确定是指标值还是完成值，未读取",
                 r.start,
             )
     return rows
@@ -431,7 +426,7 @@ def _row(start: int, name: str, parse: _Parse, columns: list[Col], *, tie_broken
     for col, written, digits in parse.numbers:
         numbers[col] = Decimal(digits)
         if written != digits:
-            repairs.append(f"“{written}”读作{digits}(OCR letters read as digits)")
+            repairs.append(f"“{written}”读作{digits}")
     group = [c for c in columns if c in (Col.TARGET, Col.ACTUAL)]
     values: dict[Col, str | None] = dict.fromkeys(group)
     items = list(parse.items)
@@ -439,33 +434,27 @@ def _row(start: int, name: str, parse: _Parse, columns: list[Col], *, tie_broken
         half = _halves(items[0].text)
         if half is not None:
             items = [Item("text", half), Item("text", half)]
-            repairs.append(f"“{half}”写了两遍，读作指标值和完成值(a text written twice read as both cells)")
+            repairs.append(f"“{half}”写了两遍，读作指标值和完成值")
     for item in items:
         if item.ocr is not None:
-            repairs.append(f"“{item.ocr}”读作“{item.text}”(OCR operator)")
+            repairs.append(f"“{item.ocr}”读作“{item.text}”")
     if len(items) == len(group):
         for col, item in zip(group, items, strict=True):
             if item.kind == "value" or item.kind in ("text", "date"):
                 values[col] = item.text
             elif item.kind == "damaged":
-                repairs.append(
-                    f"“{item.text}”中有字母，无法读作数字，未读取(letters inside a number: left empty)"
-                )
+                repairs.append(f"“{item.text}”中有字母，无法读作数字，未读取")
     lone = None
     if len(items) == 1 and len(group) == 2:
         only = items[0]
         if only.kind == "damaged":
-            repairs.append(
-                f"“{only.text}”中有字母，无法读作数字，未读取(letters inside a number: left empty)"
-            )
+            repairs.append(f"“{only.text}”中有字母，无法读作数字，未读取")
         elif only.kind in ("text", "date"):
             lone = only.text
         elif only.kind == "value" and re.match(r"[<>=≥≤]|不低于|不少于|不高于|不超过", only.text):
             values[group[0]] = only.text  # a value with an operator is a target, never an actual
         elif only.kind == "value":
-            repairs.append(
-                f"“{only.text}”只有一个值，无法确定是指标值还是完成值，未读取(one value for two columns: left empty)"
-            )
+            repairs.append(f"“{only.text}”只有一个值，无法确定是指标值还是完成值，未读取")
     dash_target = (
         bool(items) and len(items) == len(group) and items[0].kind == "dash" and group[0] is Col.TARGET
     )

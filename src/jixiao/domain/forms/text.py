@@ -52,7 +52,7 @@ def decode(data: bytes, name: str) -> str:
         bad = error.start if nul < 0 else min(nul, error.start)
     bad = max(bad, 0)
     raise FormReadError(
-        f"not a text file: at byte {bad:,} it is neither UTF-8 nor GB18030 text",
+        f"不是文本文件：第{bad + 1:,}个字节起既不是UTF-8也不是GB18030编码的文字",
         Location(name, line=data.count(b"\n", 0, bad) + 1),
     )
 
@@ -61,9 +61,9 @@ def read_text(path: Path, display_name: str | None = None) -> Grid:
     name = display_name or path.name
     size = path.stat().st_size
     if size == 0:
-        raise FormReadError("empty file", Location(name))
+        raise FormReadError("文件是空的", Location(name))
     if size > MAX_FILE_BYTES:
-        raise FormReadError(f"file too large ({size} bytes; limit {MAX_FILE_BYTES})", Location(name))
+        raise FormReadError(f"文件太大（{size}字节，上限{MAX_FILE_BYTES}字节）", Location(name))
     return parse_text(decode(path.read_bytes(), name), name)
 
 
@@ -73,21 +73,20 @@ def parse_text(text: str, name: str) -> Grid:
     if breaks > 2 * MAX_ROWS:
         # Counted before splitting: millions of empty lines would cost gigabytes as line objects.
         raise FormReadError(
-            f"too many lines ({breaks:,} line breaks; limit {MAX_ROWS:,})", Location(name, line=1)
+            f"行数太多（{breaks:,}个换行，上限{MAX_ROWS:,}行），绩效表不会这么长", Location(name, line=1)
         )
     lines = [_Line(i, _strip_field_codes(raw)) for i, raw in enumerate(text.splitlines(), start=1)]
     if not any(line.text.strip() for line in lines):
-        raise FormReadError(
-            f"the file holds no text (lines 1–{max(len(lines), 1)} are blank)", Location(name, line=1)
-        )
+        raise FormReadError(f"文件中没有文字（第1–{max(len(lines), 1)}行都是空行）", Location(name, line=1))
     if len(lines) > MAX_ROWS:
         raise FormReadError(
-            f"too many lines ({len(lines)}; limit {MAX_ROWS})", Location(name, line=MAX_ROWS + 1)
+            f"行数太多（{len(lines)}行，上限{MAX_ROWS}行），绩效表不会这么长",
+            Location(name, line=MAX_ROWS + 1),
         )
     for line in lines:
         if len(line.text) > MAX_CELL_CHARS:
             raise FormReadError(
-                f"line is {len(line.text)} characters long (limit {MAX_CELL_CHARS})",
+                f"这一行有{len(line.text)}个字符，超过上限{MAX_CELL_CHARS}个",
                 Location(name, line=line.number),
             )
     if looks_like_csv(text):

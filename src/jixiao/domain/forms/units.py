@@ -51,44 +51,42 @@ def closest_unit(name: str, known_names: Iterable[str]) -> UnitMatch:
     """
     known = list(dict.fromkeys(known_names))
     if name in known:
-        return UnitMatch(name, True, "名称相同(same name)")
+        return UnitMatch(name, True, "名称相同")
     key = unit_key(name)
     same = [k for k in known if unit_key(k) == key]
     if len(same) == 1:
         return UnitMatch(same[0], False, _why_same(name, same[0]))
     if len(same) > 1:
-        return UnitMatch(
-            None, False, "有多个单位与此名称仅差空格、繁简或“本级”(several units match)", tuple(same)
-        )
+        return UnitMatch(None, False, "有多个单位与此名称仅差空格、繁简或“本级”", tuple(same))
     if len(key) < MIN_LENGTH_FOR_ONE_OFF:
-        return UnitMatch(None, False, "没有相近的单位(no unit is close)")
+        return UnitMatch(None, False, "没有相近的单位")
     close = [(k, diff) for k in known if (diff := _one_off(key, unit_key(k))) is not None]
     if len(close) == 1:
         other, diff = close[0]
-        return UnitMatch(other, False, f"与已有单位“{other}”相差一个字：{diff}(one character differs)")
+        return UnitMatch(other, False, f"与已有单位“{other}”相差一个字：{diff}")
     if close:
         return UnitMatch(
             None,
             False,
-            "有多个单位与此名称相差一个字(several units differ by one character)",
+            "有多个单位与此名称相差一个字",
             tuple(k for k, _ in close),
         )
-    return UnitMatch(None, False, "没有相近的单位(no unit is close)")
+    return UnitMatch(None, False, "没有相近的单位")
 
 
 def _why_same(written: str, known: str) -> str:
     reasons: list[str] = []
     plain_written, plain_known = normalise_cell(written), normalise_cell(known)
     if to_simplified(plain_written) != plain_written or to_simplified(plain_known) != plain_known:
-        reasons.append("繁体字(traditional characters)")
+        reasons.append("繁体字")
     if _SPACES.search(written) or _SPACES.search(known):
-        reasons.append("空格(spaces)")
+        reasons.append("空格")
     if _SUFFIXES.search(_SPACES.sub("", to_simplified(written))) or _SUFFIXES.search(
         _SPACES.sub("", to_simplified(known))
     ):
         reasons.append("“本级”等后缀(a 本级 suffix)")
     if not reasons:
-        reasons.append("全角/半角(full-width forms)")
+        reasons.append("全角/半角")
     return f"与已有单位“{known}”仅差" + "、".join(reasons)
 
 

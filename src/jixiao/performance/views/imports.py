@@ -46,7 +46,6 @@ from jixiao.performance.views.targets import (
     _me,
     _posted,
     finding_views,
-    place,
 )
 
 STAGING_DIR = "import-staging"
@@ -128,26 +127,8 @@ def _staged(request: HttpRequest, token: str) -> tuple[Path, dict[str, Any]]:
 
 
 def read_error_text(error: FormReadError) -> str:
-    """The reader's refusal in Chinese, with its place."""
-    text = str(error.args[0] if error.args else error)
-    message = text.split(": ", 1)[-1] if error.location is not None else text
-    lowered = message.lower()
-    if "no performance form found" in lowered:
-        what = _("文件中找不到绩效表（没有项目名称、指标表，也没有带数值的指标级别）")
-    elif "empty" in lowered:
-        what = _("文件是空的")
-    elif "too large" in lowered or "more than" in lowered or "too many" in lowered:
-        what = _("文件过大或内容过多，不像是一张绩效表")
-    elif "time" in lowered and ("budget" in lowered or "seconds" in lowered or "took" in lowered):
-        what = _("读取超时：文件过于复杂")
-    elif lowered.startswith("not a") or "zip" in lowered or "not text" in lowered or "binary" in lowered:
-        what = _("文件格式无法识别，请上传 Word（.docx）、Excel（.xlsx、.xls）、PDF 或文本文件")
-    elif "doctype" in lowered or "entity" in lowered:
-        what = _("文件含有不安全的内容，已拒绝读取")
-    else:
-        what = _("文件无法读取")
-    where = place(error.location) if error.location is not None else ""
-    return f"{where}：{what}" if where else what
+    """The reader's own Chinese refusal, with its place in Chinese."""
+    return str(error)
 
 
 class _Rollback(Exception):
@@ -223,7 +204,7 @@ def _dry_run(forms: list[FormDocument], user: Any) -> tuple[dict[str, str], dict
 def _read(folder: Path, entry: dict[str, Any]) -> list[FormDocument]:
     path = (folder / str(entry["stored"])).resolve()
     if folder.resolve() not in path.parents:
-        raise FormReadError("not a staged file")
+        raise FormReadError(_("不是本次上传的文件"))
     # Read through the module, not a name bound at import: the readers are one module's functions.
     return jixiao.domain.forms.read_forms(path)
 

@@ -71,7 +71,7 @@ def test_text_is_unsupported_until_a_text_reader_is_registered(
     path.write_text("项目名称\t网络安全", encoding="utf-8")
     monkeypatch.delitem(READERS, "text", raising=False)
 
-    with pytest.raises(UnsupportedFormat, match=r"^form\.txt: a text file, which cannot be read here yet$"):
+    with pytest.raises(UnsupportedFormat, match=r"^form\.txt：暂时无法读取这种文本文件$"):
         read_grid(path)
 
     def fake_text(file: Path, name: str) -> Grid:
@@ -93,5 +93,6 @@ def test_an_unexpected_exception_from_a_plugged_reader_becomes_a_read_error(
 
     monkeypatch.setitem(READERS, "text", broken)
 
-    with pytest.raises(FormReadError, match=r"^form\.txt: .*IndexError: list index out of range"):
+    with pytest.raises(FormReadError, match=r"^form\.txt：文件已损坏或结构无法识别") as caught:
         read_grid(path)
+    assert caught.value.detail == "IndexError: list index out of range"

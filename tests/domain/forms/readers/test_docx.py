@@ -143,6 +143,5 @@ def test_it_names_the_cell_of_an_oversize_table_cell(tmp_path: Path) -> None:
         read_grid(docx_with_body_xml(tmp_path / "long.docx", body))
 
     assert (
-        str(caught.value)
-        == "long.docx, table 1, row 1, column 2: a cell holds 100,001 characters; the limit is 100,000"
+        str(caught.value) == "long.docx，第1个表格，第1行，第2列：单元格内有100,001个字符，超过上限100,000个"
     )

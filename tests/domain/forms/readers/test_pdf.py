@@ -49,14 +49,17 @@ def test_it_locates_table_cells_and_lines_by_page(tmp_path: Path) -> None:
 def test_it_refuses_a_pdf_without_text_layer_and_says_it_needs_ocr(tmp_path: Path) -> None:
     scan = pdf(tmp_path / "scan.pdf", [([], [(50, 50, 400, 600)])])
 
-    with pytest.raises(FormReadError, match=r"^scan\.pdf, page 1: the PDF has no text layer .* needs OCR"):
+    with pytest.raises(
+        FormReadError,
+        match=r"^scan\.pdf，第1页：PDF没有可读取的文字（.*可能是扫描件.*），请提供文字版PDF或Excel版",
+    ):
         read_grid(scan)
 
 
 def test_it_says_a_password_protected_pdf_needs_its_password_removed(tmp_path: Path) -> None:
     locked = pdf(tmp_path / "locked.pdf", [([(50, 700, "秘密")], [])], encrypt=True)
 
-    with pytest.raises(FormReadError, match=r"^locked\.pdf: the PDF is password-protected"):
+    with pytest.raises(FormReadError, match=r"^locked\.pdf：PDF设有密码，请取消密码"):
         read_grid(locked)
 
 
@@ -66,7 +69,7 @@ def test_it_refuses_a_deflate_bomb_stream_in_bounded_memory(tmp_path: Path, laye
     tracemalloc.start()
     started = time.monotonic()
     try:
-        with pytest.raises(FormReadError, match=r"^bomb\.pdf: .*expands beyond 256 MB"):
+        with pytest.raises(FormReadError, match=r"^bomb\.pdf：.*超过256MB"):
             read_grid(bomb)
         _, peak = tracemalloc.get_traced_memory()
     finally:
@@ -82,7 +85,5 @@ def test_it_reports_a_truncated_pdf_as_incomplete(tmp_path: Path, keep: int) -> 
     cut = tmp_path / "cut.pdf"
     cut.write_bytes(whole[:keep] if keep > 10 else whole[: len(whole) // keep])
 
-    with pytest.raises(
-        FormReadError, match=r"^cut\.pdf: not a complete PDF \(the file is truncated or damaged\)$"
-    ):
+    with pytest.raises(FormReadError, match=r"^cut\.pdf：PDF文件不完整（被截断或已损坏），请重新导出后上传$"):
         read_grid(cut)

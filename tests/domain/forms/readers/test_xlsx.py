@@ -117,7 +117,7 @@ def test_it_stops_with_a_clear_error_beyond_the_row_limit(tmp_path: Path) -> Non
     far = MAX_ROWS + 1
     xml = sheet(f'<row r="{far}"><c r="A{far}" t="inlineStr"><is><t>远</t></is></c></row>')
 
-    with pytest.raises(FormReadError, match=r"far\.xlsx, sheet Sheet1, row 200,?001.*more than 200,000 rows"):
+    with pytest.raises(FormReadError, match=r"far\.xlsx，工作表“Sheet1”，第200001行：表格超过200,000行"):
         read_grid(minimal_xlsx(tmp_path / "far.xlsx", xml))
 
 
@@ -128,5 +128,5 @@ def test_it_names_sheet_and_cell_of_an_oversize_cell(tmp_path: Path) -> None:
         read_grid(minimal_xlsx(tmp_path / "long.xlsx", xml))
 
     assert str(caught.value) == (
-        "long.xlsx, sheet Sheet1, row 3, cell B3: a cell holds 100,001 characters; the limit is 100,000"
+        "long.xlsx，工作表“Sheet1”，第3行，单元格B3：单元格内有100,001个字符，超过上限100,000个"
     )

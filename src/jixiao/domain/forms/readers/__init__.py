@@ -60,13 +60,13 @@ READERS: dict[str, Reader] = {
     "pdf": _read_pdf,
 }
 
-_WHAT = {"docx": "Word document", "xlsx": "Excel workbook", "xls": "Excel workbook", "pdf": "PDF"}
+_WHAT = {"docx": "Word文档", "xlsx": "Excel工作簿", "xls": "Excel工作簿", "pdf": "PDF文件"}
 _DESCRIPTIONS = {
-    "docx": "a Word document",
-    "xlsx": "an Excel workbook",
-    "xls": "an Excel 97-2003 workbook",
-    "pdf": "a PDF",
-    "text": "a text file",
+    "docx": "Word文档",
+    "xlsx": "Excel工作簿",
+    "xls": "Excel工作簿（.xls）",
+    "pdf": "PDF文件",
+    "text": "文本文件",
 }
 
 
@@ -78,19 +78,19 @@ def read_grid(path: Path, *, display_name: str | None = None) -> Grid:
     """
     name = display_name or path.name
     check_file(path, name)
-    with library_errors(name, "file"):
+    with library_errors(name, "文件"):
         kind = sniff(path)
     reader = READERS.get(kind)
     if reader is None:
         if kind in _DESCRIPTIONS:
-            raise UnsupportedFormat(f"{_DESCRIPTIONS[kind]}, which cannot be read here yet", Location(name))
+            raise UnsupportedFormat(f"暂时无法读取这种{_DESCRIPTIONS[kind]}", Location(name))
         line, offset, what = _first_non_text(path)
         raise UnsupportedFormat(
-            f"not a format that can be read ({what} at byte {offset:,}): upload a Word .docx, Excel .xlsx "
-            "or .xls, PDF or text file",
+            f"文件格式无法识别（第{offset + 1:,}个字节起是{what}），请上传Word（.docx）、Excel（.xlsx、.xls）、"
+            "PDF或文本文件",
             Location(name, line=line),
         )
-    with library_errors(name, _WHAT.get(kind, "file")):
+    with library_errors(name, _WHAT.get(kind, "文件")):
         return reader(path, name)
 
 
@@ -147,14 +147,14 @@ def _first_non_text(path: Path) -> tuple[int, int, str]:
         head = stream.read(_TEXT_SAMPLE)
     nul = head.find(b"\x00")
     bad: int | None = nul if nul >= 0 else None
-    what = "a NUL byte"
+    what = "空字节（NUL）"
     if bad is None:
         try:
             head.decode("utf-8")
         except UnicodeDecodeError as error:
-            bad, what = error.start, "a byte that is neither UTF-8 nor GB18030 text"
+            bad, what = error.start, "既不是UTF-8也不是GB18030编码的内容"
     if bad is None:
-        bad, what = 0, "no known file signature"
+        bad, what = 0, "无法识别的文件类型"
     return head.count(b"\n", 0, bad) + 1, bad, what
 
 

@@ -16,9 +16,9 @@ from typing import Any
 
 from jixiao.domain.forms.grid import Cell, Grid, Row
 from jixiao.domain.forms.model import FormReadError, Location
-from jixiao.domain.forms.readers.safety import Budget, Place, cell_text, check_zip, library_errors, short
+from jixiao.domain.forms.readers.safety import Budget, Place, cell_text, check_zip, library_errors
 
-WHAT = "Word document"
+WHAT = "Word文档"
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -45,10 +45,10 @@ def read_docx(path: Path, name: str) -> Grid:
         content_type, data = _main_part(path, name, place.location)
         # Documents, templates and their macro-enabled kin share the body markup; anything else does not.
         if not any(kind in content_type for kind in ("wordprocessingml", "ms-word")):
-            raise FormReadError(f"not a {WHAT} (its main part is {content_type})", place.location)
+            raise FormReadError(f"不是{WHAT}（主体部分不是Word正文）", place.location, detail=content_type)
         body = parse_xml(data).find(_W + "body")
         if body is None:
-            raise FormReadError(f"the {WHAT} has no body", place.location)
+            raise FormReadError(f"{WHAT}没有正文", place.location)
         walker = _Walker(name, place)
         walker.body(body)
         return Grid(source=name, rows=walker.rows)
@@ -71,7 +71,7 @@ def _main_part(path: Path, name: str, where: Location) -> tuple[str, bytes]:
     with zipfile.ZipFile(path) as archive:
         members = set(archive.namelist())
         if "[Content_Types].xml" not in members:
-            raise FormReadError(f"not a {WHAT} (no Word package found)", where)
+            raise FormReadError(f"不是{WHAT}（找不到Word文件结构）", where)
         target = None
         if "_rels/.rels" in members:
             rels = etree.fromstring(archive.read("_rels/.rels"), parser)
@@ -83,9 +83,9 @@ def _main_part(path: Path, name: str, where: Location) -> tuple[str, bytes]:
                     target = (rel.get("Target") or "").lstrip("/")
                     break
         if target is None:
-            raise FormReadError(f"not a {WHAT} (it has no main document)", where)
+            raise FormReadError(f"不是{WHAT}（没有正文部分）", where)
         if target not in members:
-            raise FormReadError(f"not a {WHAT} (it has no main document: {target!r} is missing)", where)
+            raise FormReadError(f"不是{WHAT}（正文部分缺失）", where, detail=target)
         types = etree.fromstring(archive.read("[Content_Types].xml"), parser)
         content_type = ""
         for override in types.iter(_CT + "Override"):
@@ -102,9 +102,9 @@ def _main_part(path: Path, name: str, where: Location) -> tuple[str, bytes]:
 
 def _describe(error: Exception) -> str | None:
     if type(error).__name__ == "PackageNotFoundError":
-        return f"not a {WHAT} (no Word package found)"
+        return f"不是{WHAT}（找不到Word文件结构）"
     if isinstance(error, ValueError) and "content type" in str(error):
-        return f"not a {WHAT} ({short(error)})"
+        return f"不是{WHAT}（文件内容类型不对）"
     return None
 
 

@@ -22,10 +22,9 @@ from jixiao.domain.forms.readers.safety import (
     cell_text,
     check_pdf_streams,
     library_errors,
-    short,
 )
 
-WHAT = "PDF"
+WHAT = "PDF文件"
 
 Box = tuple[float, float, float, float]
 
@@ -66,10 +65,9 @@ def read_pdf(path: Path, name: str) -> Grid:
                     # pdfplumber caches every parsed object of a page; a long file would keep them all.
                     page.close()
         if not has_text:
-            extent = f"pages 1–{len(pages)} have" if len(pages) > 1 else "page 1 has" if pages else "it has"
+            extent = f"第1–{len(pages)}页都" if len(pages) > 1 else "第1页" if pages else "全文"
             raise FormReadError(
-                f"the PDF has no text layer ({extent} no text; it looks like a scanned image or is damaged); "
-                "it needs OCR before it can be read",
+                f"PDF没有可读取的文字（{extent}没有文字，可能是扫描件或文件已损坏），请提供文字版PDF或Excel版",
                 Location(name) if not pages else Location(name, page=1),
             )
         return Grid(source=name, rows=rows)
@@ -90,8 +88,8 @@ _SHOW_OR_PATH = re.compile(rb"(?<![^\s\])>])(?:Tj|TJ|'|\"|re|m|l|c|v|y)(?=[\s\[(
 
 def _too_many(pages: int) -> str:
     return (
-        f"the PDF has {pages:,} pages; pages {MAX_PDF_PAGES + 1:,}–{pages:,} are beyond the {MAX_PDF_PAGES:,} a "
-        "file may have, refused"
+        f"PDF共{pages:,}页，超过上限{MAX_PDF_PAGES:,}页（第{MAX_PDF_PAGES + 1:,}–{pages:,}页超出），"
+        "绩效表不会这么长，已拒绝读取"
     )
 
 
@@ -131,14 +129,13 @@ def _check_content(page: Any, where: Location) -> None:
         size += len(data)
         if size > MAX_PAGE_CONTENT_BYTES:
             raise FormReadError(
-                f"the page's content takes more than {MAX_PAGE_CONTENT_BYTES // (1024 * 1024)} MB; a form's takes "
-                "far less, refused",
+                f"这一页的内容超过{MAX_PAGE_CONTENT_BYTES // (1024 * 1024)}MB，绩效表远没有这么大，已拒绝读取",
                 where,
             )
         operators += len(_SHOW_OR_PATH.findall(data))
         if operators > MAX_PAGE_OPERATORS:
             raise FormReadError(
-                f"the page draws more than {MAX_PAGE_OPERATORS:,} glyphs and shapes; a form draws far fewer, refused",
+                f"这一页绘制的文字和图形超过{MAX_PAGE_OPERATORS:,}个，绩效表远没有这么多，已拒绝读取",
                 where,
             )
 
@@ -148,13 +145,11 @@ def _check_page(page: Any, where: Location) -> None:
     _check_content(page, where)
     chars = len(page.chars)
     if chars > MAX_PAGE_CHARS:
-        raise FormReadError(
-            f"the page holds {chars:,} characters; more than {MAX_PAGE_CHARS:,} are refused", where
-        )
+        raise FormReadError(f"这一页有{chars:,}个字符，超过上限{MAX_PAGE_CHARS:,}个，已拒绝读取", where)
     objects = len(page.lines) + len(page.rects) + len(page.curves)
     if objects > MAX_PAGE_OBJECTS:
         raise FormReadError(
-            f"the page holds {objects:,} drawn lines and shapes; more than {MAX_PAGE_OBJECTS:,} are refused",
+            f"这一页有{objects:,}条线和图形，超过上限{MAX_PAGE_OBJECTS:,}个，已拒绝读取",
             where,
         )
 
@@ -208,11 +203,11 @@ def _describe(error: Exception) -> str | None:
         cause = error.args[0]
     kind = type(cause).__name__
     if kind == "PDFPasswordIncorrect":
-        return "the PDF is password-protected; remove the password and save it again"
+        return "PDF设有密码，请取消密码后重新保存再上传"
     if kind in ("PDFEncryptionError", "PDFTextExtractionNotAllowed") or "encrypt" in str(cause).lower():
-        return f"the PDF is encrypted in a way that cannot be read ({short(cause)})"
+        return "PDF已加密或禁止提取文字，请取消加密后重新保存再上传"
     if kind in ("PSEOF", "PDFNoValidXRef", "PDFEOFError"):
-        return "not a complete PDF (the file is truncated or damaged)"
+        return "PDF文件不完整（被截断或已损坏），请重新导出后上传"
     if type(cause).__module__.startswith(("pdfminer", "pdfplumber")):
-        return f"the PDF is damaged or cannot be read ({kind}: {short(cause)})"
+        return "PDF文件已损坏或无法读取，请重新导出后上传"
     return None

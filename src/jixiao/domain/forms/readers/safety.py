@@ -44,7 +44,7 @@ MAX_PDF_STREAMS = 200_000
 _CHUNK = 64 * 1024
 _OUT_STEP = 1024 * 1024
 
-EMPTY_FILE = "empty file"
+EMPTY_FILE = "文件是空的"
 
 
 @dataclass(slots=True)
@@ -60,17 +60,19 @@ def check_file(path: Path, name: str) -> int:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise FormReadError("file not found", where) from None
+        raise FormReadError("找不到这个文件", where) from None
     except OSError as error:
-        raise FormReadError(f"the file could not be opened ({error.strerror or error})", where) from None
+        raise FormReadError(
+            "文件无法打开，请确认文件没有被其他程序占用后重试", where, detail=str(error.strerror or error)
+        ) from None
     # A FIFO or device would block or never end; only regular files are read.
     if not stat.S_ISREG(info.st_mode):
-        raise FormReadError("not a regular file", where)
+        raise FormReadError("不是普通文件，无法读取", where)
     if info.st_size == 0:
         raise FormReadError(EMPTY_FILE, where)
     if info.st_size > MAX_FILE_BYTES:
         raise FormReadError(
-            f"the file is {_mib(info.st_size)}; files larger than {_mib(MAX_FILE_BYTES)} are refused", where
+            f"文件太大（{_mib(info.st_size)}，上限{_mib(MAX_FILE_BYTES)}），绩效表不会这么大", where
         )
     return info.st_size
 
@@ -79,7 +81,7 @@ def cell_text(raw: str, location: Location) -> str:
     """Light cleanup every reader applies: refuse oversize cells, unify line ends, drop NULs, strip."""
     if len(raw) > MAX_CELL_CHARS:
         raise FormReadError(
-            f"a cell holds {len(raw):,} characters; the limit is {MAX_CELL_CHARS:,}",
+            f"单元格内有{len(raw):,}个字符，超过上限{MAX_CELL_CHARS:,}个",
             location,
         )
     return raw.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").strip()
@@ -105,11 +107,9 @@ class Budget:
         self.seen += 1
         self.cells += cells
         if row_number > MAX_ROWS or self.seen > MAX_ROWS:
-            raise FormReadError(f"the file has more than {MAX_ROWS:,} rows; a form is far smaller", location)
+            raise FormReadError(f"表格超过{MAX_ROWS:,}行，绩效表不会这么大", location)
         if self.cells > MAX_CELLS:
-            raise FormReadError(
-                f"the file has more than {MAX_CELLS:,} cells; a form is far smaller", location
-            )
+            raise FormReadError(f"表格超过{MAX_CELLS:,}个单元格，绩效表不会这么大", location)
 
 
 # --- zip containers (docx, xlsx) -------------------------------------------------------------------------
@@ -124,46 +124,46 @@ def check_zip(path: Path, name: str, what: str) -> None:
     """
     where = Location(name)
     size = check_file(path, name)
-    truncated = f"not a complete {what} (the zip archive is truncated or damaged)"
+    truncated = f"{what}不完整（压缩包被截断或已损坏），请重新保存或重新导出后上传"
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, EOFError, struct.error, ValueError, IndexError, OverflowError):
         raise FormReadError(truncated, where) from None
     except zipfile.LargeZipFile:
-        raise FormReadError(f"the {what} is too large", where) from None
+        raise FormReadError(f"{what}太大，无法读取", where) from None
     except NotImplementedError as error:
-        raise FormReadError(f"the {what} uses a zip feature that cannot be read ({error})", where) from None
+        raise FormReadError(
+            f"{what}使用了无法读取的压缩方式，请用Office或WPS重新保存后上传", where, detail=str(error)
+        ) from None
     if not members:
-        raise FormReadError(f"not a {what} (the zip archive is empty)", where)
+        raise FormReadError(f"不是{what}（压缩包是空的）", where)
     if len(members) > MAX_ZIP_MEMBERS:
-        raise FormReadError(f"the zip archive has {len(members):,} members; a {what} has far fewer", where)
+        raise FormReadError(f"压缩包内有{len(members):,}个部件，{what}不会有这么多", where)
     declared = 0
     for info in members:
-        member = f"member {info.filename!r}"
+        member = info.filename
         if info.flag_bits & 0x1:
-            raise FormReadError(
-                f"the {what} is password-protected ({member} is encrypted); remove the password and save it "
-                "again",
-                where,
-            )
+            raise FormReadError(f"{what}设有密码，请取消密码后重新保存再上传", where, detail=member)
         # Office writes only stored and deflated members; bzip2 and lzma are read by zipfile in one
         # unbounded step, so a small bzip2 member can expand to gigabytes before any check runs.
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise FormReadError(f"the {what} uses an unexpected compression method in {member}", where)
+            raise FormReadError(
+                f"{what}使用了异常的压缩方式，请用Office或WPS重新保存后上传", where, detail=member
+            )
         declared += info.file_size
         if declared > MAX_UNCOMPRESSED_BYTES:
             raise FormReadError(
-                f"the {what} would expand to more than {_mib(MAX_UNCOMPRESSED_BYTES)} (a zip bomb?)", where
+                f"{what}解压后超过{_mib(MAX_UNCOMPRESSED_BYTES)}，疑似压缩炸弹，已拒绝读取", where
             )
         if info.file_size > RATIO_FLOOR_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(
             info.compress_size, 1
         ):
             ratio = info.file_size // max(info.compress_size, 1)
             raise FormReadError(
-                f"{member} of the {what} is compressed {ratio:,} to 1 (limit {MAX_COMPRESSION_RATIO}); "
-                "refused as a zip bomb",
+                f"{what}内有部件压缩比为{ratio:,}比1（上限{MAX_COMPRESSION_RATIO}比1），疑似压缩炸弹，已拒绝读取",
                 where,
+                detail=member,
             )
         if info.header_offset + info.compress_size > size:
             raise FormReadError(truncated, where)
@@ -176,7 +176,7 @@ def check_zip(path: Path, name: str, what: str) -> None:
 
 
 def _verify_member(raw: BinaryIO, info: zipfile.ZipInfo, what: str, where: Location, truncated: str) -> None:
-    member = f"member {info.filename!r}"
+    member = info.filename
     raw.seek(info.header_offset)
     header = raw.read(30)
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
@@ -194,8 +194,9 @@ def _verify_member(raw: BinaryIO, info: zipfile.ZipInfo, what: str, where: Locat
         produced += len(out)
         if produced > info.file_size:
             raise FormReadError(
-                f"{member} of the {what} holds more data than its header declares; refused as a zip bomb",
+                f"{what}内有部件的数据比声明的多，疑似压缩炸弹，已拒绝读取",
                 where,
+                detail=member,
             )
         crc = zlib.crc32(out, crc)
         if len(head) < XML_PROLOG_BYTES:
@@ -221,9 +222,9 @@ def _verify_member(raw: BinaryIO, info: zipfile.ZipInfo, what: str, where: Locat
             if not inflater.eof:
                 raise FormReadError(truncated, where)
     except zlib.error:
-        raise FormReadError(f"the {what} holds damaged compressed data in {member}", where) from None
+        raise FormReadError(f"{what}中有损坏的压缩数据，请重新保存后上传", where, detail=member) from None
     if produced != info.file_size or crc != info.CRC:
-        raise FormReadError(f"the {what} is damaged ({member} fails its checksum)", where)
+        raise FormReadError(f"{what}已损坏（校验不通过），请重新保存后上传", where, detail=member)
     _check_xml_head(bytes(head), produced, member, what, where)
 
 
@@ -244,17 +245,18 @@ def _check_xml_head(head: bytes, size: int, member: str, what: str, where: Locat
     prolog = text if root is None else text[: root.start()]
     if _FORBIDDEN.search(prolog):
         raise FormReadError(
-            f"{member} of the {what} declares an XML document type or entities, which are refused for safety",
+            f"{what}内含XML文档类型或实体声明，出于安全考虑拒绝读取",
             where,
+            detail=member,
         )
     if root is None and size > len(head):
-        raise FormReadError(f"{member} of the {what} has an XML prolog too long to be genuine", where)
+        raise FormReadError(f"{what}内的XML开头异常冗长，不像正常文件，已拒绝读取", where, detail=member)
 
 
 def _xml_text(head: bytes, member: str, what: str, where: Location) -> str | None:
     """The head decoded far enough to find markup, or None when the member is not XML at all."""
     if head[:4] in (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\x00\x00\x00<", b"<\x00\x00\x00"):
-        raise FormReadError(f"{member} of the {what} is XML in an unsupported encoding (UTF-32)", where)
+        raise FormReadError(f"{what}内的XML使用了不支持的编码（UTF-32）", where, detail=member)
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[:2] == b"<\x00" or head[:2] == b"\x00<":
         encoding = "utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-16-le"
         if head[:2] == b"\x00<":
@@ -288,7 +290,9 @@ def check_pdf_streams(path: Path, name: str) -> None:
     counter = _Counter(where)
     for streams, match in enumerate(_STREAM_START.finditer(data), start=1):
         if streams > MAX_PDF_STREAMS:
-            raise FormReadError(f"the PDF has more than {MAX_PDF_STREAMS:,} streams; refused", where)
+            raise FormReadError(
+                f"PDF文件内的数据流超过{MAX_PDF_STREAMS:,}个，绩效表不会这么复杂，已拒绝读取", where
+            )
         chunks = (view[i : i + _CHUNK] for i in range(match.end(), len(data), _CHUNK))
         _drain(chunks, 1, counter)
 
@@ -304,8 +308,8 @@ class _Counter:
         self.total += size
         if self.total > MAX_UNCOMPRESSED_BYTES:
             raise FormReadError(
-                f"the PDF's compressed content expands beyond {_mib(MAX_UNCOMPRESSED_BYTES)} (a "
-                "decompression bomb, or a very large scan that needs OCR)",
+                f"PDF文件解压后的内容超过{_mib(MAX_UNCOMPRESSED_BYTES)}（疑似压缩炸弹，或是很大的扫描件），"
+                "请提供文字版PDF或Excel版",
                 self.where,
             )
 
@@ -364,34 +368,35 @@ def library_errors(
     except FormReadError:
         raise
     except RecursionError:
-        raise FormReadError(f"the {what} is nested too deeply to read", place.location) from None
+        raise FormReadError(f"{what}嵌套层次太深，无法读取", place.location) from None
     except MemoryError:
-        raise FormReadError(f"the {what} is too large to read", place.location) from None
+        raise FormReadError(f"{what}太大，无法读取", place.location) from None
     except Exception as error:
         message = (describe(error) if describe is not None else None) or describe_common(error, what)
-        raise FormReadError(message, place.location) from error
+        raise FormReadError(
+            message, place.location, detail=f"{type(error).__name__}: {short(error)}"
+        ) from error
 
 
 def describe_common(error: Exception, what: str) -> str:
     """A plain-words account of the exceptions every reader can meet."""
-    detail = short(error)
     if isinstance(error, zipfile.BadZipFile):
-        return f"not a complete {what} (the zip archive is truncated or damaged)"
+        return f"{what}不完整（压缩包被截断或已损坏），请重新保存或重新导出后上传"
     if isinstance(error, EOFError):
-        return f"not a complete {what} (the file ends too early)"
+        return f"{what}不完整（文件提前结束），请重新保存或重新导出后上传"
     if isinstance(error, zlib.error):
-        return f"the {what} holds damaged compressed data"
+        return f"{what}中有损坏的压缩数据，请重新保存后上传"
     if type(error).__module__.startswith("defusedxml"):
-        return f"the {what} holds XML with a document type or entities, which is refused for safety"
+        return f"{what}内含XML文档类型或实体声明，出于安全考虑拒绝读取"
     if _is_xml_error(error):
-        return f"the {what} holds damaged XML ({detail})"
+        return f"{what}内容已损坏（XML格式错误），请重新保存后上传"
     if isinstance(error, KeyError):
-        return f"the {what} is missing a part it needs ({detail})"
+        return f"{what}缺少必需的组成部分，请用Office或WPS重新保存后上传"
     if isinstance(error, UnicodeError):
-        return f"the {what} holds text in an unreadable encoding"
+        return f"{what}中的文字编码无法识别"
     if isinstance(error, OSError):
-        return f"the file could not be read ({error.strerror or detail})"
-    return f"the {what} is damaged or has a structure that cannot be read ({type(error).__name__}: {detail})"
+        return "文件无法读取，请确认文件没有被其他程序占用后重试"
+    return f"{what}已损坏或结构无法识别，请用Office或WPS重新保存后上传"
 
 
 def _is_xml_error(error: Exception) -> bool:
@@ -408,4 +413,4 @@ def short(error: BaseException) -> str:
 
 
 def _mib(size: int) -> str:
-    return f"{size / (1024 * 1024):,.0f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
+    return f"{size / (1024 * 1024):,.0f}MB" if size >= 1024 * 1024 else f"{size:,}字节"

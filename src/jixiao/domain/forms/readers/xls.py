@@ -12,11 +12,11 @@ from typing import Any
 
 from jixiao.domain.forms.grid import Cell, Grid, Row
 from jixiao.domain.forms.model import Location
-from jixiao.domain.forms.readers.safety import Budget, cell_text, check_file, library_errors, short
+from jixiao.domain.forms.readers.safety import Budget, cell_text, check_file, library_errors
 from jixiao.domain.forms.readers.values import date_text, number_text
 from jixiao.domain.forms.readers.xlsx import Merges, Range, is_continuation
 
-WHAT = "Excel 97-2003 workbook"
+WHAT = "Excel工作簿（.xls）"
 
 _EMPTY, _TEXT, _NUMBER, _DATE, _BOOLEAN, _ERROR, _BLANK = range(7)
 
@@ -110,16 +110,16 @@ def _number_format(book: Any, cell: Any) -> str:
 def _describe(error: Exception, data: bytes) -> str | None:
     message = str(error)
     if "encrypted" in message.lower():
-        return f"the {WHAT} is password-protected; remove the password and save it again"
+        return f"{WHAT}设有密码，请取消密码后重新保存再上传"
     if "Can't find workbook" in message:
         if "EncryptedPackage".encode("utf-16-le") in data:
-            return "a password-protected Office file; remove the password and save it again"
+            return "这是设有密码的Office文件，请取消密码后重新保存再上传"
         if "WordDocument".encode("utf-16-le") in data:
-            return "an old Word .doc file, which cannot be read; save it as .docx and upload that"
-        return f"not an {WHAT} (an OLE2 file with no workbook in it)"
+            return "这是旧版Word文件（.doc），无法读取，请另存为.docx后上传"
+        return f"不是{WHAT}（文件里没有工作簿）"
     module = type(error).__module__
     if module.startswith("xlrd"):
         if type(error).__name__ == "CompDocError":
-            return f"the {WHAT} is damaged (its OLE2 container is broken: {short(error)})"
-        return f"the {WHAT} is damaged or not an Excel file ({short(error)})"
+            return f"{WHAT}已损坏（文件结构被破坏），请重新保存后上传"
+        return f"{WHAT}已损坏或不是Excel文件，请重新保存后上传"
     return None

@@ -18,7 +18,7 @@ from jixiao.domain.forms.model import FormReadError, Location
 from jixiao.domain.forms.readers.safety import Budget, Place, cell_text, check_zip, library_errors
 from jixiao.domain.forms.readers.values import value_text
 
-WHAT = "Excel workbook"
+WHAT = "Excel工作簿"
 
 # Merge ranges sit after the cells in the sheet XML; read-only openpyxl does not report them, so the raw XML
 # is scanned for them (it was already checked by ``check_zip``).
@@ -104,10 +104,10 @@ def _formula_text(formula: str, at: Location, notes: list[tuple[str, Location]])
     (`=SUM(B2:B9)`) was never computed, so the cell is empty. Either way a note says so."""
     if _LITERAL.match(formula) and formula.strip():
         notes.append(
-            (f"公式单元格“={formula}”没有计算结果，按其文字读取(a formula cell read as its text)", at)
+            (f"公式单元格“={formula}”没有计算结果，按公式文字读取；请在Excel中打开并保存后再上传", at)
         )
         return cell_text(f"={formula}", at)
-    notes.append((f"公式“={formula[:60]}”没有计算结果，未读取(formula not computed; cell left empty)", at))
+    notes.append((f"公式“={formula[:60]}”没有计算结果，未读取；请在Excel中打开并保存后再上传", at))
     return ""
 
 
@@ -155,6 +155,8 @@ def _merged_ranges(sheet: Any, name: str, title: str, formulas: dict[tuple[int, 
                     ranges.append((min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)))
                 last_end = match.end()
             if len(ranges) > MAX_MERGES:
-                raise FormReadError(f"more than {MAX_MERGES:,} merged ranges", Location(name, sheet=title))
+                raise FormReadError(
+                    f"合并单元格超过{MAX_MERGES:,}处，绩效表不会这么多", Location(name, sheet=title)
+                )
             tail = data[max(last_end, len(data) - _SCAN_OVERLAP) :]
     return ranges
