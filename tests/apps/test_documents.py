@@ -50,7 +50,7 @@ FILES = (
 
 @pytest.fixture
 def demo(db: None, seeds_dir: Path) -> None:
-    call_command("load_demo", str(seeds_dir), stdout=StringIO())
+    call_command("load_demo", str(seeds_dir), "--no-current-year", stdout=StringIO())
 
 
 @pytest.fixture
