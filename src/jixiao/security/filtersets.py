@@ -88,8 +88,10 @@ class AssetFilter(_UnitMixin, django_filters.FilterSet):
         if not tag:
             return queryset
         # Tags are a JSON list stored as text (SQLite has no JSON containment): match the quoted element.
+        # SQLite keeps the text as Django wrote it (\u escapes); PostgreSQL's jsonb prints the characters.
         return queryset.annotate(tags_text=Cast("tags", TextField())).filter(
-            tags_text__contains=json.dumps(tag)
+            Q(tags_text__contains=json.dumps(tag))
+            | Q(tags_text__contains=json.dumps(tag, ensure_ascii=False))
         )
 
     def in_state(self, queryset: QuerySet[Asset], name: str, value: str) -> QuerySet[Asset]:
