@@ -124,6 +124,7 @@ def postgres_database(work: Path) -> Iterator[Database | None]:
         print("PostgreSQL: no binaries under /usr/lib/postgresql, skipped", file=sys.stderr)
         yield None
         return
+    shutil.rmtree(work, ignore_errors=True)  # a cluster left by an earlier run (--data-dir)
     work.mkdir()
     data = work / "pgdata"
     data.mkdir()
@@ -198,6 +199,9 @@ def app_env(database: Database, work: Path, port: int, workers: int) -> dict[str
             "JIXIAO_WORKERS": str(workers),
             "JIXIAO_MAX_REQUESTS": "0",  # no worker restarts: its CPU time would leave the count
             "JIXIAO_GUNICORN_LOG_LEVEL": "warning",
+            # The kept pages shared by the workers, as README's production section sets them up.
+            "JIXIAO_PAGE_CACHE_BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "JIXIAO_PAGE_CACHE_LOCATION": str(work / f"pages-{database.name}"),
         }
     )
     env.pop("JIXIAO_DEBUG", None)
@@ -349,7 +353,13 @@ def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def fill(database: Database, work: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """Generate the data into ``database`` (``load_data.py``) and collect the static files once."""
+    """Generate the data into ``database`` (``load_data.py``) and collect the static files once; with
+    ``--data-dir``, what an earlier run generated there is used again."""
+    saved = work / "data.json"
+    if args.data_dir is not None and saved.exists():
+        print(f"{database.name}: the data of {saved} used again", file=sys.stderr)
+        reused: dict[str, Any] = json.loads(saved.read_text())
+        return reused
     env = app_env(database, work, 0, args.workers)
     started = time.perf_counter()
     made = subprocess.run(
@@ -378,6 +388,7 @@ def fill(database: Database, work: Path, args: argparse.Namespace) -> dict[str, 
         check=True,
         capture_output=True,
     )
+    saved.write_text(json.dumps(data))
     return data
 
 
@@ -408,6 +419,7 @@ def bench_database(
 ) -> dict[str, Any]:
     port = free_port()
     env = app_env(database, work, port, args.workers)
+    shutil.rmtree(env["JIXIAO_PAGE_CACHE_LOCATION"], ignore_errors=True)  # nothing kept from an earlier run
     base = f"http://127.0.0.1:{port}"
     results: dict[str, Any] = {"database": database.name, "data": data, "pages": {}}
     log = work / f"gunicorn-{database.name}.log"
@@ -476,6 +488,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers")
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="keep the generated SQLite database here and use it again on the next run",
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         parser.error("wrk is missing (apt-get install -y wrk)")
@@ -486,6 +503,9 @@ def main(argv: list[str] | None = None) -> int:
         load_before = loadavg.read().split()[:3]
     with tempfile.TemporaryDirectory(prefix="jixiao-load-") as tmp:
         work = Path(tmp)
+        if args.data_dir is not None:
+            args.data_dir.mkdir(parents=True, exist_ok=True)
+            work = args.data_dir.resolve()
         sqlite_file = work / "load.sqlite3"
         sqlite = Database("SQLite", f"sqlite:///{sqlite_file}")
         data = fill(sqlite, work, args)

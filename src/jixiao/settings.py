@@ -146,6 +146,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jixiao.web.context.top_bar",
+                "jixiao.web.context.kept_page_token",
             ],
         },
     },
@@ -178,8 +179,18 @@ CACHES = {
         "LOCATION": env_str("JIXIAO_CACHE_LOCATION", "jixiao"),
         "TIMEOUT": env_int("JIXIAO_CACHE_SECONDS", 24 * 3600),
         "OPTIONS": {"MAX_ENTRIES": env_int("JIXIAO_CACHE_MAX_ENTRIES", 2000)},
-    }
+    },
+    # Whole pages kept per person and state of the data (``jixiao.web.pagecache``), compressed (≈ 10–20 KB each).
+    # Per process by default; with several gunicorn workers, share them through a directory:
+    # JIXIAO_PAGE_CACHE_BACKEND=django.core.cache.backends.filebased.FileBasedCache, JIXIAO_PAGE_CACHE_LOCATION=/dir.
+    "pages": {
+        "BACKEND": env_str("JIXIAO_PAGE_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env_str("JIXIAO_PAGE_CACHE_LOCATION", "jixiao-pages"),
+        "OPTIONS": {"MAX_ENTRIES": env_int("JIXIAO_PAGE_CACHE_ENTRIES", 2000)},
+    },
 }
+# How long a kept page may be served at most (0: pages are never kept); see jixiao.web.pagecache.
+JIXIAO_PAGE_CACHE_SECONDS = env_int("JIXIAO_PAGE_CACHE_SECONDS", 60)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -53,6 +53,10 @@ def fill_deadline(year: int, period: Period) -> dt.date:
     return dt.date(year, period.last_month + 1, DUE_DAY)
 
 
+_PK_SLOT = 987654321987
+_PERIOD_SLOT = "month-987654321"
+
+
 def _grid(project_id: int, period: Period) -> str:
     return reverse("performance:results", args=[project_id, f"{period.kind}-{period.index}"])
 
@@ -121,15 +125,22 @@ def results_to_fill(user: Any) -> Iterable[InboxItem]:
 
 
 def _by_project_and_period(rows: Iterable[dict[str, Any]], step: Step, what: str) -> list[InboxItem]:
+    # A reviewer at the top of the tree may have hundreds of items: the grid's address is reversed once and
+    # filled in, the message translated once.
+    pattern = reverse("performance:results", args=[_PK_SLOT, _PERIOD_SLOT])
+    text = str(what)
     items = []
     for row in rows:
         period = Period(row["period_kind"], row["period_index"])
+        url = pattern.replace(str(_PK_SLOT), str(row["indicator__project"]), 1).replace(
+            _PERIOD_SLOT, f"{period.kind}-{period.index}", 1
+        )
         items.append(
             InboxItem(
                 step=step,
-                what=what % {"period": period.label, "n": row["n"]},
+                what=text % {"period": period.label, "n": row["n"]},
                 subject=row["indicator__project__name"],
-                url=_grid(row["indicator__project"], period),
+                url=url,
                 unit=row["indicator__project__unit__name"],
                 since=row["since"],
             )

@@ -31,7 +31,7 @@ from jixiao.security.choices import (
 from jixiao.security.models import Asset, Finding, Incident, MonthlyReport, SecurityWarning
 from jixiao.security.selectors import hours, indicator_counts
 
-__all__ = ["METRICS", "IndicatorValue", "Metric", "metric_for", "records_for", "value_for"]
+__all__ = ["METRICS", "IndicatorValue", "Metric", "metric_for", "metric_for_name", "records_for", "value_for"]
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,12 @@ METRICS: tuple[Metric, ...] = (
 
 def metric_for(indicator: Indicator) -> Metric | None:
     """The security figure an indicator counts, by its name (or level-2 name), or ``None``."""
-    text = indicator.name or ""
+    return metric_for_name(indicator.name)
+
+
+def metric_for_name(name: str | None) -> Metric | None:
+    """The security figure an indicator of this name counts, or ``None``."""
+    text = name or ""
     for metric in METRICS:
         if metric.pattern.search(text):
             return metric

@@ -7,3 +7,8 @@ class WebConfig(AppConfig):
     label = "web"
     verbose_name = _("网页应用")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from jixiao.web import pagecache
+
+        pagecache.connect()

@@ -18,4 +18,5 @@ class MembershipBackend(ModelBackend):
             return False
         if getattr(user, "is_superuser", False) or getattr(user, "is_staff", False):
             return True
-        return bool(Membership.objects.restrict(user, "view").filter(user_id=user.pk).exists())
+        # Asked on every request (``get_user``): the person's own roles, whatever unit they are on.
+        return Membership.objects.unrestricted().filter(user_id=user.pk).exists()

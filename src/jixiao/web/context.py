@@ -37,3 +37,13 @@ def top_bar(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     return {"me": describe_user(user)}
+
+
+def kept_page_token(request: HttpRequest) -> dict[str, Any]:
+    """A page being kept (``web.pagecache``) is rendered with a marker where the CSRF token goes; each answer
+    gets the session's own token put in its place."""
+    if getattr(request, "kept_page", False):
+        from jixiao.web.pagecache import TOKEN_MARKER
+
+        return {"csrf_token": TOKEN_MARKER}
+    return {}

@@ -38,6 +38,7 @@ from jixiao.web import documents, history, inbox, selectors
 from jixiao.web.export import attachment, table_xlsx
 from jixiao.web.filtersets import ProjectFilter
 from jixiao.web.forms import SignInForm
+from jixiao.web.pagecache import kept_page
 from jixiao.web.tables import ProjectTable
 
 
@@ -64,6 +65,7 @@ class SignInView(auth_views.LoginView):
 
 @require_GET
 @login_required
+@kept_page("home")
 def home(request: HttpRequest) -> HttpResponse:
     cutoff = default_cutoff_month()
     return render(
@@ -108,6 +110,7 @@ def _inbox_context(request: HttpRequest, *, limit: int | None) -> dict[str, Any]
 
 @require_GET
 @login_required
+@kept_page("inbox")
 def inbox_page(request: HtmxHttpRequest) -> HttpResponse:
     """``/inbox/``: everything waiting for this person; an htmx request for one tab gets the list alone."""
     compact = request.htmx and request.GET.get("compact") == "1"
@@ -118,6 +121,7 @@ def inbox_page(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@kept_page("projects")
 def project_list(request: HtmxHttpRequest) -> HttpResponse:
     cutoff = default_cutoff_month()
     scope = selectors.scope_of(request.user, cutoff)
@@ -232,6 +236,7 @@ def _computed_parts(
 
 @require_GET
 @login_required
+@kept_page("project")
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     project = get_object_or_404(selectors.visible_projects(user), pk=pk)
