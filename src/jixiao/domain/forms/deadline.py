@@ -30,6 +30,12 @@ def file_deadline(seconds: float = FILE_SECONDS) -> Iterator[None]:
         _DEADLINE.reset(token)
 
 
+def remaining_seconds() -> float:
+    """The time left of the current budget (a whole file's budget when none is running)."""
+    deadline = _DEADLINE.get()
+    return FILE_SECONDS if deadline is None else deadline - time.monotonic()
+
+
 def check_deadline(location: Location) -> None:
     """Refuse the file, naming where reading had got to, once its time budget is spent."""
     deadline = _DEADLINE.get()
