@@ -1,7 +1,8 @@
 """Hostile PDFs, built byte by byte in ``bench/fuzz_readers.py``: deep nesting, deflate bombs, a page of
 hundreds of thousands of glyphs or lines, broken and looping cross references, page trees that loop or hold
-thousands of pages. Each is read or refused within the time and memory a form may take, in a fresh process,
-and a refusal about a page names it. A well-formed PDF built the same way reads."""
+thousands of pages, a page of 1.5 million glyphs under every check made before pdfminer runs. Each is read or
+refused within the time and memory a form may take (the PDF child's memory included), in a fresh process, and
+a refusal about a page names it. A well-formed PDF built the same way reads."""
 
 from __future__ import annotations
 
@@ -62,6 +63,11 @@ def test_refusals_about_a_page_name_the_page(outcomes: dict[str, dict[str, Any]]
         assert "，第1页：" in outcome["message"], (name, outcome["message"])
     assert "第2,001–2,500页超出" in outcomes["pdf-form-2500-pages.pdf"]["message"]
     assert "解压后的内容超过" in outcomes["pdf-deflate-bomb.pdf"]["message"]
+    # Past every check made before pdfminer runs: stopped in its child process at the deadline or the memory
+    # limit, naming the page it had reached.
+    glyphs = outcomes["pdf-glyph-runs.pdf"]
+    assert glyphs["pdf_child"] in ("timeout", "memory"), glyphs
+    assert "pdf-glyph-runs.pdf，第1页：读取PDF" in glyphs["message"], glyphs["message"]
 
 
 def test_a_well_formed_pdf_built_the_same_way_reads_into_its_indicators(tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ PDF_IN_CHILD = True
 PDF_MEMORY_BYTES = 448 * 1024 * 1024
 """Address space a PDF child may use. A 300-page form takes under 100 MB; a deflate bomb is refused before
 pdfminer inflates it, so only a parser led astray comes near this."""
-PDF_GRACE_SECONDS = 1.0
+PDF_GRACE_SECONDS = 0.5
 """How long past the file's time budget the parent waits for the child's own refusal before killing it."""
 
 _PRELOAD = ["pdfplumber", "jixiao.domain.forms.readers.pdf"]
@@ -61,6 +61,7 @@ class ChildRun:
     outcome: str
     seconds: float
     peak_rss_kib: int
+    cpu_seconds: float = 0.0
 
 
 LAST_RUN: ChildRun | None = None
@@ -85,14 +86,14 @@ def read_pdf_isolated(path: Path, name: str) -> Grid:
     child = _start(str(path), name, seconds, PDF_MEMORY_BYTES)
     page: int | None = None
     outcome = "killed"
-    peak = 0
+    peak: tuple[int, float] = (0, 0.0)
     try:
         deadline = started + seconds + PDF_GRACE_SECONDS
         while True:
             left = deadline - time.monotonic()
             if left <= 0 or not child.connection.poll(left):
                 outcome = "timeout"
-                peak = child.peak_rss_kib()
+                peak = child.usage()
                 raise FormReadError(_timeout_message(seconds), _at(name, page))
             try:
                 message = child.connection.recv()
@@ -121,7 +122,7 @@ def read_pdf_isolated(path: Path, name: str) -> Grid:
     finally:
         child.stop()
         global LAST_RUN
-        LAST_RUN = ChildRun(outcome, time.monotonic() - started, peak)
+        LAST_RUN = ChildRun(outcome, time.monotonic() - started, *peak)
 
 
 def _at(name: str, page: int | None) -> Location:
@@ -174,15 +175,18 @@ class _Child:
         code = self.process.exitcode
         return None if code is None else int(code)
 
-    def peak_rss_kib(self) -> int:
-        try:
+    def usage(self) -> tuple[int, float]:
+        """Peak resident memory (KiB) and CPU seconds of the running child, from /proc (0 where unknown)."""
+        peak, cpu = 0, 0.0
+        with contextlib.suppress(OSError, ValueError, IndexError):
             with open(f"/proc/{self.pid}/status", encoding="ascii") as status:
                 for line in status:
                     if line.startswith("VmHWM:"):
-                        return int(line.split()[1])
-        except (OSError, ValueError, IndexError):
-            pass
-        return 0
+                        peak = int(line.split()[1])
+            with open(f"/proc/{self.pid}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+                cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return peak, cpu
 
     def stop(self) -> None:
         with contextlib.suppress(OSError, ValueError):
@@ -266,8 +270,9 @@ def _limit(seconds: float, memory: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))
 
 
-def _peak() -> int:
-    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+def _peak() -> tuple[int, float]:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return int(usage.ru_maxrss), usage.ru_utime + usage.ru_stime
 
 
 def _child_main(connection: Connection, path: str, name: str, seconds: float, memory: int) -> None:
