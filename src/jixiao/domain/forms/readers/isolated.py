@@ -72,6 +72,7 @@ LAST_RUN: ChildRun | None = None
 
 def read_pdf_isolated(path: Path, name: str) -> Grid:
     """``read_pdf`` in a child process; every way the child can end becomes a grid or a ``FormReadError``."""
+    global LAST_RUN
     from jixiao.domain.forms.readers.safety import check_file
 
     if not PDF_IN_CHILD:
@@ -121,7 +122,6 @@ def read_pdf_isolated(path: Path, name: str) -> Grid:
             )
     finally:
         child.stop()
-        global LAST_RUN
         LAST_RUN = ChildRun(outcome, time.monotonic() - started, *peak)
 
 
@@ -194,7 +194,8 @@ class _Child:
         self.wait()
         self.connection.close()
         if not isinstance(self.process, subprocess.Popen):
-            self.process.close()
+            with contextlib.suppress(ValueError):  # not yet reaped: the fork server reaps it when it ends
+                self.process.close()
 
 
 def _start(path: str, name: str, seconds: float, memory: int) -> _Child:
