@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.domain.forms import read_forms
 from jixiao.domain.forms.deadline import file_deadline
 from jixiao.domain.forms.model import FormReadError
 from jixiao.domain.forms.readers import isolated, read_grid
@@ -58,14 +57,15 @@ def glyph_runs_pdf(path: Path, operators: int = 39_000, width: int = 40) -> Path
 
 
 def test_a_pdf_stuck_inside_pdfminer_is_refused_at_the_deadline_naming_file_and_page(tmp_path: Path) -> None:
+    read_grid(form_pdf(tmp_path / "form.pdf"))  # the fork server started, as in a running application
     path = glyph_runs_pdf(tmp_path / "glyphs.pdf")
     started = time.monotonic()
-    with file_deadline(1.0), pytest.raises(FormReadError) as caught:
+    with file_deadline(2.0), pytest.raises(FormReadError) as caught:
         read_grid(path)
     elapsed = time.monotonic() - started
 
-    assert elapsed < 1.0 + isolated.PDF_GRACE_SECONDS + 2.0
-    assert str(caught.value).startswith("glyphs.pdf，第1页：读取PDF超时（超过1秒）")
+    assert elapsed < 2.0 + isolated.PDF_GRACE_SECONDS + 2.0
+    assert str(caught.value).startswith("glyphs.pdf，第1页：读取PDF超时（超过2秒）")
     assert caught.value.location is not None
     assert caught.value.location.page == 1
     assert isolated.LAST_RUN is not None
@@ -75,15 +75,17 @@ def test_a_pdf_stuck_inside_pdfminer_is_refused_at_the_deadline_naming_file_and_
 def test_a_pdf_that_needs_more_memory_than_the_limit_is_refused_naming_the_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(isolated, "PDF_MEMORY_BYTES", 160 * 1024 * 1024)
+    monkeypatch.setattr(isolated, "PDF_MEMORY_BYTES", 128 * 1024 * 1024)
     path = glyph_runs_pdf(tmp_path / "glyphs.pdf")
-    with pytest.raises(FormReadError) as caught:
-        read_forms(path)
+    # A budget long enough for a loaded machine: the memory limit, not the deadline, is what stops it here.
+    with file_deadline(40.0), pytest.raises(FormReadError) as caught:
+        read_grid(path)
 
-    assert "读取PDF所需内存超过上限（160MB）" in str(caught.value)
+    assert "读取PDF所需内存超过上限（128MB）" in str(caught.value)
     assert str(caught.value).startswith("glyphs.pdf，第1页：")
     assert isolated.LAST_RUN is not None
-    assert isolated.LAST_RUN.peak_rss_kib < 224 * 1024
+    assert isolated.LAST_RUN.outcome in ("memory", "killed")
+    assert isolated.LAST_RUN.peak_rss_kib < 192 * 1024
 
 
 def test_a_normal_pdf_reads_in_the_child_and_keeps_its_places(tmp_path: Path) -> None:
