@@ -454,6 +454,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Imported once here, so every forked worker starts with the readers loaded.
     import pdfplumber  # noqa: F401  (the PDF inputs: imported once, not in every fresh worker)
+    import rich.console
+    import rich.table  # noqa: F401
 
     import jixiao.cli
     import jixiao.domain.forms.assemble
@@ -478,7 +480,10 @@ def main(argv: list[str] | None = None) -> int:
         # Workers that may have children (a multiprocessing.Pool's may not): each reads its PDFs in child
         # processes of its own fork server, as the application does. A worker's peak memory is the most it
         # ever held, so a worker that leaks cannot hide it.
-        with ProcessPoolExecutor(args.workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        from jixiao.domain.forms.readers.isolated import warm_up
+
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(args.workers, mp_context=context, initializer=warm_up) as pool:
             for chunk in pool.map(run_chunk, chunks):
                 outcomes.extend(chunk)
         elapsed = time.monotonic() - started

@@ -148,3 +148,14 @@ def test_reading_in_process_stays_possible_for_a_debugger(
 
     assert grid.rows[0].texts() == ["项目支出绩效目标申报表"]
     assert isolated.LAST_RUN is None
+
+
+def test_the_fork_servers_start_is_not_taken_from_the_files_budget() -> None:
+    from jixiao.domain.forms.deadline import FILE_SECONDS, postpone, remaining_seconds
+
+    with file_deadline(1.0):
+        postpone(5.0)
+        assert 5.0 < remaining_seconds() <= 6.0
+    assert remaining_seconds() == FILE_SECONDS
+    isolated.warm_up()
+    assert isolated._WARM_PID is not None

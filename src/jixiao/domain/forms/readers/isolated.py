@@ -38,7 +38,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from jixiao.domain.forms.deadline import file_deadline, remaining_seconds
+from jixiao.domain.forms.deadline import file_deadline, postpone, remaining_seconds
 from jixiao.domain.forms.grid import Grid
 from jixiao.domain.forms.model import FormReadError, Location
 
@@ -52,6 +52,8 @@ PDF_GRACE_SECONDS = 0.5
 
 _PRELOAD = ["pdfplumber", "jixiao.domain.forms.readers.pdf"]
 _OWNER_PID: int | None = None
+_WARM_PID: int | None = None
+_WARM_UP_SECONDS = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,11 @@ def read_pdf_isolated(path: Path, name: str) -> Grid:
 
         return read_pdf(path, name)
     check_file(path, name)
+    if os.getpid() != _WARM_PID and not multiprocessing.current_process().daemon:
+        # The fork server's start (an interpreter and pdfplumber's import) is this process's, not the file's.
+        begun = time.monotonic()
+        warm_up()
+        postpone(time.monotonic() - begun)
     seconds = max(remaining_seconds(), 0.0)
     if seconds <= 0:
         raise FormReadError(_timeout_message(seconds), Location(name))
@@ -196,6 +203,29 @@ class _Child:
         if not isinstance(self.process, subprocess.Popen):
             with contextlib.suppress(ValueError):  # not yet reaped: the fork server reaps it when it ends
                 self.process.close()
+
+
+def warm_up() -> None:
+    """Start this process's fork server and wait until it has pdfplumber loaded (a no-op child), so that the
+    first PDF's budget is not spent on it (about 0.6 s on a quiet machine, several seconds on a loaded one).
+    Optional: a process that reads PDFs in bulk calls it once when it starts."""
+    global _WARM_PID
+    if not PDF_IN_CHILD or multiprocessing.current_process().daemon or os.getpid() == _WARM_PID:
+        return
+    process = _forkserver().Process(target=_noop, name="jixiao-pdf-warm-up", daemon=True)
+    process.start()
+    process.join(_WARM_UP_SECONDS)
+    if process.exitcode is None:  # a fork server that does not come up: PDFs will be refused at the deadline
+        process.kill()
+        process.join(2)
+    else:
+        _WARM_PID = os.getpid()
+    with contextlib.suppress(ValueError):
+        process.close()
+
+
+def _noop() -> None:
+    return None
 
 
 def _start(path: str, name: str, seconds: float, memory: int) -> _Child:
