@@ -137,6 +137,40 @@ def report(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def pdf_overhead(reads: int) -> dict[str, Any]:
+    """What reading a PDF in a child process costs over reading it in this one (``forms/readers/isolated.py``):
+    the same one-page form PDF (the fuzz run's, ``fuzz_readers.form_pdf``) read ``reads`` times each way, after
+    one warm-up read each (pdfplumber's import; the fork server's start). Wall and CPU seconds per read; the
+    CPU of the child is its own (``/proc``), added to this process's."""
+    import tempfile
+    import time
+
+    import fuzz_readers
+    from jixiao.domain.forms.readers import isolated, read_grid
+
+    out: dict[str, Any] = {"reads": reads}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "form.pdf"
+        path.write_bytes(fuzz_readers.form_pdf(fuzz_readers._PDF_FORM))
+        for label, in_child in (("in_process", False), ("child", True)):
+            isolated.PDF_IN_CHILD = in_child
+            read_grid(path)
+            walls, cpus = [], []
+            for _ in range(reads):
+                wall, cpu = time.perf_counter(), time.process_time()
+                read_grid(path)
+                child = isolated.LAST_RUN.cpu_seconds if in_child and isolated.LAST_RUN else 0.0
+                walls.append(time.perf_counter() - wall)
+                cpus.append(time.process_time() - cpu + child)
+            walls.sort()
+            cpus.sort()
+            out[label] = {"wall_median": walls[len(walls) // 2], "cpu_median": cpus[len(cpus) // 2]}
+        isolated.PDF_IN_CHILD = True
+    out["wall_overhead"] = out["child"]["wall_median"] - out["in_process"]["wall_median"]
+    out["ratio"] = out["child"]["wall_median"] / out["in_process"]["wall_median"]
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="read_forms against a bare library read")
     parser.add_argument("--count", type=int, default=10_000, help="corpus forms (default 10000)")
@@ -149,7 +183,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--naive", action="store_true", help="also time python-docx's row.cells reading")
     parser.add_argument("--corpus-dir", type=Path, default=CORPUS_DIR)
     parser.add_argument("--json", type=Path, default=OUT / "parse.json")
+    parser.add_argument(
+        "--pdf-overhead", type=int, default=0, metavar="N", help="only time N PDF reads in and out of a child"
+    )
     args = parser.parse_args(argv)
+    if args.pdf_overhead:
+        import json
+
+        print(json.dumps({"machine": machine(), **pdf_overhead(args.pdf_overhead)}, indent=2))
+        return 0
     result = run(
         count=args.count,
         seed=args.seed,

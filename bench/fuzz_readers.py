@@ -11,7 +11,8 @@ runs of newlines and pipes, invisible characters; separators removed; re-encoded
 
 Every input runs in a worker process under a 10 s alarm. Outcomes: read, refused (and whether the refusal
 names a line, row, cell, column, page or sheet), crashed (any other exception: a bug), over time. The worker's
-peak resident memory is sampled after every input.
+peak resident memory is sampled after every input; a PDF is read in a child process of its own
+(``forms/readers/isolated.py``), whose peak resident memory and CPU time count for the input too.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import tempfile
 import time
 import traceback
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -232,11 +234,18 @@ def hostile_pdfs() -> list[tuple[str, bytes]]:
         ("pdf-many-lines.pdf", pdf([catalog, pages1, _stream(zlib.compress(b"".join(
             b"%d 0 m %d 800 l S " % (i % 595, i % 595) for i in range(100_000)), 9), b"/Filter /FlateDecode "),
             font, b"null", b"null", page])),
+        # Under every check made before pdfminer runs (39,000 operators, 1.8 MB of content, 6 KB deflated),
+        # but 1.5 million glyphs for pdfminer to lay out: seconds and hundreds of megabytes inside it.
+        ("pdf-glyph-runs.pdf", pdf([catalog, pages1, _stream(zlib.compress(
+            b"BT /F1 1 Tf " + (b"(" + b"A" * 40 + b") Tj ") * 39_000 + b"ET", 9),
+            b"/Filter /FlateDecode "), font, b"null", b"null", page])),
     ]  # fmt: skip
     return out
 
 
-def bases(*, binaries: bool = True, pdfs: bool = False) -> list[tuple[str, bytes]]:
+def bases(*, binaries: bool = True, pdfs: bool = False, pdf_only: bool = False) -> list[tuple[str, bytes]]:
+    if pdf_only:
+        return list(hostile_pdfs())
     out: list[tuple[str, bytes]] = []
     for folder in (SHARED / "samples" / "real-forms", SHARED / "seeds"):
         out.extend((p.name, p.read_bytes()) for p in sorted(folder.glob("*.txt")))
@@ -335,10 +344,13 @@ def run_one(path: Path) -> dict[str, Any]:
     from jixiao.cli import _print_forms
     from jixiao.domain.forms import read_forms
     from jixiao.domain.forms.model import FormReadError
+    from jixiao.domain.forms.readers import isolated
     from jixiao.domain.forms.serialize import form_to_dict
     from jixiao.domain.scoring.selfeval import recheck
 
+    isolated.LAST_RUN = None
     started = time.monotonic()
+    cpu_started = time.process_time()
     outcome: dict[str, Any] = {"file": path.name}
     signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(LIMIT_SECONDS)
@@ -365,7 +377,16 @@ def run_one(path: Path) -> dict[str, Any]:
     finally:
         signal.alarm(0)
     outcome["seconds"] = time.monotonic() - started
+    outcome["cpu_seconds"] = time.process_time() - cpu_started
     outcome["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = isolated.LAST_RUN
+    if child is not None:
+        # The PDF child's own figures: its peak memory, and its time (CPU time is not visible to the parent).
+        outcome["pdf_child"] = child.outcome
+        outcome["child_rss_mb"] = child.peak_rss_kib / 1024
+        outcome["child_cpu_seconds"] = child.cpu_seconds
+        outcome["cpu_seconds"] += child.cpu_seconds
+        outcome["rss_mb"] = max(outcome["rss_mb"], outcome["child_rss_mb"])
     return outcome
 
 
@@ -373,12 +394,14 @@ def run_chunk(paths: list[str]) -> list[dict[str, Any]]:
     return [run_one(Path(p)) for p in paths]
 
 
-def generate(folder: Path, count: int, seed: int, *, binaries: bool = True, pdfs: bool = False) -> list[Path]:
+def generate(
+    folder: Path, count: int, seed: int, *, binaries: bool = True, pdfs: bool = False, pdf_only: bool = False
+) -> list[Path]:
     """``count`` inputs in ``folder``; Word and Excel bases only with ``binaries`` and a generated corpus
     (``bench/out/corpus``, written by ``bench_parse.py`` or ``corpus.py``); with ``pdfs``, the hostile PDFs
     as they are first, then mutated among the other bases."""
     rng = random.Random(seed)
-    pool = bases(binaries=binaries, pdfs=pdfs)
+    pool = bases(binaries=binaries, pdfs=pdfs, pdf_only=pdf_only)
     paths: list[Path] = []
     if pdfs:
         for name, data in hostile_pdfs():
@@ -404,7 +427,10 @@ def summarise(outcomes: list[dict[str, Any]]) -> dict[str, Any]:
         "crashes": results["crash"],
         "over_time": results["over_time"],
         "max_seconds": max((o["seconds"] for o in outcomes), default=0.0),
+        "max_cpu_seconds": max((o.get("cpu_seconds", 0.0) for o in outcomes), default=0.0),
         "max_worker_rss_mb": max((o["rss_mb"] for o in outcomes), default=0.0),
+        "max_pdf_child_rss_mb": max((o.get("child_rss_mb", 0.0) for o in outcomes), default=0.0),
+        "pdf_children": Counter(o["pdf_child"] for o in outcomes if "pdf_child" in o),
         "crash_kinds": Counter(o["error"].split(":")[0] for o in outcomes if o["result"] == "crash"),
         "refusals_not_naming_place": Counter(
             re.split(r": |：", o["message"], maxsplit=1)[-1][:80] for o in refused if not o["names_place"]
@@ -421,10 +447,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--pdfs", action="store_true", help="add the hostile PDFs built here to the bases")
+    parser.add_argument(
+        "--pdf-only", action="store_true", help="with --pdfs: mutate only the PDFs built here, no text bases"
+    )
     parser.add_argument("--no-binaries", action="store_true", help="leave out the generated .xlsx/.docx")
     args = parser.parse_args(argv)
     # Imported once here, so every forked worker starts with the readers loaded.
     import pdfplumber  # noqa: F401  (the PDF inputs: imported once, not in every fresh worker)
+    import rich.console
+    import rich.table  # noqa: F401
 
     import jixiao.cli
     import jixiao.domain.forms.assemble
@@ -434,14 +465,26 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="jixiao-fuzz-") as tmp:
         paths = [
             str(p)
-            for p in generate(Path(tmp), args.count, args.seed, binaries=not args.no_binaries, pdfs=args.pdfs)
+            for p in generate(
+                Path(tmp),
+                args.count,
+                args.seed,
+                binaries=not args.no_binaries,
+                pdfs=args.pdfs or args.pdf_only,
+                pdf_only=args.pdf_only,
+            )
         ]
         chunks = [paths[i : i + 25] for i in range(0, len(paths), 25)]
         started = time.monotonic()
         outcomes: list[dict[str, Any]] = []
-        # A fresh process per chunk: a chunk's peak memory is its own, and a worker that leaks cannot hide it.
-        with multiprocessing.get_context("fork").Pool(args.workers, maxtasksperchild=1) as pool:
-            for chunk in pool.imap(run_chunk, chunks):
+        # Workers that may have children (a multiprocessing.Pool's may not): each reads its PDFs in child
+        # processes of its own fork server, as the application does. A worker's peak memory is the most it
+        # ever held, so a worker that leaks cannot hide it.
+        from jixiao.domain.forms.readers.isolated import warm_up
+
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(args.workers, mp_context=context, initializer=warm_up) as pool:
+            for chunk in pool.map(run_chunk, chunks):
                 outcomes.extend(chunk)
         elapsed = time.monotonic() - started
     summary = summarise(outcomes)

@@ -15,12 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.domain.forms import FormDocument, FormReadError, read_forms
-from jixiao.domain.forms.model import FormKind
+from jixiao.domain.forms.model import FormKind, Location
 from jixiao.domain.forms.serialize import form_to_dict, location, money, number
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_UNREADABLE = 2
+
+
+def _place(loc: Location | None) -> str | None:
+    """Where, in Chinese (``000_seed.xlsx，工作表“绩效目标表”，第5行``); ``--json`` keeps the stored form."""
+    return loc.describe() if loc is not None else None
 
 
 def _read_all(paths: Sequence[str]) -> tuple[list[FormDocument], list[dict[str, str]]]:
@@ -74,14 +79,16 @@ def _print_forms(forms: list[FormDocument]) -> None:
     console = Console()
     for form in forms:
         p = form.project
-        console.rule(f"[bold]{escape(p.name or '(未命名)')}[/bold]  {form.kind.value}  {form.year or ''}")
+        console.rule(
+            f"[bold]{escape(p.name or '(未命名)')}[/bold]  {_KIND_NAMES[form.kind]}  {form.year or ''}"
+        )
         for label, value in (
             ("项目编码", p.code),
             ("实施单位", p.unit),
             ("主管部门", p.department),
             ("项目属性", p.attribute),
             ("项目期", p.period),
-            ("来源", str(form.location) if form.location else form.source),
+            ("来源", _place(form.location) or form.source),
         ):
             if value:
                 console.print(f"{label}: {escape(value)}")
@@ -118,7 +125,8 @@ def _print_forms(forms: list[FormDocument]) -> None:
                 )
             console.print(table)
         for w in form.warnings:
-            console.print(f"[yellow]warning[/yellow]: {escape(f'{location(w.location)}: {w.message}')}")
+            # The place in Chinese, as a person looks for it in the file (``b08.pdf，第2页，第14行``).
+            console.print(f"[yellow]提示[/yellow]：{escape(str(w))}")
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
@@ -146,7 +154,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         _dump(payload)
     else:
         for f in findings:
-            where = location(f.location) or f.form
+            where = _place(f.location) or f.form
             subject = f" [{f.indicator}]" if f.indicator else ""
             print(f"{where}: {f.severity.value}: {f.rule}:{subject} {f.message}")
         counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
@@ -172,11 +180,11 @@ def cmd_score(args: argparse.Namespace) -> int:
     for form in forms:
         if form.kind is not FormKind.SELF_EVALUATION:
             # A target or monitoring table has no actual values or scores: scoring it would print zeros.
-            where = location(form.location) or form.source
+            where = _place(form.location) or form.source
             errors.append(
                 {
                     "file": form.source,
-                    "message": f"{where}: 这不是绩效自评表（{_KIND_NAMES[form.kind]}），没有完成值和得分可以复核"
+                    "message": f"{where}：这不是绩效自评表（{_KIND_NAMES[form.kind]}），没有完成值和得分可以复核"
                     f"(not a self-evaluation table: a {form.kind.value} table has nothing to score)",
                 }
             )

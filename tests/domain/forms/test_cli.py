@@ -45,7 +45,7 @@ def test_lint_prints_one_line_per_finding_for_people(seeds_dir, capsys, monkeypa
     monkeypatch.chdir(seeds_dir)
     main(["lint", SEED_004])
     out = capsys.readouterr()
-    assert f"{SEED_004}, line 95: error: cost-operator: [平均每月的费用]" in out.out
+    assert f"{SEED_004}，第95行: error: cost-operator: [平均每月的费用]" in out.out
     assert "3 error" in out.err
 
 
@@ -66,6 +66,16 @@ def test_parse_prints_a_readable_summary_without_json(seeds_dir, capsys):
     out = capsys.readouterr().out
     assert "网络信息办公专项经费" in out
     assert "13063621HBMFX90HG2OQ7" in out
+
+
+def test_parse_prints_warnings_with_the_place_in_chinese(seeds_dir, capsys, monkeypatch):
+    monkeypatch.chdir(seeds_dir)
+    assert main(["parse", SEED_004]) == 0
+    out = capsys.readouterr().out
+    assert f"提示：{SEED_004}，第2行：未找到年度" in out
+    assert "绩效目标表" in out
+    assert ", line " not in out
+    assert "warning" not in out
 
 
 def test_the_console_script_is_installed(seeds_dir):

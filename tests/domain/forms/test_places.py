@@ -70,3 +70,20 @@ def test_refusals_speak_chinese_without_english_words(tmp_path: Path, content: b
     assert any("\u4e00" <= ch <= "\u9fff" for ch in message)
     english = set(re.findall(r"[A-Za-z]{4,}", message)) - {"Excel", "Word", "docx", "xlsx", "Office"}
     assert not english, message
+
+
+def test_the_target_pages_name_places_from_the_structured_location() -> None:
+    """The declaration pages' finding list uses ``describe``; a value typed on the page names no file."""
+    from jixiao.performance.actions.targets import WEB_SOURCE
+    from jixiao.performance.views.targets import place
+
+    assert (
+        place(Location("宿州.xlsx", sheet="目标", row=7, column=3))
+        == "宿州.xlsx，工作表“目标”，第7行，单元格C7"
+    )
+    assert place(Location(WEB_SOURCE, row=3)) == "第3行"
+    # A file name holding the English provenance words is not taken apart.
+    assert place(Location("cell C9, line 4.xlsx", sheet="表", row=2, column=1)) == (
+        "cell C9, line 4.xlsx，工作表“表”，第2行，单元格A2"
+    )
+    assert place(None) == "全表"

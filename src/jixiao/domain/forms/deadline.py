@@ -30,6 +30,20 @@ def file_deadline(seconds: float = FILE_SECONDS) -> Iterator[None]:
         _DEADLINE.reset(token)
 
 
+def postpone(seconds: float) -> None:
+    """Move the current deadline ``seconds`` later: for time spent on the process's own one-time set-up (the PDF
+    fork server's start), which is not the file's. Undone with the rest when the ``file_deadline`` block ends."""
+    deadline = _DEADLINE.get()
+    if deadline is not None and seconds > 0:
+        _DEADLINE.set(deadline + seconds)
+
+
+def remaining_seconds() -> float:
+    """The time left of the current budget (a whole file's budget when none is running)."""
+    deadline = _DEADLINE.get()
+    return FILE_SECONDS if deadline is None else deadline - time.monotonic()
+
+
 def check_deadline(location: Location) -> None:
     """Refuse the file, naming where reading had got to, once its time budget is spent."""
     deadline = _DEADLINE.get()

@@ -107,33 +107,17 @@ def _figure(value: Any) -> str:
 
 
 def place(location: Location | None) -> str:
-    """Where a finding or a read error points, in Chinese: ``第3行``, ``宿州.xlsx 工作表“目标” 单元格 C7``."""
+    """Where a finding or a read error points, in Chinese: ``第3行``, ``宿州.xlsx，工作表“目标”，第7行，单元格C7``
+    (``Location.describe``; a value typed on the web page names no file)."""
     if location is None:
         return _("全表")
+    from dataclasses import replace
+
     from jixiao.performance.actions.targets import WEB_SOURCE
 
-    parts = [] if location.file in (WEB_SOURCE, "") else [location.file]
-    if location.page is not None:
-        parts.append(f"第{location.page}页")
-    if location.sheet is not None:
-        parts.append(f"工作表“{location.sheet}”")
-    if location.table is not None:
-        parts.append(f"第{location.table}个表格")
-    if location.paragraph is not None:
-        parts.append(f"第{location.paragraph}段")
-    if location.line is not None:
-        parts.append(f"第{location.line}行")
-    if location.row is not None and location.column is None:
-        parts.append(f"第{location.row}行")
-    if location.column is not None:
-        cell = str(location).rsplit("cell ", 1)
-        if len(cell) == 2:
-            parts.append(f"单元格 {cell[1]}")
-        else:
-            if location.row is not None:
-                parts.append(f"第{location.row}行")
-            parts.append(f"第{location.column}列")
-    return " ".join(parts) or _("全表")
+    if location.file == WEB_SOURCE:
+        location = replace(location, file="")
+    return location.describe() or _("全表")
 
 
 @dataclass(frozen=True)

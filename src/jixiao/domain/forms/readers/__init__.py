@@ -47,9 +47,10 @@ def _read_xls(path: Path, name: str) -> Grid:
 
 
 def _read_pdf(path: Path, name: str) -> Grid:
-    from jixiao.domain.forms.readers.pdf import read_pdf
+    # In a child process with a deadline and a memory limit: pdfminer has neither.
+    from jixiao.domain.forms.readers.isolated import read_pdf_isolated
 
-    return read_pdf(path, name)
+    return read_pdf_isolated(path, name)
 
 
 # Imported lazily: pdfplumber alone takes a noticeable part of a second to import.

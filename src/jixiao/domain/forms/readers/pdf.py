@@ -8,7 +8,7 @@ lines come in top-to-bottom order. A cell spanned by a merged cell is empty text
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,8 +29,11 @@ WHAT = "PDF文件"
 Box = tuple[float, float, float, float]
 
 
-def read_pdf(path: Path, name: str) -> Grid:
-    """Read a PDF with a text layer into a grid; every failure is a ``FormReadError`` naming ``name``."""
+def read_pdf(path: Path, name: str, *, on_page: Callable[[int], None] | None = None) -> Grid:
+    """Read a PDF with a text layer into a grid; every failure is a ``FormReadError`` naming ``name``.
+
+    Unbounded inside pdfminer: callers read it through ``readers.isolated`` (a child process with a deadline
+    and a memory limit). ``on_page`` hears each page's number as its reading starts."""
     check_pdf_streams(path, name)
     with library_errors(name, WHAT, _describe) as place:
         import pdfplumber
@@ -54,6 +57,8 @@ def read_pdf(path: Path, name: str) -> Grid:
             has_text = False
             for number, page in enumerate(pages, start=1):
                 place.location = Location(name, page=number)
+                if on_page is not None:
+                    on_page(number)
                 check_deadline(place.location)
                 try:
                     _check_page(page, place.location)

@@ -370,7 +370,7 @@ def library_errors(
     except RecursionError:
         raise FormReadError(f"{what}嵌套层次太深，无法读取", place.location) from None
     except MemoryError:
-        raise FormReadError(f"{what}太大，无法读取", place.location) from None
+        raise FormReadError(f"{what}太大，无法读取", place.location, detail="MemoryError") from None
     except Exception as error:
         message = (describe(error) if describe is not None else None) or describe_common(error, what)
         raise FormReadError(
