@@ -14,6 +14,7 @@ import heapq
 import itertools
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
@@ -101,6 +102,40 @@ def _refused(request: HttpRequest, error: Exception) -> HttpResponse:
 
 def _may(user: Any, action: str, unit: Unit) -> bool:
     return can(user, action, unit)  # type: ignore[arg-type]
+
+
+def _step(
+    request: HttpRequest,
+    obj: Any,
+    action: Callable[..., object] | None,
+    *,
+    unit: Unit,
+    permission: str,
+    refusal: str,
+    page: str,
+    no_reason: str | Callable[[], HttpResponse],
+) -> HttpResponse:
+    """One step with a reason on an object the person sees (already loaded through ``restrict()``).
+
+    The person must hold ``permission`` on ``unit`` (403 with ``refusal``); an unknown step (``action`` None)
+    answers 404; a missing reason answers 422, with the message ``no_reason`` or the page it renders; then
+    ``action(obj, acting_user=…, reason=…)`` runs: a refusal shows its reason and changes nothing, success
+    redirects to the object's page ``page`` (PRG).
+    """
+    if not _may(request.user, permission, unit):
+        raise PermissionDenied(refusal)
+    if action is None:
+        raise Http404
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        if callable(no_reason):
+            return no_reason()
+        return _error(request, _("操作未完成"), no_reason, 422)
+    try:
+        action(obj, acting_user=me(request), reason=form.cleaned_data["reason"])
+    except (PermissionDenied, ValidationError) as error:
+        return _refused(request, error)
+    return HttpResponseRedirect(reverse(page, args=[obj.pk]))
 
 
 def security_units(user: Any) -> Any:
@@ -673,36 +708,31 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _notice_page(request, _visible_notice(request, pk))
 
 
+def _notice_step(request: HttpRequest, pk: int, action: Callable[..., object], refusal: str) -> HttpResponse:
+    """A step of the security staff on a notice; without a reason the notice's page shows again."""
+    notice = _visible_notice(request, pk)
+    return _step(
+        request,
+        notice,
+        action,
+        unit=notice.unit,
+        permission="security",
+        refusal=refusal,
+        page="security:notice",
+        no_reason=lambda: _notice_page(request, notice, status=422),
+    )
+
+
 @require_POST
 @login_required
 def notice_send(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = _visible_notice(request, pk)
-    if not _may(request.user, "security", notice.unit):
-        raise PermissionDenied(_("您无权发出通报"))
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return _notice_page(request, notice, status=422)
-    try:
-        notices.do_send_notice(notice, acting_user=me(request), reason=form.cleaned_data["reason"])
-    except (PermissionDenied, ValidationError) as error:
-        return _refused(request, error)
-    return HttpResponseRedirect(reverse("security:notice", args=[notice.pk]))
+    return _notice_step(request, pk, notices.do_send_notice, _("您无权发出通报"))
 
 
 @require_POST
 @login_required
 def notice_recheck(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = _visible_notice(request, pk)
-    if not _may(request.user, "security", notice.unit):
-        raise PermissionDenied(_("您无权复核通报"))
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return _notice_page(request, notice, status=422)
-    try:
-        notices.do_recheck_notice(notice, acting_user=me(request), reason=form.cleaned_data["reason"])
-    except (PermissionDenied, ValidationError) as error:
-        return _refused(request, error)
-    return HttpResponseRedirect(reverse("security:notice", args=[notice.pk]))
+    return _notice_step(request, pk, notices.do_recheck_notice, _("您无权复核通报"))
 
 
 @require_POST
@@ -837,23 +867,23 @@ def _visible_warning(request: HttpRequest, pk: int) -> SecurityWarning:
     )
 
 
+WARNING_STEPS = {"publish": advisories.do_publish_warning, "withdraw": advisories.do_withdraw_warning}
+
+
 @require_POST
 @login_required
 def warning_publish(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     warning = _visible_warning(request, pk)
-    if not _may(request.user, "security", warning.issuer):
-        raise PermissionDenied(_("您无权发布或撤回该安全预警"))
-    action = {"publish": advisories.do_publish_warning, "withdraw": advisories.do_withdraw_warning}.get(verb)
-    if action is None:
-        raise Http404
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return _error(request, _("操作未完成"), _("请填写原因"), 422)
-    try:
-        action(warning, acting_user=me(request), reason=form.cleaned_data["reason"])
-    except (PermissionDenied, ValidationError) as error:
-        return _refused(request, error)
-    return HttpResponseRedirect(reverse("security:warning", args=[warning.pk]))
+    return _step(
+        request,
+        warning,
+        WARNING_STEPS.get(verb),
+        unit=warning.issuer,
+        permission="security",
+        refusal=_("您无权发布或撤回该安全预警"),
+        page="security:warning",
+        no_reason=_("请填写原因"),
+    )
 
 
 @require_POST
@@ -926,9 +956,9 @@ INCIDENT_EVENT_LABELS = {
 }
 
 INCIDENT_STEPS = {
-    "acknowledge": (incidents.do_acknowledge_incident, IncidentStatusChoices.OPEN),
-    "contain": (incidents.do_contain_incident, None),
-    "resolve": (incidents.do_resolve_incident, None),
+    "acknowledge": incidents.do_acknowledge_incident,
+    "contain": incidents.do_contain_incident,
+    "resolve": incidents.do_resolve_incident,
 }
 
 
@@ -969,19 +999,18 @@ def incident_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     incident = get_object_or_404(
         Incident.objects.restrict(request.user, "view").select_related("unit", "asset"), pk=pk
     )
-    if step not in INCIDENT_STEPS:
+    if step not in INCIDENT_STEPS:  # an unknown step is not there, whoever asks
         raise Http404
-    if not _may(request.user, "change", incident.unit):
-        raise PermissionDenied(_("只有责任单位可以处置该事件"))
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return _error(request, _("操作未完成"), _("请填写处置说明"), 422)
-    action, _unused = INCIDENT_STEPS[step]
-    try:
-        action(incident, acting_user=me(request), reason=form.cleaned_data["reason"])
-    except (PermissionDenied, ValidationError) as error:
-        return _refused(request, error)
-    return HttpResponseRedirect(reverse("security:incident", args=[incident.pk]))
+    return _step(
+        request,
+        incident,
+        INCIDENT_STEPS[step],
+        unit=incident.unit,
+        permission="change",
+        refusal=_("只有责任单位可以处置该事件"),
+        page="security:incident",
+        no_reason=_("请填写处置说明"),
+    )
 
 
 # --- monthly reports --------------------------------------------------------------------------------------
@@ -1070,16 +1099,16 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(
         MonthlyReport.objects.restrict(request.user, "view").select_related("unit"), pk=pk
     )
-    if not _may(request.user, "security", report.unit):
-        raise PermissionDenied(_("您无权发布该月报"))
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return _error(request, _("操作未完成"), _("请填写发布原因"), 422)
-    try:
-        monthly.do_publish_monthly_report(report, acting_user=me(request), reason=form.cleaned_data["reason"])
-    except (PermissionDenied, ValidationError) as error:
-        return _refused(request, error)
-    return HttpResponseRedirect(reverse("security:report", args=[report.pk]))
+    return _step(
+        request,
+        report,
+        monthly.do_publish_monthly_report,
+        unit=report.unit,
+        permission="security",
+        refusal=_("您无权发布该月报"),
+        page="security:report",
+        no_reason=_("请填写发布原因"),
+    )
 
 
 @require_GET
