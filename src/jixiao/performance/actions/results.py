@@ -29,7 +29,7 @@ from jixiao.performance.choices import (
     ResultStatusChoices,
     TargetKindChoices,
 )
-from jixiao.performance.evidence import check_evidence
+from jixiao.performance.evidence import check_evidence, store_evidence
 from jixiao.performance.guards import refuse_if_locked, require, require_reason
 from jixiao.performance.models import Evidence, Indicator, PeriodLock, PeriodResult, Project
 from jixiao.performance.periods import Period, overlapping
@@ -327,15 +327,7 @@ def do_attach_evidence(
     refuse_if_locked(project, result.period, what)
     _check_open(result, what)
     content_type = check_evidence(upload)
-    evidence = Evidence(
-        result=result,
-        original_name=(upload.name or "")[:255],
-        content_type=content_type,
-        size=upload.size or 0,
-        uploaded_by=person(acting_user),
-    )
-    evidence.file.save(upload.name or "evidence", upload, save=False)
-    evidence.save()
+    evidence = store_evidence(Evidence(result=result, uploaded_by=person(acting_user)), upload, content_type)
     audit.record(
         acting_user,
         "evidence.attached",
