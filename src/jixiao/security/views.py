@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
@@ -25,7 +25,7 @@ from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -102,6 +102,15 @@ def _refused(request: HttpRequest, error: Exception) -> HttpResponse:
 
 def _may(user: Any, action: str, unit: Unit) -> bool:
     return can(user, action, unit)  # type: ignore[arg-type]
+
+
+M = TypeVar("M", bound=Model)
+
+
+def _visible(request: HttpRequest, model: type[M], pk: int, *related: str) -> M:
+    """The row ``pk`` of ``model`` if the person may see it (``restrict(user, "view")``), else 404."""
+    manager: Any = model._default_manager
+    return cast(M, get_object_or_404(manager.restrict(request.user, "view").select_related(*related), pk=pk))
 
 
 def _step(
@@ -347,7 +356,7 @@ def asset_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    asset = get_object_or_404(Asset.objects.restrict(request.user, "view").select_related("owner"), pk=pk)
+    asset = _visible(request, Asset, pk, "owner")
     may_edit = _may(request.user, "security", asset.owner) or _may(request.user, "change", asset.owner)
     form = None
     if may_edit:
@@ -523,9 +532,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    finding = get_object_or_404(
-        Finding.objects.restrict(request.user, "view").select_related("asset__owner", "confirmed_by"), pk=pk
-    )
+    finding = _visible(request, Finding, pk, "asset__owner", "confirmed_by")
     return _finding_page(request, finding, TriageForm())
 
 
@@ -548,9 +555,7 @@ def _finding_page(request: HttpRequest, finding: Finding, form: Any, status: int
 @require_POST
 @login_required
 def finding_triage(request: HttpRequest, pk: int) -> HttpResponse:
-    finding = get_object_or_404(
-        Finding.objects.restrict(request.user, "view").select_related("asset__owner"), pk=pk
-    )
+    finding = _visible(request, Finding, pk, "asset__owner")
     if not _may(request.user, "security", finding.asset.owner):
         raise PermissionDenied(_("您无权研判该安全发现"))
     form = TriageForm(request.POST)
@@ -699,7 +704,7 @@ def _notice_page(
 
 
 def _visible_notice(request: HttpRequest, pk: int) -> Notice:
-    return get_object_or_404(Notice.objects.restrict(request.user, "view").select_related("unit"), pk=pk)
+    return _visible(request, Notice, pk, "unit")
 
 
 @require_GET
@@ -828,9 +833,7 @@ def _confirmable_units(user: Any, warning: SecurityWarning) -> list[Unit]:
 @require_GET
 @login_required
 def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    warning = get_object_or_404(
-        SecurityWarning.objects.restrict(request.user, "view").select_related("issuer"), pk=pk
-    )
+    warning = _visible(request, SecurityWarning, pk, "issuer")
     is_issuer = _may(request.user, "security", warning.issuer)
     receipts = {
         r.unit_id: r
@@ -862,9 +865,7 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _visible_warning(request: HttpRequest, pk: int) -> SecurityWarning:
-    return get_object_or_404(
-        SecurityWarning.objects.restrict(request.user, "view").select_related("issuer"), pk=pk
-    )
+    return _visible(request, SecurityWarning, pk, "issuer")
 
 
 WARNING_STEPS = {"publish": advisories.do_publish_warning, "withdraw": advisories.do_withdraw_warning}
@@ -965,9 +966,7 @@ INCIDENT_STEPS = {
 @require_GET
 @login_required
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = get_object_or_404(
-        Incident.objects.restrict(request.user, "view").select_related("unit", "asset"), pk=pk
-    )
+    incident = _visible(request, Incident, pk, "unit", "asset")
     may_handle = _may(request.user, "change", incident.unit)
     events = list(
         AuditEvent.objects.restrict(request.user, "view")
@@ -996,9 +995,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def incident_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    incident = get_object_or_404(
-        Incident.objects.restrict(request.user, "view").select_related("unit", "asset"), pk=pk
-    )
+    incident = _visible(request, Incident, pk, "unit", "asset")
     if step not in INCIDENT_STEPS:  # an unknown step is not there, whoever asks
         raise Http404
     return _step(
@@ -1071,9 +1068,7 @@ SHOWN_FIGURES = (
 @require_GET
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(
-        MonthlyReport.objects.restrict(request.user, "view").select_related("unit"), pk=pk
-    )
+    report = _visible(request, MonthlyReport, pk, "unit")
     data = report.data or {}
     current, previous = data.get("current", {}), data.get("previous", {})
     severity = dict(SeverityChoices.choices)
@@ -1096,9 +1091,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(
-        MonthlyReport.objects.restrict(request.user, "view").select_related("unit"), pk=pk
-    )
+    report = _visible(request, MonthlyReport, pk, "unit")
     return _step(
         request,
         report,
@@ -1114,9 +1107,7 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    report = get_object_or_404(
-        MonthlyReport.objects.restrict(request.user, "view").select_related("unit"), pk=pk
-    )
+    report = _visible(request, MonthlyReport, pk, "unit")
     if fmt not in REPORT_FORMATS:
         raise Http404
     from jixiao.reports import monthly as writers
@@ -1145,9 +1136,7 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_GET
 @login_required
 def indicator_records(request: HttpRequest, pk: int) -> HttpResponse:
-    indicator = get_object_or_404(
-        Indicator.objects.restrict(request.user, "view").select_related("project__unit"), pk=pk
-    )
+    indicator = _visible(request, Indicator, pk, "project__unit")
     value = security_indicators.value_for(indicator)
     if value is None:
         raise Http404
