@@ -109,7 +109,7 @@ M = TypeVar("M", bound=Model)
 
 def _visible(request: HttpRequest, model: type[M], pk: int, *related: str) -> M:
     """The row ``pk`` of ``model`` if the person may see it (``restrict(user, "view")``), else 404."""
-    manager: Any = model._default_manager
+    manager = cast(Any, model).objects  # the unit-scoped manager (``restrict``)
     return cast(M, get_object_or_404(manager.restrict(request.user, "view").select_related(*related), pk=pk))
 
 
