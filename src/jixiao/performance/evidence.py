@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import zipfile
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
-__all__ = ["EVIDENCE_TYPES", "check_evidence", "evidence_max_bytes"]
+__all__ = ["EVIDENCE_TYPES", "check_evidence", "evidence_max_bytes", "store_evidence"]
+
+_E = TypeVar("_E")
 
 # Content type → (leading bytes, file name endings). The type is read from the bytes; what the browser
 # declares is only checked against it.
@@ -103,3 +106,15 @@ def _is_text(head: bytes) -> bool:
         # The first 8 KiB may end inside a character.
         return error.start >= len(head) - 3
     return True
+
+
+def store_evidence(row: _E, upload: UploadedFile, content_type: str) -> _E:
+    """Save ``row`` (an unsaved evidence row with ``file``, ``original_name``, ``content_type`` and ``size``)
+    with the upload ``check_evidence`` read as ``content_type``: the file under MEDIA_ROOT, then the row."""
+    stored: Any = row
+    stored.original_name = (upload.name or "")[:255]
+    stored.content_type = content_type
+    stored.size = upload.size or 0
+    stored.file.save(upload.name or "evidence", upload, save=False)
+    stored.save()
+    return row

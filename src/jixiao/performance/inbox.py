@@ -28,6 +28,19 @@ def _label(project: Project) -> str:
     return f"{project.year}年 {project.name}" if project.year else project.name
 
 
+def _item(project: Project, step: Step, what: str, url: str, since: Any, reason: str = "") -> InboxItem:
+    """The inbox item of work on ``project``'s targets: named by year and project, under its unit."""
+    return InboxItem(
+        step=step,
+        what=what,
+        subject=_label(project),
+        url=url,
+        unit=project.unit.name,
+        reason=reason,
+        since=since,
+    )
+
+
 def _head_units(user: Any) -> Q | None:
     """Projects of units (and their subtrees) where ``user`` is 单位负责人 (or 管理)."""
     paths = (
@@ -50,15 +63,9 @@ def targets_to_submit(user: Any) -> Iterable[InboxItem]:
         .select_related("unit")
         .order_by("updated_at", "pk")[:LIMIT]
     )
+    what = _("送审绩效目标")
     return [
-        InboxItem(
-            step=Step.TO_SUBMIT,
-            what=_("送审绩效目标"),
-            subject=_label(p),
-            url=reverse("web:project", args=[p.pk]) + "#targets",
-            unit=p.unit.name,
-            since=p.updated_at,
-        )
+        _item(p, Step.TO_SUBMIT, what, reverse("web:project", args=[p.pk]) + "#targets", p.updated_at)
         for p in projects
     ]
 
@@ -72,14 +79,10 @@ def targets_to_review(user: Any) -> Iterable[InboxItem]:
         .select_related("unit")
         .order_by("target_submitted_at", "pk")[:LIMIT]
     )
+    what = _("审核绩效目标")
     return [
-        InboxItem(
-            step=Step.TO_REVIEW,
-            what=_("审核绩效目标"),
-            subject=_label(p),
-            url=reverse("performance:targets_review", args=[p.pk]),
-            unit=p.unit.name,
-            since=p.target_submitted_at,
+        _item(
+            p, Step.TO_REVIEW, what, reverse("performance:targets_review", args=[p.pk]), p.target_submitted_at
         )
         for p in projects
     ]
@@ -93,15 +96,15 @@ def returned_targets(user: Any) -> Iterable[InboxItem]:
         .select_related("unit")
         .order_by("target_reviewed_at", "pk")[:LIMIT]
     )
+    what = _("修改被退回的绩效目标")
     return [
-        InboxItem(
-            step=Step.RETURNED,
-            what=_("修改被退回的绩效目标"),
-            subject=_label(p),
-            url=reverse("performance:targets", args=[p.pk]),
-            unit=p.unit.name,
+        _item(
+            p,
+            Step.RETURNED,
+            what,
+            reverse("performance:targets", args=[p.pk]),
+            p.target_reviewed_at,
             reason=p.target_return_reason,
-            since=p.target_reviewed_at,
         )
         for p in projects
     ]
@@ -116,14 +119,14 @@ def adjustments_to_review(user: Any) -> Iterable[InboxItem]:
         .select_related("project", "project__unit")
         .order_by("proposed_at", "pk")[:LIMIT]
     )
+    what = _("审核目标调整")
     return [
-        InboxItem(
-            step=Step.TO_REVIEW,
-            what=_("审核目标调整"),
-            subject=_label(a.project),
-            url=reverse("performance:adjustment", args=[a.project_id, a.pk]),
-            unit=a.project.unit.name,
-            since=a.proposed_at,
+        _item(
+            a.project,
+            Step.TO_REVIEW,
+            what,
+            reverse("performance:adjustment", args=[a.project_id, a.pk]),
+            a.proposed_at,
         )
         for a in adjustments
     ]

@@ -35,6 +35,35 @@ def _round_url(project_id: int, cutoff: int) -> str:
     return reverse("performance:monitoring", args=[project_id, cutoff])
 
 
+def _round_item(round_: MonitoringRound, step: Step, what: str, since: Any, reason: str = "") -> InboxItem:
+    """The inbox item of a monitoring round without a task's deadline (returned, or submitted for review)."""
+    return InboxItem(
+        step=step,
+        what=what % {"cutoff": round_.cutoff_month},
+        subject=round_.project.name,
+        url=_round_url(round_.project_id, round_.cutoff_month),
+        unit=round_.project.unit.name,
+        reason=reason,
+        since=since,
+    )
+
+
+def _rectification_item(
+    item: RectificationItem, step: Step, what: str, since: Any, reason: str = ""
+) -> InboxItem:
+    """The inbox item of a rectification item: the project and the problem, on the evaluation's page."""
+    return InboxItem(
+        step=step,
+        what=what,
+        subject=f"{item.project.name}：{item.problem[:40]}",
+        url=reverse("performance:evaluation", args=[item.project_id]) + "#rectification",
+        unit=item.project.unit.name,
+        deadline=item.deadline,
+        reason=reason,
+        since=since,
+    )
+
+
 def _locked(project: Project, cutoff: int, locks: list[PeriodLock]) -> bool:
     month = Period.month(cutoff)
     return any(month.within(lock.period) and exception_for(project, lock) is None for lock in locks)
@@ -107,14 +136,12 @@ def monitoring_items(user: Any) -> Iterable[InboxItem]:
         if any(i.url == _round_url(returned.project_id, returned.cutoff_month) for i in items):
             continue
         items.append(
-            InboxItem(
-                step=Step.RETURNED,
-                what=f"运行监控（1–{returned.cutoff_month}月）",
-                subject=returned.project.name,
-                url=_round_url(returned.project_id, returned.cutoff_month),
-                unit=returned.project.unit.name,
+            _round_item(
+                returned,
+                Step.RETURNED,
+                "运行监控（1–%(cutoff)d月）",
+                returned.reviewed_at,
                 reason=returned.return_reason,
-                since=returned.reviewed_at,
             )
         )
     for submitted in (
@@ -123,14 +150,7 @@ def monitoring_items(user: Any) -> Iterable[InboxItem]:
         .select_related("project__unit")
     ):
         items.append(
-            InboxItem(
-                step=Step.TO_REVIEW,
-                what=f"审核运行监控（1–{submitted.cutoff_month}月）",
-                subject=submitted.project.name,
-                url=_round_url(submitted.project_id, submitted.cutoff_month),
-                unit=submitted.project.unit.name,
-                since=submitted.submitted_at,
-            )
+            _round_item(submitted, Step.TO_REVIEW, "审核运行监控（1–%(cutoff)d月）", submitted.submitted_at)
         )
     return items
 
@@ -163,32 +183,12 @@ def rectification_items(user: Any) -> Iterable[InboxItem]:
         RectificationItem.objects.restrict(user, "submit").filter(waiting).select_related("project__unit")
     ):
         returned = item.status == RectificationStatusChoices.RETURNED
-        items.append(
-            InboxItem(
-                step=Step.RETURNED if returned else Step.TO_FILL,
-                what="整改反馈",
-                subject=f"{item.project.name}：{item.problem[:40]}",
-                url=reverse("performance:evaluation", args=[item.project_id]) + "#rectification",
-                unit=item.project.unit.name,
-                deadline=item.deadline,
-                reason=item.return_reason if returned else "",
-                since=item.opened_at,
-            )
-        )
+        step, reason = (Step.RETURNED, item.return_reason) if returned else (Step.TO_FILL, "")
+        items.append(_rectification_item(item, step, "整改反馈", item.opened_at, reason=reason))
     for item in (
         RectificationItem.objects.restrict(user, "review")
         .filter(status=RectificationStatusChoices.ANSWERED)
         .select_related("project__unit")
     ):
-        items.append(
-            InboxItem(
-                step=Step.TO_REVIEW,
-                what="审核整改反馈",
-                subject=f"{item.project.name}：{item.problem[:40]}",
-                url=reverse("performance:evaluation", args=[item.project_id]) + "#rectification",
-                unit=item.project.unit.name,
-                deadline=item.deadline,
-                since=item.answered_at,
-            )
-        )
+        items.append(_rectification_item(item, Step.TO_REVIEW, "审核整改反馈", item.answered_at))
     return items

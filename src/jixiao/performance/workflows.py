@@ -25,6 +25,40 @@ def _labels(choices: type[models.TextChoices]) -> dict[str, str]:
     return cast(dict[str, str], dict(choices.choices))
 
 
+def _submit_and_review(
+    name: str,
+    label: str,
+    choices: type[models.TextChoices],
+    verbs: tuple[StrEnum, StrEnum, StrEnum],
+    *,
+    initial: str,
+    submitted: str,
+    approved: str,
+    returned: str,
+    labels: tuple[str, str, str] = ("送审", "审核通过", "退回"),
+    reopen_approved: bool = True,
+    more: tuple[Edge, ...] = (),
+) -> Workflow:
+    """The shape the unit's work and its review share: ``initial`` → ``submitted`` (送审, by ``submit``) →
+    ``approved`` (审核通过, by ``review``), or → ``returned`` (退回, by ``review`` with a reason; from
+    ``approved`` too when ``reopen_approved``) and submitted again. ``verbs`` are the submit, approve and
+    return verbs, ``labels`` their names; ``more`` edges follow."""
+    submit, approve, send_back = verbs
+    returnable = {submitted, approved} if reopen_approved else {submitted}
+    return Workflow(
+        name=name,
+        label=label,
+        states=_labels(choices),
+        edges=(
+            Edge(submit, frozenset({initial, returned}), submitted, "submit", reason=False, label=labels[0]),
+            Edge(approve, frozenset({submitted}), approved, "review", reason=False, label=labels[1]),
+            Edge(send_back, frozenset(returnable), returned, "review", label=labels[2]),
+            *more,
+        ),
+        initial=initial,
+    )
+
+
 class ResultVerb(StrEnum):
     SUBMIT = "result.submitted"
     APPROVE = "result.approved"
@@ -34,28 +68,19 @@ class ResultVerb(StrEnum):
 
 R = ResultStatusChoices
 
-RESULT_WORKFLOW = Workflow(
-    name="period_result",
-    label="指标完成情况",
-    states=_labels(R),
-    edges=(
-        Edge(
-            ResultVerb.SUBMIT,
-            frozenset({R.DRAFT, R.RETURNED}),
-            R.SUBMITTED,
-            "submit",
-            reason=False,
-            label="提交",
-        ),
-        Edge(
-            ResultVerb.APPROVE, frozenset({R.SUBMITTED}), R.APPROVED, "review", reason=False, label="审核通过"
-        ),
-        # A reviewer may reopen an approved result too: the reason is what the editor reads.
-        Edge(ResultVerb.RETURN, frozenset({R.SUBMITTED, R.APPROVED}), R.RETURNED, "review", label="退回"),
-        # The editor corrects a returned result: it becomes a draft again.
-        Edge(ResultVerb.REOPEN, frozenset({R.RETURNED}), R.DRAFT, "change", reason=False, label="修改"),
-    ),
+# 草稿 → 已提交 → 已审核, or 已退回 (from 已审核 too: the reason is what the editor reads), which the editor
+# corrects: it becomes a draft again.
+RESULT_WORKFLOW = _submit_and_review(
+    "period_result",
+    "指标完成情况",
+    R,
+    (ResultVerb.SUBMIT, ResultVerb.APPROVE, ResultVerb.RETURN),
     initial=R.DRAFT,
+    submitted=R.SUBMITTED,
+    approved=R.APPROVED,
+    returned=R.RETURNED,
+    labels=("提交", "审核通过", "退回"),
+    more=(Edge(ResultVerb.REOPEN, frozenset({R.RETURNED}), R.DRAFT, "change", reason=False, label="修改"),),
 )
 
 
@@ -67,25 +92,16 @@ class TargetVerb(StrEnum):
 
 T = TargetStatusChoices
 
-TARGET_WORKFLOW = Workflow(
-    name="project_targets",
-    label="绩效目标",
-    states=_labels(T),
-    edges=(
-        Edge(
-            TargetVerb.SUBMIT,
-            frozenset({T.DRAFT, T.RETURNED}),
-            T.SUBMITTED,
-            "submit",
-            reason=False,
-            label="送审",
-        ),
-        Edge(
-            TargetVerb.APPROVE, frozenset({T.SUBMITTED}), T.APPROVED, "review", reason=False, label="审核通过"
-        ),
-        Edge(TargetVerb.RETURN, frozenset({T.SUBMITTED, T.APPROVED}), T.RETURNED, "review", label="退回"),
-    ),
+# 草稿 → 已送审 → 已审核, or 已退回 (from 已审核 too) with a reason and 送审 again.
+TARGET_WORKFLOW = _submit_and_review(
+    "project_targets",
+    "绩效目标",
+    T,
+    (TargetVerb.SUBMIT, TargetVerb.APPROVE, TargetVerb.RETURN),
     initial=T.DRAFT,
+    submitted=T.SUBMITTED,
+    approved=T.APPROVED,
+    returned=T.RETURNED,
 )
 
 
@@ -154,30 +170,15 @@ MR = RoundStatusChoices
 
 # 填报中 → 已送审 → 已审核, or 已退回 (with a reason) and 送审 again. What must be filled before 送审 (纠偏措施
 # where a deviation or an uncertain completion needs it) is checked by ``do_submit_monitoring_round``.
-ROUND_WORKFLOW = Workflow(
-    name="monitoring_round",
-    label="运行监控",
-    states=_labels(MR),
-    edges=(
-        Edge(
-            RoundVerb.SUBMIT,
-            frozenset({MR.DRAFT, MR.RETURNED}),
-            MR.SUBMITTED,
-            "submit",
-            reason=False,
-            label="送审",
-        ),
-        Edge(
-            RoundVerb.APPROVE,
-            frozenset({MR.SUBMITTED}),
-            MR.APPROVED,
-            "review",
-            reason=False,
-            label="审核通过",
-        ),
-        Edge(RoundVerb.RETURN, frozenset({MR.SUBMITTED, MR.APPROVED}), MR.RETURNED, "review", label="退回"),
-    ),
+ROUND_WORKFLOW = _submit_and_review(
+    "monitoring_round",
+    "运行监控",
+    MR,
+    (RoundVerb.SUBMIT, RoundVerb.APPROVE, RoundVerb.RETURN),
     initial=MR.DRAFT,
+    submitted=MR.SUBMITTED,
+    approved=MR.APPROVED,
+    returned=MR.RETURNED,
 )
 
 
@@ -190,28 +191,15 @@ class RectificationVerb(StrEnum):
 RC = RectificationStatusChoices
 
 # 待整改 → 已反馈 (the unit's answer with evidence) → 已通过, or 已退回 with a reason and answered again.
-RECTIFICATION_WORKFLOW = Workflow(
-    name="rectification",
-    label="整改事项",
-    states=_labels(RC),
-    edges=(
-        Edge(
-            RectificationVerb.ANSWER,
-            frozenset({RC.OPEN, RC.RETURNED}),
-            RC.ANSWERED,
-            "submit",
-            reason=False,
-            label="提交整改反馈",
-        ),
-        Edge(
-            RectificationVerb.ACCEPT,
-            frozenset({RC.ANSWERED}),
-            RC.ACCEPTED,
-            "review",
-            reason=False,
-            label="整改通过",
-        ),
-        Edge(RectificationVerb.RETURN, frozenset({RC.ANSWERED}), RC.RETURNED, "review", label="退回整改"),
-    ),
+RECTIFICATION_WORKFLOW = _submit_and_review(
+    "rectification",
+    "整改事项",
+    RC,
+    (RectificationVerb.ANSWER, RectificationVerb.ACCEPT, RectificationVerb.RETURN),
     initial=RC.OPEN,
+    submitted=RC.ANSWERED,
+    approved=RC.ACCEPTED,
+    returned=RC.RETURNED,
+    labels=("提交整改反馈", "整改通过", "退回整改"),
+    reopen_approved=False,
 )

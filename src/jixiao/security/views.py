@@ -14,9 +14,10 @@ import heapq
 import itertools
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
@@ -24,7 +25,7 @@ from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -101,6 +102,49 @@ def _refused(request: HttpRequest, error: Exception) -> HttpResponse:
 
 def _may(user: Any, action: str, unit: Unit) -> bool:
     return can(user, action, unit)  # type: ignore[arg-type]
+
+
+M = TypeVar("M", bound=Model)
+
+
+def _visible(request: HttpRequest, model: type[M], pk: int, *related: str) -> M:
+    """The row ``pk`` of ``model`` if the person may see it (``restrict(user, "view")``), else 404."""
+    manager = cast(Any, model).objects  # the unit-scoped manager (``restrict``)
+    return cast(M, get_object_or_404(manager.restrict(request.user, "view").select_related(*related), pk=pk))
+
+
+def _step(
+    request: HttpRequest,
+    obj: Any,
+    action: Callable[..., object] | None,
+    *,
+    unit: Unit,
+    permission: str,
+    refusal: str,
+    page: str,
+    no_reason: str | Callable[[], HttpResponse],
+) -> HttpResponse:
+    """One step with a reason on an object the person sees (already loaded through ``restrict()``).
+
+    The person must hold ``permission`` on ``unit`` (403 with ``refusal``); an unknown step (``action`` None)
+    answers 404; a missing reason answers 422, with the message ``no_reason`` or the page it renders; then
+    ``action(obj, acting_user=…, reason=…)`` runs: a refusal shows its reason and changes nothing, success
+    redirects to the object's page ``page`` (PRG).
+    """
+    if not _may(request.user, permission, unit):
+        raise PermissionDenied(refusal)
+    if action is None:
+        raise Http404
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        if callable(no_reason):
+            return no_reason()
+        return _error(request, _("操作未完成"), no_reason, 422)
+    try:
+        action(obj, acting_user=me(request), reason=form.cleaned_data["reason"])
+    except (PermissionDenied, ValidationError) as error:
+        return _refused(request, error)
+    return HttpResponseRedirect(reverse(page, args=[obj.pk]))
 
 
 def security_units(user: Any) -> Any:
@@ -312,7 +356,7 @@ def asset_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    asset = get_object_or_404(Asset.objects.restrict(request.user, "view").select_related("owner"), pk=pk)
+    asset = _visible(request, Asset, pk, "owner")
     may_edit = _may(request.user, "security", asset.owner) or _may(request.user, "change", asset.owner)
     form = None
     if may_edit:
@@ -488,9 +532,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    finding = get_object_or_404(
-        Finding.objects.restrict(request.user, "view").select_related("asset__owner", "confirmed_by"), pk=pk
-    )
+    finding = _visible(request, Finding, pk, "asset__owner", "confirmed_by")
     return _finding_page(request, finding, TriageForm())
 
 
@@ -513,9 +555,7 @@ def _finding_page(request: HttpRequest, finding: Finding, form: Any, status: int
 @require_POST
 @login_required
 def finding_triage(request: HttpRequest, pk: int) -> HttpResponse:
-    finding = get_object_or_404(
-        Finding.objects.restrict(request.user, "view").select_related("asset__owner"), pk=pk
-    )
+    finding = _visible(request, Finding, pk, "asset__owner")
     if not _may(request.user, "security", finding.asset.owner):
         raise PermissionDenied(_("您无权研判该安全发现"))
     form = TriageForm(request.POST)
@@ -664,7 +704,7 @@ def _notice_page(
 
 
 def _visible_notice(request: HttpRequest, pk: int) -> Notice:
-    return get_object_or_404(Notice.objects.restrict(request.user, "view").select_related("unit"), pk=pk)
+    return _visible(request, Notice, pk, "unit")
 
 
 @require_GET
@@ -673,36 +713,31 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _notice_page(request, _visible_notice(request, pk))
 
 
+def _notice_step(request: HttpRequest, pk: int, action: Callable[..., object], refusal: str) -> HttpResponse:
+    """A step of the security staff on a notice; without a reason the notice's page shows again."""
+    notice = _visible_notice(request, pk)
+    return _step(
+        request,
+        notice,
+        action,
+        unit=notice.unit,
+        permission="security",
+        refusal=refusal,
+        page="security:notice",
+        no_reason=lambda: _notice_page(request, notice, status=422),
+    )
+
+
 @require_POST
 @login_required
 def notice_send(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = _visible_notice(request, pk)
-    if not _may(request.user, "security", notice.unit):
-        raise PermissionDenied(_("您无权发出通报"))
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return _notice_page(request, notice, status=422)
-    try:
-        notices.do_send_notice(notice, acting_user=me(request), reason=form.cleaned_data["reason"])
-    except (PermissionDenied, ValidationError) as error:
-        return _refused(request, error)
-    return HttpResponseRedirect(reverse("security:notice", args=[notice.pk]))
+    return _notice_step(request, pk, notices.do_send_notice, _("您无权发出通报"))
 
 
 @require_POST
 @login_required
 def notice_recheck(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = _visible_notice(request, pk)
-    if not _may(request.user, "security", notice.unit):
-        raise PermissionDenied(_("您无权复核通报"))
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return _notice_page(request, notice, status=422)
-    try:
-        notices.do_recheck_notice(notice, acting_user=me(request), reason=form.cleaned_data["reason"])
-    except (PermissionDenied, ValidationError) as error:
-        return _refused(request, error)
-    return HttpResponseRedirect(reverse("security:notice", args=[notice.pk]))
+    return _notice_step(request, pk, notices.do_recheck_notice, _("您无权复核通报"))
 
 
 @require_POST
@@ -798,9 +833,7 @@ def _confirmable_units(user: Any, warning: SecurityWarning) -> list[Unit]:
 @require_GET
 @login_required
 def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    warning = get_object_or_404(
-        SecurityWarning.objects.restrict(request.user, "view").select_related("issuer"), pk=pk
-    )
+    warning = _visible(request, SecurityWarning, pk, "issuer")
     is_issuer = _may(request.user, "security", warning.issuer)
     receipts = {
         r.unit_id: r
@@ -832,28 +865,26 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _visible_warning(request: HttpRequest, pk: int) -> SecurityWarning:
-    return get_object_or_404(
-        SecurityWarning.objects.restrict(request.user, "view").select_related("issuer"), pk=pk
-    )
+    return _visible(request, SecurityWarning, pk, "issuer")
+
+
+WARNING_STEPS = {"publish": advisories.do_publish_warning, "withdraw": advisories.do_withdraw_warning}
 
 
 @require_POST
 @login_required
 def warning_publish(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     warning = _visible_warning(request, pk)
-    if not _may(request.user, "security", warning.issuer):
-        raise PermissionDenied(_("您无权发布或撤回该安全预警"))
-    action = {"publish": advisories.do_publish_warning, "withdraw": advisories.do_withdraw_warning}.get(verb)
-    if action is None:
-        raise Http404
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return _error(request, _("操作未完成"), _("请填写原因"), 422)
-    try:
-        action(warning, acting_user=me(request), reason=form.cleaned_data["reason"])
-    except (PermissionDenied, ValidationError) as error:
-        return _refused(request, error)
-    return HttpResponseRedirect(reverse("security:warning", args=[warning.pk]))
+    return _step(
+        request,
+        warning,
+        WARNING_STEPS.get(verb),
+        unit=warning.issuer,
+        permission="security",
+        refusal=_("您无权发布或撤回该安全预警"),
+        page="security:warning",
+        no_reason=_("请填写原因"),
+    )
 
 
 @require_POST
@@ -926,18 +957,16 @@ INCIDENT_EVENT_LABELS = {
 }
 
 INCIDENT_STEPS = {
-    "acknowledge": (incidents.do_acknowledge_incident, IncidentStatusChoices.OPEN),
-    "contain": (incidents.do_contain_incident, None),
-    "resolve": (incidents.do_resolve_incident, None),
+    "acknowledge": incidents.do_acknowledge_incident,
+    "contain": incidents.do_contain_incident,
+    "resolve": incidents.do_resolve_incident,
 }
 
 
 @require_GET
 @login_required
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = get_object_or_404(
-        Incident.objects.restrict(request.user, "view").select_related("unit", "asset"), pk=pk
-    )
+    incident = _visible(request, Incident, pk, "unit", "asset")
     may_handle = _may(request.user, "change", incident.unit)
     events = list(
         AuditEvent.objects.restrict(request.user, "view")
@@ -966,22 +995,19 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def incident_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    incident = get_object_or_404(
-        Incident.objects.restrict(request.user, "view").select_related("unit", "asset"), pk=pk
-    )
-    if step not in INCIDENT_STEPS:
+    incident = _visible(request, Incident, pk, "unit", "asset")
+    if step not in INCIDENT_STEPS:  # an unknown step is not there, whoever asks
         raise Http404
-    if not _may(request.user, "change", incident.unit):
-        raise PermissionDenied(_("只有责任单位可以处置该事件"))
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return _error(request, _("操作未完成"), _("请填写处置说明"), 422)
-    action, _unused = INCIDENT_STEPS[step]
-    try:
-        action(incident, acting_user=me(request), reason=form.cleaned_data["reason"])
-    except (PermissionDenied, ValidationError) as error:
-        return _refused(request, error)
-    return HttpResponseRedirect(reverse("security:incident", args=[incident.pk]))
+    return _step(
+        request,
+        incident,
+        INCIDENT_STEPS[step],
+        unit=incident.unit,
+        permission="change",
+        refusal=_("只有责任单位可以处置该事件"),
+        page="security:incident",
+        no_reason=_("请填写处置说明"),
+    )
 
 
 # --- monthly reports --------------------------------------------------------------------------------------
@@ -1042,9 +1068,7 @@ SHOWN_FIGURES = (
 @require_GET
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(
-        MonthlyReport.objects.restrict(request.user, "view").select_related("unit"), pk=pk
-    )
+    report = _visible(request, MonthlyReport, pk, "unit")
     data = report.data or {}
     current, previous = data.get("current", {}), data.get("previous", {})
     severity = dict(SeverityChoices.choices)
@@ -1067,27 +1091,23 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(
-        MonthlyReport.objects.restrict(request.user, "view").select_related("unit"), pk=pk
+    report = _visible(request, MonthlyReport, pk, "unit")
+    return _step(
+        request,
+        report,
+        monthly.do_publish_monthly_report,
+        unit=report.unit,
+        permission="security",
+        refusal=_("您无权发布该月报"),
+        page="security:report",
+        no_reason=_("请填写发布原因"),
     )
-    if not _may(request.user, "security", report.unit):
-        raise PermissionDenied(_("您无权发布该月报"))
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return _error(request, _("操作未完成"), _("请填写发布原因"), 422)
-    try:
-        monthly.do_publish_monthly_report(report, acting_user=me(request), reason=form.cleaned_data["reason"])
-    except (PermissionDenied, ValidationError) as error:
-        return _refused(request, error)
-    return HttpResponseRedirect(reverse("security:report", args=[report.pk]))
 
 
 @require_GET
 @login_required
 def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    report = get_object_or_404(
-        MonthlyReport.objects.restrict(request.user, "view").select_related("unit"), pk=pk
-    )
+    report = _visible(request, MonthlyReport, pk, "unit")
     if fmt not in REPORT_FORMATS:
         raise Http404
     from jixiao.reports import monthly as writers
@@ -1116,9 +1136,7 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_GET
 @login_required
 def indicator_records(request: HttpRequest, pk: int) -> HttpResponse:
-    indicator = get_object_or_404(
-        Indicator.objects.restrict(request.user, "view").select_related("project__unit"), pk=pk
-    )
+    indicator = _visible(request, Indicator, pk, "project__unit")
     value = security_indicators.value_for(indicator)
     if value is None:
         raise Http404

@@ -14,7 +14,7 @@ from jixiao.audit import log as audit
 from jixiao.audit.transitions import transition
 from jixiao.orgs.actors import Actor, person
 from jixiao.performance.choices import RectificationSourceChoices, RectificationStatusChoices
-from jixiao.performance.evidence import check_evidence
+from jixiao.performance.evidence import check_evidence, store_evidence
 from jixiao.performance.guards import require
 from jixiao.performance.models import Project, RectificationEvidence, RectificationItem
 from jixiao.performance.workflows import RECTIFICATION_WORKFLOW, RectificationVerb
@@ -86,15 +86,9 @@ def do_attach_rectification_evidence(
     require(acting_user, "change", item.project)
     _refuse_if_closed(item)
     content_type = check_evidence(upload)
-    evidence = RectificationEvidence(
-        item=item,
-        original_name=(upload.name or "")[:255],
-        content_type=content_type,
-        size=upload.size or 0,
-        uploaded_by=person(acting_user),
+    evidence = store_evidence(
+        RectificationEvidence(item=item, uploaded_by=person(acting_user)), upload, content_type
     )
-    evidence.file.save(upload.name or "evidence", upload, save=False)
-    evidence.save()
     audit.record(
         acting_user,
         "rectification.evidence_attached",

@@ -8,10 +8,10 @@ may not approve a result they entered or submitted themselves. Nothing changes i
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -29,7 +29,7 @@ from jixiao.performance.choices import (
     ResultStatusChoices,
     TargetKindChoices,
 )
-from jixiao.performance.evidence import check_evidence
+from jixiao.performance.evidence import check_evidence, store_evidence
 from jixiao.performance.guards import refuse_if_locked, require, require_reason
 from jixiao.performance.models import Evidence, Indicator, PeriodLock, PeriodResult, Project
 from jixiao.performance.periods import Period, overlapping
@@ -327,15 +327,7 @@ def do_attach_evidence(
     refuse_if_locked(project, result.period, what)
     _check_open(result, what)
     content_type = check_evidence(upload)
-    evidence = Evidence(
-        result=result,
-        original_name=(upload.name or "")[:255],
-        content_type=content_type,
-        size=upload.size or 0,
-        uploaded_by=person(acting_user),
-    )
-    evidence.file.save(upload.name or "evidence", upload, save=False)
-    evidence.save()
+    evidence = store_evidence(Evidence(result=result, uploaded_by=person(acting_user)), upload, content_type)
     audit.record(
         acting_user,
         "evidence.attached",
@@ -476,34 +468,47 @@ def _messages(error: ValidationError) -> str:
     return "；".join(error.messages)
 
 
+_T = TypeVar("_T")
+
+
+def _all_or_nothing(
+    items: Iterable[_T], run: Callable[[_T], PeriodResult], key: Callable[[_T], Any]
+) -> list[PeriodResult]:
+    """``run`` on every item; when any is refused, ``ResultBatchError`` names every refused item (by ``key``)
+    with its reason, and the caller's transaction keeps nothing."""
+    done: list[PeriodResult] = []
+    errors: dict[Any, str] = {}
+    for item in items:
+        try:
+            done.append(run(item))
+        except ValidationError as error:
+            errors[key(item)] = _messages(error)
+    if errors:
+        raise ResultBatchError(errors)
+    return done
+
+
 @transaction.atomic
 def do_record_results(
     entries: Sequence[ResultEntry], *, acting_user: Actor, reason: str = ""
 ) -> list[PeriodResult]:
     """Record every entry through ``do_record_result``, all or nothing: when any entry is refused, nothing is
     kept and ``ResultBatchError`` names every refused entry with its reason."""
-    recorded: list[PeriodResult] = []
-    errors: dict[Any, str] = {}
-    for entry in entries:
-        try:
-            recorded.append(
-                do_record_result(
-                    entry.indicator,
-                    entry.period,
-                    value=entry.value,
-                    grade=entry.grade,
-                    narrative=entry.narrative,
-                    numerator=entry.numerator,
-                    denominator=entry.denominator,
-                    acting_user=acting_user,
-                    reason=reason,
-                )
-            )
-        except ValidationError as error:
-            errors[entry.key] = _messages(error)
-    if errors:
-        raise ResultBatchError(errors)
-    return recorded
+
+    def record(entry: ResultEntry) -> PeriodResult:
+        return do_record_result(
+            entry.indicator,
+            entry.period,
+            value=entry.value,
+            grade=entry.grade,
+            narrative=entry.narrative,
+            numerator=entry.numerator,
+            denominator=entry.denominator,
+            acting_user=acting_user,
+            reason=reason,
+        )
+
+    return _all_or_nothing(entries, record, key=lambda entry: entry.key)
 
 
 @transaction.atomic
@@ -511,16 +516,11 @@ def do_submit_results(
     results: Sequence[PeriodResult], *, acting_user: Actor, reason: str = ""
 ) -> list[PeriodResult]:
     """Submit several results for review, all or nothing (``ResultBatchError`` keyed by result id)."""
-    submitted: list[PeriodResult] = []
-    errors: dict[Any, str] = {}
-    for result in results:
-        try:
-            submitted.append(do_submit_result(result, acting_user=acting_user, reason=reason))
-        except ValidationError as error:
-            errors[result.pk] = _messages(error)
-    if errors:
-        raise ResultBatchError(errors)
-    return submitted
+    return _all_or_nothing(
+        results,
+        lambda result: do_submit_result(result, acting_user=acting_user, reason=reason),
+        key=lambda result: result.pk,
+    )
 
 
 @transaction.atomic
@@ -529,16 +529,11 @@ def do_approve_results(
 ) -> list[PeriodResult]:
     """Approve several submitted results, all or nothing (``ResultBatchError`` keyed by result id); four
     eyes holds for each."""
-    approved: list[PeriodResult] = []
-    errors: dict[Any, str] = {}
-    for result in results:
-        try:
-            approved.append(do_approve_result(result, acting_user=acting_user, reason=reason))
-        except ValidationError as error:
-            errors[result.pk] = _messages(error)
-    if errors:
-        raise ResultBatchError(errors)
-    return approved
+    return _all_or_nothing(
+        results,
+        lambda result: do_approve_result(result, acting_user=acting_user, reason=reason),
+        key=lambda result: result.pk,
+    )
 
 
 @transaction.atomic

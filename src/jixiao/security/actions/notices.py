@@ -24,7 +24,7 @@ from jixiao.audit.transitions import transition
 from jixiao.domain.probes import ALL_CHECKS, SCAN_FINDINGS
 from jixiao.orgs.actors import Actor, person
 from jixiao.orgs.models import Unit
-from jixiao.performance.evidence import check_evidence
+from jixiao.performance.evidence import check_evidence, store_evidence
 from jixiao.security.actions.findings import (
     do_notify_finding,
     do_reject_fix,
@@ -264,14 +264,7 @@ def do_answer_notice(
         notice=notice, text=text, answered_by=person(acting_user), answered_at=timezone.now()
     )
     for upload, content_type in checked:
-        item = NoticeEvidence(
-            answer=answer,
-            original_name=(upload.name or "")[:255],
-            content_type=content_type,
-            size=upload.size or 0,
-        )
-        item.file.save(upload.name or "evidence", upload, save=False)
-        item.save()
+        store_evidence(NoticeEvidence(answer=answer), upload, content_type)
     for finding in notice.findings.filter(status__in=[S.OPEN, S.NOTIFIED, S.RECTIFYING]):
         do_report_fixed(finding, acting_user=acting_user, reason=f"整改反馈：{notice.title}")
     audit.record(
