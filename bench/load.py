@@ -530,7 +530,12 @@ def main(argv: list[str] | None = None) -> int:
         f"after {' '.join(load_after)}; {os.cpu_count()} CPUs"
     )
     (OUT / "load.json").write_text(
-        json.dumps({"args": vars(args) | {"seeds": str(args.seeds)}, "results": every})
+        json.dumps(
+            {
+                "args": vars(args) | {"seeds": str(args.seeds), "data_dir": str(args.data_dir)},
+                "results": every,
+            }
+        )
     )
     return 0
 

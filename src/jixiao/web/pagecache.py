@@ -6,8 +6,10 @@ A kept page is keyed by
 - the person (their id: what they may see and the top bar are theirs), the language, the path, the query
   string and the htmx headers the views look at, the local date (deadlines, overdue days);
 - the **write stamp** (``write_stamp``): the highest audit event id (every change made through an action
-  writes one, in any process), the highest admin log id (the back office), the summaries' generation (the
-  lights), and this process's own write counter (any row saved or deleted here, by any code path);
+  writes one, in any process), the highest admin log id (the back office) and the summaries' generation (the
+  lights). Besides, any row saved or deleted in this process, by any code path, empties the kept pages before
+  the next page is served (``_dirty``): the stamp is the same in every worker, so a shared cache serves a page
+  kept by one worker to the others;
 - and it expires after ``JIXIAO_PAGE_CACHE_SECONDS`` (60 s) whatever happens: the bound on staleness for
   changes that leave no trace in the stamp (the monitor's unaudited state rows, a database restored).
 
@@ -54,13 +56,21 @@ _NOT_COUNTED = {
     "performance.projectsummary",
     "performance.summarygeneration",
 }
-_local_writes = 0
+_dirty = False
 
 
 def _count_write(sender: Any, **kwargs: Any) -> None:
-    global _local_writes
+    global _dirty
     if sender._meta.label_lower not in _NOT_COUNTED:
-        _local_writes += 1
+        _dirty = True
+
+
+def _forget_if_written() -> None:
+    """Empty the kept pages once after this process wrote anything (``_dirty``)."""
+    global _dirty
+    if _dirty:
+        _dirty = False
+        _pages().clear()
 
 
 def connect() -> None:
@@ -82,7 +92,7 @@ def write_stamp() -> tuple[Any, ...]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         row = cursor.fetchone()
-    return (*row, _local_writes)
+    return tuple(row)
 
 
 def _pages() -> Any:
@@ -143,6 +153,7 @@ def kept_page(name: str) -> Callable[[Callable[..., HttpResponse]], Callable[...
                 or _has_messages(request)
             ):
                 return view(request, *args, **kwargs)
+            _forget_if_written()
             key = _key(request, name)
             found = _pages().get(key)
             if found is not None:
