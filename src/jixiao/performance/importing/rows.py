@@ -113,6 +113,8 @@ class ImportResult:
     proposed: list[TargetAdjustment] = field(default_factory=list)
     # "file: the form's unit → the existing unit it was matched to, and why", to confirm.
     unit_matches: list[str] = field(default_factory=list)
+    # Of ``unchanged``: those known unchanged by their stored fingerprint, without reading their rows.
+    recognised: list[Project] = field(default_factory=list)
 
     @property
     def projects(self) -> list[Project]:
@@ -128,6 +130,8 @@ class FormRows:
     unit: Unit | None = None
     existing: Project | None = None
     changes: dict[str, Any] = field(default_factory=dict)
+    # ``fingerprint.form_fingerprint`` of these rows, stored on the project they are written to ("": none).
+    fingerprint: str = ""
 
 
 @dataclass(kw_only=True)
