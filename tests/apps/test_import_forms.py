@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -424,3 +425,30 @@ def test_audit_rows_cannot_be_changed_or_deleted(suzhou: Unit, security_form: Fo
         AuditEvent.objects.unrestricted().all().delete()
     with pytest.raises(AuditLogIsAppendOnly):
         AuditEvent.objects.unrestricted().update(reason="rewritten")
+
+
+def test_an_indicator_with_two_problems_is_refused_for_the_first_in_its_row(
+    suzhou: Unit, security_form: Form
+) -> None:
+    form = security_form()
+    first = form.indicators[0]
+    form.indicators[0] = replace(first, name="很长的指标名称" * 100, weight=Decimal("1.23456"))
+
+    with pytest.raises(FormImportError) as caught:
+        do_import_forms([form], acting_user=SYSTEM, reason="seed")
+
+    assert caught.value.field is not None
+    assert caught.value.field.startswith("第1个绩效指标「很长的指标名称")
+    assert caught.value.field.endswith("的三级指标")
+    assert "超过500个字符：很长的指标名称" in caught.value.message
+    assert Project.objects.unrestricted().count() == 0
+
+
+def test_a_value_outside_a_fields_choices_is_refused_with_the_choices_named(
+    suzhou: Unit, security_form: Form
+) -> None:
+    form = security_form()
+    form.indicators[0] = replace(form.indicators[0], horizon="weekly")  # type: ignore[arg-type]
+
+    with pytest.raises(FormImportError, match=r"第1个绩效指标「.*」的.*：“weekly”不是可选的值（"):
+        do_import_forms([form], acting_user=SYSTEM, reason="seed")

@@ -12,3 +12,6 @@ class PerformanceConfig(AppConfig):
         from jixiao.performance import inbox, inbox_results, inbox_year, summary  # noqa: F401
 
         summary.connect()
+        from jixiao.performance.importing import fingerprint
+
+        fingerprint.connect()  # a change to a project or its rows empties its import fingerprint

@@ -2,15 +2,18 @@
 
 One transaction per batch: either every form is stored or none is. Re-importing a form updates its project in
 place (identity: ``(code, year, kind)`` when there is a project code, else ``(unit, name, year, kind)``); an
-identical re-import writes nothing but an audit row saying so. Indicators are matched by (horizon, name, 一级,
-二级) and updated in place, so their results, monitoring entries and evaluation lines stay attached; one that
-left the form is deleted, unless people recorded something on it: then it is kept and marked withdrawn.
+identical re-import writes nothing but an audit row saying so (and the form's fingerprint, see below).
+Indicators are matched by (horizon, name, 一级, 二级) and updated in place, so their results, monitoring entries
+and evaluation lines stay attached; one that left the form is deleted, unless people recorded something on it:
+then it is kept and marked withdrawn.
 
 A project whose targets are submitted or approved, whose self-evaluation is finalised or whose year is locked is
 not changed: the differences become a proposed ``TargetAdjustment`` that a reviewer approves (applied through
 the same merge) or rejects (``do_approve_target_adjustment``, ``do_reject_target_adjustment``).
 Built for bulk: a fixed number of queries per batch for lookups, prepared ``executemany`` statements for rows
-(``performance.bulk``).
+(``performance.bulk``). Each project keeps the fingerprint of the form its rows were last imported from
+(``importing.fingerprint``); a form with the same fingerprint over a project nobody changed since is known
+unchanged without reading and comparing its rows (``ImportResult.recognised``).
 """
 
 from __future__ import annotations
@@ -30,9 +33,12 @@ from jixiao.domain.forms.model import FormDocument
 from jixiao.domain.workflow import Edge
 from jixiao.orgs.actors import Actor, person, require_actor
 from jixiao.orgs.models import Unit
+from jixiao.performance import bulk
 from jixiao.performance.choices import ImportStatusChoices
 from jixiao.performance.importing.adjust import decode, hold, is_provenance, protections_of
 from jixiao.performance.importing.compare import diff, find_existing, load_children
+from jixiao.performance.importing.fingerprint import form_fingerprint
+from jixiao.performance.importing.fingerprint import matches as fingerprint_matches
 from jixiao.performance.importing.merge import with_merge_outcome, write_updates
 from jixiao.performance.importing.rows import FormImportError, ImportResult, Plan, form_place, plan_form
 from jixiao.performance.importing.units import check_may_change, resolve_units
@@ -101,15 +107,30 @@ def do_import_forms(
     )
 
     existing = [p for p in plans if p.existing is not None]
-    snapshots = load_children([p.existing.pk for p in existing if p.existing is not None])
     protections = protections_of([p.existing for p in existing if p.existing is not None])
+    for plan in plans:
+        # Stored with the project: the same form over the same, untouched project is known unchanged next time.
+        plan.fingerprint = form_fingerprint(
+            plan, protections.get(plan.existing.pk, "") if plan.existing is not None else ""
+        )
+    recognised = [p for p in existing if fingerprint_matches(p)]
+    known = {id(p) for p in recognised}
+    snapshots = load_children(
+        [p.existing.pk for p in existing if p.existing is not None and id(p) not in known]
+    )
     updated: list[Plan] = []
     unchanged: list[Plan] = []
     held: list[Plan] = []
+    confirmed: list[Plan] = []  # compared in full and found identical: their fingerprint is stored now
     for plan in existing:
         assert plan.existing is not None
         assert plan.unit is not None
+        if id(plan) in known:
+            unchanged.append(plan)  # the same form over the same rows: nothing to read or compare
+            continue
         plan.changes = diff(plan.existing, snapshots[plan.existing.pk], plan)
+        if not plan.changes:
+            confirmed.append(plan)
         protection = protections.get(plan.existing.pk)
         if protection is None:
             (updated if plan.changes else unchanged).append(plan)
@@ -128,11 +149,24 @@ def do_import_forms(
         held.append(plan)
 
     indicators_written, merge_outcome = write_updates(updated, batch_id=batch.pk, now=now)
+    stamps: list[tuple[int, tuple[str]]] = []
+    for plan in confirmed:
+        assert plan.existing is not None
+        plan.existing.import_fingerprint = plan.fingerprint
+        stamps.append((plan.existing.pk, (plan.fingerprint,)))
+    bulk.update_rows(Project, ("import_fingerprint",), stamps)
 
     created = [p for p in plans if p.existing is None]
     new_projects = Project.objects.bulk_create(
         [
-            Project(unit=p.unit, **p.project, last_import=batch, created_at=now, updated_at=now)
+            Project(
+                unit=p.unit,
+                **p.project,
+                last_import=batch,
+                created_at=now,
+                updated_at=now,
+                import_fingerprint=p.fingerprint,
+            )
             for p in created
         ]
     )
@@ -218,6 +252,7 @@ def do_import_forms(
         held=projects(held),
         proposed=proposed,
         unit_matches=[p.unit_match for p in plans if p.unit_match],
+        recognised=projects(recognised),
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from jixiao.performance import bulk
+from jixiao.performance.importing.fingerprint import import_writes
 from jixiao.performance.importing.rows import PROJECT_FIELDS, FormRows
 from jixiao.performance.importing.units import chunks
 from jixiao.performance.importing.write import insert_children, merge_indicators
@@ -30,6 +31,13 @@ def write_updates(
     """
     if not plans:
         return 0, {}
+    with import_writes():
+        return _write_updates(plans, batch_id=batch_id, now=now)
+
+
+def _write_updates(
+    plans: Sequence[FormRows], *, batch_id: int | None, now: dt.datetime
+) -> tuple[int, dict[int, dict[str, list[str]]]]:
     for plan in plans:
         project = plan.existing
         assert project is not None
@@ -39,11 +47,17 @@ def write_updates(
             setattr(project, name, value)
         project.updated_at = now
         project.last_import_id = batch_id
+        project.import_fingerprint = (
+            plan.fingerprint
+        )  # "" for an approved adjustment: compared in full next time
     bulk.update_rows(
         Project,
-        ("unit_id", *PROJECT_FIELDS, "updated_at", "last_import_id"),
+        ("unit_id", *PROJECT_FIELDS, "updated_at", "last_import_id", "import_fingerprint"),
         (
-            (p.existing.pk, (p.existing.unit_id, *(p.project[f] for f in PROJECT_FIELDS), now, batch_id))
+            (
+                p.existing.pk,
+                (p.existing.unit_id, *(p.project[f] for f in PROJECT_FIELDS), now, batch_id, p.fingerprint),
+            )
             for p in plans
             if p.existing is not None
         ),

@@ -113,6 +113,8 @@ class ImportResult:
     proposed: list[TargetAdjustment] = field(default_factory=list)
     # "file: the form's unit → the existing unit it was matched to, and why", to confirm.
     unit_matches: list[str] = field(default_factory=list)
+    # Of ``unchanged``: those known unchanged by their stored fingerprint, without reading their rows.
+    recognised: list[Project] = field(default_factory=list)
 
     @property
     def projects(self) -> list[Project]:
@@ -128,6 +130,8 @@ class FormRows:
     unit: Unit | None = None
     existing: Project | None = None
     changes: dict[str, Any] = field(default_factory=dict)
+    # ``fingerprint.form_fingerprint`` of these rows, stored on the project they are written to ("": none).
+    fingerprint: str = ""
 
 
 @dataclass(kw_only=True)
@@ -212,8 +216,48 @@ def _checks_for(model: type[models.Model]) -> dict[str, Check]:
     return checks
 
 
+_FAST: dict[type[models.Model], tuple[tuple[tuple[str, int], ...], tuple[tuple[str, Check], ...]]] = {}
+
+
+def _fast_checks(
+    model: type[models.Model],
+) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, Check], ...]]:
+    """The same checks as ``_checks_for``, split: text fields without choices as (name, max length), the
+    others (decimals, choices) as their check."""
+    if model not in _FAST:
+        limits: list[tuple[str, int]] = []
+        others: list[tuple[str, Check]] = []
+        for f in model._meta.concrete_fields:
+            if isinstance(f, models.CharField) and f.max_length and not f.choices:
+                limits.append((f.name, f.max_length))
+            elif f.name in _checks_for(model):
+                others.append((f.name, _checks_for(model)[f.name]))
+        _FAST[model] = (tuple(limits), tuple(others))
+    return _FAST[model]
+
+
 def _validate(model: type[models.Model], row: Mapping[str, Any], where: str, prefix: str) -> None:
-    """Check a row before it is stored; ``prefix`` names the row in words (「第3个绩效指标「满意度」的」)."""
+    """Check a row before it is stored; ``prefix`` names the row in words (「第3个绩效指标「满意度」的」).
+
+    Rows are nearly always fine: the fast pass only looks for a problem; when it finds one, the full pass in
+    the row's order names the first.
+    """
+    limits, others = _fast_checks(model)
+    for name, limit in limits:
+        value = row.get(name)
+        if value is not None and len(value) > limit:
+            break
+    else:
+        for name, check in others:
+            value = row.get(name)
+            if value is not None and check(value) is not None:
+                break
+        else:
+            return
+    _validate_in_order(model, row, where, prefix)
+
+
+def _validate_in_order(model: type[models.Model], row: Mapping[str, Any], where: str, prefix: str) -> None:
     checks = _checks_for(model)
     for name, value in row.items():
         if value is None:

@@ -32,7 +32,7 @@ def resolve_units(plans: list[Plan], *, acting_user: Actor, reason: str) -> None
     for unit in Unit.objects.unrestricted().filter(name__in=names):
         by_name.setdefault(unit.name, []).append(unit)
     created: dict[tuple[str | None, str | None], Unit] = {}
-    known_names: list[str] | None = None  # every unit's name, read once when a name is not found
+    known: dict[str, list[Unit]] | None = None  # every unit by name, read once when a name is not found
 
     for plan in plans:
         code, name = plan.doc.project.unit_code or None, plan.doc.project.unit or None
@@ -65,9 +65,11 @@ def resolve_units(plans: list[Plan], *, acting_user: Actor, reason: str) -> None
             plan.unit = candidates[0]
             continue
         if name is not None and code is None:
-            if known_names is None:
-                known_names = list(Unit.objects.unrestricted().values_list("name", flat=True))
-            near = _close_unit(plan, name, known_names)
+            if known is None:
+                known = {}
+                for unit in Unit.objects.unrestricted():
+                    known.setdefault(unit.name, []).append(unit)
+            near = _close_unit(plan, name, known)
             if near is not None:
                 plan.unit = near
                 continue
@@ -81,15 +83,15 @@ def resolve_units(plans: list[Plan], *, acting_user: Actor, reason: str) -> None
         plan.unit = do_create_unit(
             name or code or "", parent=roots[0], code=code, acting_user=acting_user, reason=reason
         )
-        if known_names is not None:
-            known_names.append(plan.unit.name)
+        if known is not None:
+            known.setdefault(plan.unit.name, []).append(plan.unit)
         created[(code, name)] = plan.unit
 
 
-def _close_unit(plan: Plan, name: str, names: list[str]) -> Unit | None:
+def _close_unit(plan: Plan, name: str, known: dict[str, list[Unit]]) -> Unit | None:
     """An existing unit whose name differs from the form's by a character, a 本级 suffix, spaces or
     traditional characters: matched (with a note to confirm), never created anew; several: refused."""
-    match = closest_unit(name, names)
+    match = closest_unit(name, list(known))
     if match.candidates:
         raise FormImportError(
             plan.where,
@@ -98,7 +100,7 @@ def _close_unit(plan: Plan, name: str, names: list[str]) -> Unit | None:
         )
     if match.match is None:
         return None
-    found = list(Unit.objects.unrestricted().filter(name=match.match)[:2])
+    found = known.get(match.match, [])
     if len(found) != 1:
         return None
     plan.unit_match = f"{plan.where}：单位“{name}”按已有单位“{match.match}”导入（{match.reason}），请确认"

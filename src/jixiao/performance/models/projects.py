@@ -89,6 +89,11 @@ class Project(models.Model):
     target_return_reason = models.TextField(_("目标退回原因"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+    # The hash of the last imported form that the stored rows are exactly (``importing.fingerprint``), emptied
+    # by any change to the project or its children: a re-import of the same form then skips the comparison.
+    import_fingerprint = models.CharField(
+        _("最近导入表的指纹"), max_length=64, blank=True, default="", editable=False
+    )
 
     objects = ProjectQuerySet.as_manager()
 
