@@ -304,16 +304,17 @@ FORMAT = 1  # raised when the snapshot's classes change shape: a file of another
 
 
 def published_path() -> Path | None:
-    """Where the snapshot of this database is published; ``None`` for an in-memory database (the tests'),
-    which no other process can read. The name carries the database's identity, so two databases served
-    from one ``var`` folder never read each other's snapshot."""
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
-        return None
+    """Where the snapshot of this database is published: ``JIXIAO_SECURITY_BOARD_FILE`` (setting or
+    environment) if set; else ``None`` for an in-memory database (the tests'), which no other process can
+    read, and a file in ``var`` named by the database's identity, so that two databases served from one
+    ``var`` folder never read each other's snapshot."""
     configured = getattr(settings, "JIXIAO_SECURITY_BOARD_FILE", "") or os.environ.get(
         "JIXIAO_SECURITY_BOARD_FILE", ""
     )
     if configured:
         return Path(configured)
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
+        return None
     database = connection.settings_dict
     identity = repr((connection.vendor, database.get("NAME"), database.get("HOST"), database.get("PORT")))
     digest = hashlib.blake2b(identity.encode(), digest_size=8).hexdigest()
