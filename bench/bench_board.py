@@ -336,11 +336,13 @@ def served(args: argparse.Namespace, database: Path, unit_pk: int, work: Path) -
     results: dict[str, list[dict[str, Any]]] = {}
     with load.gunicorn(env, port, log) as server:
         cookies = {person: load.sign_in(base, person) for person in (STAFF, VIEWER)}
-        for person, url in cases(unit_pk).values():
+        cookies[""] = ""  # the baseline: what the machine gives a page with no query
+        timed = {**cases(unit_pk), "baseline: the sign-in page (no query)": ("", "/accounts/login/")}
+        for person, url in timed.values():
             load.check(base, cookies[person], [url], log)
         with churning(args.churn):
             for run in range(args.runs):
-                for label, (person, url) in cases(unit_pk).items():
+                for label, (person, url) in timed.items():
                     figures = load.measure(base, cookies[person], [url], args, work, [server.pid])
                     results.setdefault(label, []).append(figures)
                     print(
