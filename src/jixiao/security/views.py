@@ -75,8 +75,6 @@ from jixiao.web.export import attachment
 from jixiao.workdays.selectors import deadline_after
 
 PER_PAGE = 25
-BOARD_ROWS = 20
-CERT_SOON_DAYS = 30
 SEVERITY_ORDER = list(SeverityChoices.values)
 
 
