@@ -220,7 +220,10 @@ async def ours_steady_pass(
     # The stored state is the batch's input, like the URL list of the bare loop: frozen out of collection.
     gc.collect()
     gc.freeze()
+    if _clock is not None:  # the garbage collections of the second cycle alone
+        _clock.reset()
     tally = _Tally()
+    cpu_before = sum(os.times()[:2])
     started = time.perf_counter()
     await _cycle(targets, concurrency, None, tally.add)
     seconds = time.perf_counter() - started
@@ -228,6 +231,7 @@ async def ours_steady_pass(
         **tally.counts,
         "first_cycle_seconds": round(first_seconds, 3),
         "steady_seconds": round(seconds, 3),
+        "steady_cpu_seconds": round(sum(os.times()[:2]) - cpu_before, 3),
     }
 
 
@@ -248,12 +252,19 @@ class _GcClock:
         self.collections = [0, 0, 0]
         self._started = 0.0
 
+    def reset(self) -> None:
+        self.seconds = 0.0
+        self.collections = [0, 0, 0]
+
     def __call__(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
             self._started = time.perf_counter()
         else:
             self.seconds += time.perf_counter() - self._started
             self.collections[info["generation"]] += 1
+
+
+_clock: _GcClock | None = None  # the child's, so that the steady pass can time its second cycle alone
 
 
 def child(side: str, spec_path: Path) -> int:
@@ -265,21 +276,25 @@ def child(side: str, spec_path: Path) -> int:
     # both sides alike, so the comparison is of the loops and not of the heap they start with.
     gc.collect()
     gc.freeze()
-    collecting = _GcClock()
+    global _clock
+    collecting = _clock = _GcClock()
     gc.callbacks.append(collecting)
     cpu_before = sum(os.times()[:2])
     started = time.perf_counter()
     counts: dict[str, Any] = asyncio.run(run(spec["urls"], spec["concurrency"], spec["ca_file"]))
     seconds = time.perf_counter() - started
     gc.callbacks.remove(collecting)
+    cpu_seconds = sum(os.times()[:2]) - cpu_before
     if "steady_seconds" in counts:
-        # The steady pass runs two cycles; what it measures is the second one alone.
+        # The steady pass runs two cycles; what it measures is the second one alone (time, CPU and GC; the
+        # target server's CPU still counts both).
         seconds = counts["steady_seconds"]
+        cpu_seconds = counts["steady_cpu_seconds"]
     print(
         json.dumps(
             {
                 "seconds": seconds,
-                "cpu_seconds": sum(os.times()[:2]) - cpu_before,
+                "cpu_seconds": cpu_seconds,
                 "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 "gc_seconds": round(collecting.seconds, 3),
                 "gc_collections": collecting.collections,

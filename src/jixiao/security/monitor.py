@@ -57,7 +57,16 @@ def periodic_jobs() -> dict[str, Callable[[Any], Any]]:
         "incident_clocks": lambda now: do_check_incident_clocks(now, acting_user=SYSTEM),
         "notice_rechecks": enqueue_notice_rechecks,
         "inbox_reminders": _reminders_hourly,
+        "board_snapshot": _board_snapshot,
     }
+
+
+def _board_snapshot(now: dt.datetime | None) -> dict[str, int]:
+    """The live board's shared snapshot, rebuilt and published when the data changed (at most every
+    ``JIXIAO_SECURITY_BOARD_SECONDS``), so that no web request pays for it (``security.board``)."""
+    from jixiao.security import board
+
+    return {"rebuilt": int(board.refresh())}
 
 
 _last_reminders: dt.datetime | None = None
@@ -149,6 +158,7 @@ class Monitor:
             await self.call(db_task.set_successful, summary)
             self.stats.batches += 1
             self.stats.assets += probed
+            await self.call(_board_snapshot, None)  # the batch's states and findings, on the live board
         except Exception as exc:
             logger.exception("probe batch %s failed", db_task.pk)
             self.stats.failed += 1

@@ -10,8 +10,6 @@ nothing.
 from __future__ import annotations
 
 import datetime as dt
-import heapq
-import itertools
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable
@@ -28,6 +26,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,8 +39,7 @@ from jixiao.orgs.permissions import can, units_for, unrestricted_actor
 from jixiao.performance.models import Indicator
 from jixiao.security import indicators as security_indicators
 from jixiao.security.actions import advisories, assets, findings, incidents, monthly, notices
-from jixiao.security.board import Group
-from jixiao.security.board import snapshot as board_snapshot
+from jixiao.security.board import poll as board_poll
 from jixiao.security.choices import (
     ACTIVE_FINDING_STATUSES,
     IncidentClassChoices,
@@ -78,8 +76,6 @@ from jixiao.web.export import attachment
 from jixiao.workdays.selectors import deadline_after
 
 PER_PAGE = 25
-BOARD_ROWS = 20
-CERT_SOON_DAYS = 30
 SEVERITY_ORDER = list(SeverityChoices.values)
 
 
@@ -167,109 +163,19 @@ def is_security_staff(user: Any) -> bool:
 # --- the live board ---------------------------------------------------------------------------------------
 
 
-def board_data(user: Any, params: Any) -> dict[str, Any]:
-    """The board's figures and the worst assets first, for what the person may see, filtered by unit and tag.
-
-    The figures come from the shared snapshot (``security.board``), narrowed to the person's units and the
-    filters in Python; the worst rows' names and states are read again through ``restrict()``. A poll is a
-    handful of small queries whatever the number of assets.
-    """
-    filtered = board_filter(user, params)
-    valid = filtered.is_bound and filtered.is_valid()
-    chosen_unit = filtered.form.cleaned_data.get("unit") if valid else ""
-    tag = (filtered.form.cleaned_data.get("tag") or "").strip() if valid else ""
-    state = filtered.form.cleaned_data.get("state") if valid else ""
-    visible = (
-        Unit.objects.restrict(user, "view") if not unrestricted_actor(user) else Unit.objects.unrestricted()
-    )
-    if chosen_unit:
-        picked = visible.filter(pk=int(chosen_unit)).first()
-        visible = visible.filter(path__startswith=picked.path) if picked is not None else visible.none()
-    units = list(visible.values_list("pk", flat=True))
-    now = timezone.now()
-    soon = now + dt.timedelta(days=CERT_SOON_DAYS)
-    shared = board_snapshot()
-    if tag and state:  # both: the members of the tag's groups in that state
-        group = Group()
-        for unit_id in units:
-            tagged = shared.groups.get((unit_id, tag, ""))
-            for member in tagged.members if tagged is not None else ():
-                if member.state() == state:
-                    group.add(member, soon)
-        group.rank()
-        groups = [group]
-    else:
-        groups = [g for u in units if (g := shared.groups.get((u, tag, state or ""))) is not None]
-    totals = {
-        "total": sum(g.total for g in groups),
-        "down": sum(g.down for g in groups),
-        "unknown": sum(g.unknown for g in groups),
-        "cert_soon": sum(g.cert_soon for g in groups),
-        "grade_poor": sum(g.grade_poor for g in groups),
-    }
-    by_severity: dict[str, int] = defaultdict(int)
-    for g in groups:
-        for severity, n in g.findings.items():
-            by_severity[severity] += n
-    worst = list(itertools.islice(heapq.merge(*(g.worst for g in groups), key=lambda a: a.rank), BOARD_ROWS))
-    details = {
-        a.pk: a
-        for a in Asset.objects.restrict(user, "view")
-        .filter(pk__in=[w.pk for w in worst])
-        .select_related("owner", "state")
-    }
-    rows = []
-    for figures in worst:
-        asset = details.get(figures.pk)
-        if asset is None:  # gone since the snapshot
-            continue
-        current = getattr(asset, "state", None)
-        expires = current.cert_expires if current is not None else None
-        rows.append(
-            {
-                "asset": asset,
-                "state": current,
-                "down": bool(current and current.failing),
-                "checked": bool(current and current.last_checked_at),
-                "cert_days": (expires - now).days if expires is not None else None,
-                "cert_soon": expires is not None and expires < soon,
-                "critical": figures.findings.get("critical", 0),
-                "high": figures.findings.get("high", 0),
-                "live": figures.live(),
-            }
-        )
-    incidents_qs = (
-        Incident.objects.restrict(user, "view")
-        .exclude(status=IncidentStatusChoices.RESOLVED)
-        .filter(unit__in=visible.values("pk"))
-    )
-    open_incidents = list(incidents_qs.select_related("unit", "asset").order_by("due_at", "pk")[:200])
-    if tag or state:
-        scope = set(units)
-        open_incidents = [i for i in open_incidents if shared.matches(i.asset_id, scope, tag, state or "")]
-    open_incidents = open_incidents[:10]
-    return {
-        "filter": filtered,
-        "totals": totals,
-        "up": totals["total"] - totals["down"] - totals["unknown"],
-        "severities": [(value, label, by_severity.get(value, 0)) for value, label in SeverityChoices.choices],
-        "rows": rows,
-        "incidents": open_incidents,
-        "now": now,
-        "query": params.urlencode() if hasattr(params, "urlencode") else "",
-    }
-
-
 @require_GET
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
-    return render(request, "security/board.html", board_data(request.user, request.GET))
+    context = {"filter": board_filter(request.user, request.GET), **board_poll(request.user, request.GET)}
+    return render(request, "security/board.html", context)
 
 
 @require_GET
 @login_required
 def board_partial(request: HttpRequest) -> HttpResponse:
-    return render(request, "security/board.html#live", board_data(request.user, request.GET))
+    """What htmx polls every 15 s: the live part alone, rendered without the page's context processors (the
+    top bar is not in it), from the shared snapshot (``security.board.poll``)."""
+    return HttpResponse(render_to_string("security/board.html#live", board_poll(request.user, request.GET)))
 
 
 # --- assets -----------------------------------------------------------------------------------------------
