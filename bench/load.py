@@ -358,6 +358,13 @@ def fill(database: Database, work: Path, args: argparse.Namespace) -> dict[str, 
     saved = work / "data.json"
     if args.data_dir is not None and saved.exists():
         print(f"{database.name}: the data of {saved} used again", file=sys.stderr)
+        subprocess.run(  # the code may have new migrations since
+            [str(PYTHON), "-m", "jixiao.manage", "migrate", "--noinput"],
+            env={**app_env(database, work, 0, args.workers), "JIXIAO_DEBUG": "1"},
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         reused: dict[str, Any] = json.loads(saved.read_text())
         return reused
     env = app_env(database, work, 0, args.workers)
