@@ -308,6 +308,10 @@ JIXIAO_SECURITY_DENY_NETWORKS: list[str] = env_list("JIXIAO_SECURITY_DENY_NETWOR
 JIXIAO_SECURITY_TLS_SCAN: dict[str, Any] = env_json(
     "JIXIAO_SECURITY_TLS_SCAN", {"timeout": 5.0, "max_connections": 4, "max_handshakes": 400}
 )
+# The live board's snapshot: checked for changes at most this often (0: on every poll), and the file the
+# monitor publishes it to for the web workers (empty: a file in JIXIAO_VAR_DIR named by the database).
+JIXIAO_SECURITY_BOARD_SECONDS = env_float("JIXIAO_SECURITY_BOARD_SECONDS", 5.0)
+JIXIAO_SECURITY_BOARD_FILE = env_str("JIXIAO_SECURITY_BOARD_FILE")
 
 # Incidents: SLA hours per class over the defaults (key 6 h, ordinary 24 h), escalation at this fraction.
 JIXIAO_SECURITY_SLA_HOURS: dict[str, float] = env_json("JIXIAO_SECURITY_SLA_HOURS", {})

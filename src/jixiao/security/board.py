@@ -133,7 +133,7 @@ _current: Snapshot | None = None
 
 
 def max_age() -> float:
-    return float(getattr(settings, "JIXIAO_SECURITY_BOARD_SECONDS", 5))
+    return float(settings.JIXIAO_SECURITY_BOARD_SECONDS)
 
 
 def _version() -> tuple[Any, ...]:
@@ -308,9 +308,7 @@ def published_path() -> Path | None:
     environment) if set; else ``None`` for an in-memory database (the tests'), which no other process can
     read, and a file in ``var`` named by the database's identity, so that two databases served from one
     ``var`` folder never read each other's snapshot."""
-    configured = getattr(settings, "JIXIAO_SECURITY_BOARD_FILE", "") or os.environ.get(
-        "JIXIAO_SECURITY_BOARD_FILE", ""
-    )
+    configured = settings.JIXIAO_SECURITY_BOARD_FILE
     if configured:
         return Path(configured)
     if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
