@@ -190,7 +190,7 @@ CACHES = {
     },
 }
 # How long a kept page may be served at most (0: pages are never kept); see jixiao.web.pagecache.
-JIXIAO_PAGE_CACHE_SECONDS = env_int("JIXIAO_PAGE_CACHE_SECONDS", 60)
+JIXIAO_PAGE_CACHE_SECONDS = env_int("JIXIAO_PAGE_CACHE_SECONDS", 300)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -10,7 +10,7 @@ A kept page is keyed by
   lights). Besides, any row saved or deleted in this process, by any code path, empties the kept pages before
   the next page is served (``_dirty``): the stamp is the same in every worker, so a shared cache serves a page
   kept by one worker to the others;
-- and it expires after ``JIXIAO_PAGE_CACHE_SECONDS`` (60 s) whatever happens: the bound on staleness for
+- and it expires after ``JIXIAO_PAGE_CACHE_SECONDS`` (300 s) whatever happens: the bound on staleness for
   changes that leave no trace in the stamp (the monitor's unaudited state rows, a database restored).
 
 The CSRF token is the one part of a page that belongs to the session rather than the person: a kept page is
@@ -56,13 +56,19 @@ _NOT_COUNTED = {
     "performance.projectsummary",
     "performance.summarygeneration",
 }
+_UNSHOWN_FIELDS = {"auth.user": {"last_login"}}
 _dirty = False
 
 
-def _count_write(sender: Any, **kwargs: Any) -> None:
+def _count_write(sender: Any, update_fields: Any = None, **kwargs: Any) -> None:
     global _dirty
-    if sender._meta.label_lower not in _NOT_COUNTED:
-        _dirty = True
+    if sender._meta.label_lower in _NOT_COUNTED:
+        return
+    if update_fields is not None and set(update_fields) <= _UNSHOWN_FIELDS.get(
+        sender._meta.label_lower, set()
+    ):
+        return  # a sign-in stamping ``last_login``: no kept page shows it
+    _dirty = True
 
 
 def _forget_if_written() -> None:
