@@ -10,13 +10,15 @@
     if (!source || !window.echarts) { return; }
     var data = JSON.parse(source.textContent);
     var chart = window.echarts.init(element, null, { renderer: "canvas" });
+    // Past six bars the names no longer fit side by side at 1366 px: they are slanted instead of overlapping.
+    var slanted = data.names.length > 6;
     chart.setOption({
       animation: false,
       textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + "%"; } },
       legend: { data: [data.actual_label, data.plan_label, data.time_label], top: 0 },
-      grid: { left: 48, right: 16, top: 36, bottom: 56 },
-      xAxis: { type: "category", data: data.names, axisLabel: { interval: 0, formatter: shorten } },
+      grid: { left: 48, right: 16, top: 36, bottom: slanted ? 96 : 56 },
+      xAxis: { type: "category", data: data.names, axisLabel: { interval: 0, rotate: slanted ? 30 : 0, formatter: shorten } },
       yAxis: { type: "value", name: "%", min: 0 },
       series: [
         { name: data.actual_label, type: "bar", data: data.actual, barMaxWidth: 36, itemStyle: { color: "#1f5fc8" } },
