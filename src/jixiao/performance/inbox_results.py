@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Count, Min, Q
@@ -53,12 +53,21 @@ def fill_deadline(year: int, period: Period) -> dt.date:
     return dt.date(year, period.last_month + 1, DUE_DAY)
 
 
-_PK_SLOT = 987654321987
+_PK_SLOT = "987654321987"
 _PERIOD_SLOT = "month-987654321"
 
 
-def _grid(project_id: int, period: Period) -> str:
-    return reverse("performance:results", args=[project_id, f"{period.kind}-{period.index}"])
+def _grid_urls() -> Callable[[int, Period], str]:
+    """The results grid's address of a project and period: reversed once per provider call and filled in,
+    as a reviewer at the top of the tree may have hundreds of items."""
+    pattern = reverse("performance:results", args=[_PK_SLOT, _PERIOD_SLOT])
+
+    def url(project_id: int, period: Period) -> str:
+        return pattern.replace(_PK_SLOT, str(project_id), 1).replace(
+            _PERIOD_SLOT, f"{period.kind}-{period.index}", 1
+        )
+
+    return url
 
 
 @provider
@@ -105,6 +114,7 @@ def results_to_fill(user: Any) -> Iterable[InboxItem]:
         .values_list("project", "period_kind", "period_index")
     ):
         locks[project_id].append(Period(kind, index))
+    grid = _grid_urls()
     items = []
     for pk, period in due.items():
         missing = wanted.get(pk, 0) - entered.get(pk, 0)
@@ -116,7 +126,7 @@ def results_to_fill(user: Any) -> Iterable[InboxItem]:
                 step=Step.TO_FILL,
                 what=_("填报%(period)s完成情况（%(n)d项未填）") % {"period": period.label, "n": missing},
                 subject=project["name"],
-                url=_grid(pk, period),
+                url=grid(pk, period),
                 unit=project["unit__name"],
                 deadline=fill_deadline(years[pk], period),
             )
@@ -125,22 +135,17 @@ def results_to_fill(user: Any) -> Iterable[InboxItem]:
 
 
 def _by_project_and_period(rows: Iterable[dict[str, Any]], step: Step, what: str) -> list[InboxItem]:
-    # A reviewer at the top of the tree may have hundreds of items: the grid's address is reversed once and
-    # filled in, the message translated once.
-    pattern = reverse("performance:results", args=[_PK_SLOT, _PERIOD_SLOT])
-    text = str(what)
+    grid = _grid_urls()
+    text = str(what)  # translated once
     items = []
     for row in rows:
         period = Period(row["period_kind"], row["period_index"])
-        url = pattern.replace(str(_PK_SLOT), str(row["indicator__project"]), 1).replace(
-            _PERIOD_SLOT, f"{period.kind}-{period.index}", 1
-        )
         items.append(
             InboxItem(
                 step=step,
                 what=text % {"period": period.label, "n": row["n"]},
                 subject=row["indicator__project__name"],
-                url=url,
+                url=grid(row["indicator__project"], period),
                 unit=row["indicator__project__unit__name"],
                 since=row["since"],
             )
@@ -194,13 +199,14 @@ def returned_results(user: Any) -> Iterable[InboxItem]:
         .select_related("indicator__project__unit")
         .order_by("reviewed_at", "pk")
     )
+    grid = _grid_urls()
     return [
         InboxItem(
             step=Step.RETURNED,
             what=_("修改被退回的%(period)s完成情况：%(name)s")
             % {"period": result.period.label, "name": result.indicator.label},
             subject=result.indicator.project.name,
-            url=_grid(result.indicator.project_id, result.period) + f"#row-{result.indicator_id}",
+            url=grid(result.indicator.project_id, result.period) + f"#row-{result.indicator_id}",
             unit=result.indicator.project.unit.name,
             reason=result.return_reason,
             since=result.reviewed_at,
