@@ -106,7 +106,13 @@ def read_pdf_isolated(path: Path, name: str) -> Grid:
             try:
                 message = child.connection.recv()
             except (EOFError, OSError, pickle.UnpicklingError):
-                raise _died(name, page, child.wait(), seconds) from None
+                error = _died(name, page, child.wait(), seconds)
+                # Counted as what the refusal says: a child that died of its memory or CPU limit is one.
+                if error.message == _memory_message():
+                    outcome = "memory"
+                elif error.message == _timeout_message(seconds):
+                    outcome = "timeout"
+                raise error from None
             kind = message[0]
             if kind == "page":
                 page = message[1]
